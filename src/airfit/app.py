@@ -1,0 +1,61 @@
+"""`create_app(settings)`: the FastAPI application with its routers, error handlers and lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from airfit import __version__
+from airfit.config import Settings
+from airfit.state import build_state
+from airfit.status import router as status_router
+from airfit.storage import StorageError
+from airfit.users.routes import router as users_router
+
+logger = logging.getLogger(__name__)
+
+ROUTERS = [status_router, users_router]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for the given settings (or the environment's)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        state = build_state(settings)
+        app.state.airfit = state
+        added = await state.users.ensure(settings.initial_users)
+        if added:
+            logger.info("Registered users: %s", ", ".join(added))
+        yield
+        await state.drain()
+
+    app = FastAPI(
+        title="AirFit server",
+        version=__version__,
+        summary="Self-hosted, multi-user AI fitness coach for a household.",
+        lifespan=lifespan,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_exception_handler(StorageError, _storage_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+    return app
+
+
+async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
+    # A 200 here would make the iOS app mark unsaved data as synced (contract M6): always a 5xx.
+    logger.error("Storage failure on %s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        {"detail": f"storage failure: {exc}"}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "internal server error"}, status_code=500)

@@ -1,0 +1,83 @@
+"""`airfit export`, `airfit import` and `airfit doctor`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from airfit.cli.common import run_with_state
+from airfit.state import AppState
+from airfit.storage import registered_documents
+from airfit.users.service import UserNotFoundError
+
+
+@click.command("export")
+@click.argument("user_id")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_user(user_id: str, file: Path) -> None:
+    """Write all of USER_ID's data to FILE (a zip archive that `airfit import` restores exactly)."""
+
+    async def work(state: AppState) -> int:
+        await state.users.require(user_id)
+        archive = await state.store.export_scope(user_id)
+        await asyncio.to_thread(file.write_bytes, archive)
+        return len(archive)
+
+    try:
+        size = run_with_state(work)
+    except UserNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"exported {user_id} to {file} ({size} bytes)")
+
+
+@click.command("import")
+@click.argument("user_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_user(user_id: str, file: Path) -> None:
+    """Replace all of USER_ID's data with the archive FILE; on any error nothing changes."""
+
+    async def work(state: AppState) -> list[str]:
+        await state.users.require(user_id)
+        return await state.store.import_scope(user_id, await asyncio.to_thread(file.read_bytes))
+
+    try:
+        names = run_with_state(work)
+    except (UserNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"imported {len(names)} documents into {user_id}: {', '.join(names)}")
+
+
+@click.command()
+@click.option("--restore", "restore_name", help="Put back a moved-aside file (its name as listed).")
+@click.option("--clean", is_flag=True, help="Remove temp files left by an interrupted write.")
+def doctor(restore_name: str | None, clean: bool) -> None:
+    """List files that could not be read and were moved aside; restore one with --restore."""
+
+    async def work(state: AppState) -> None:
+        corrupt = await asyncio.to_thread(state.store.corrupt_files)
+        if restore_name:
+            match = [c for c in corrupt if c.path.name == restore_name or str(c.path) == restore_name]
+            if not match:
+                raise click.ClickException(f"no moved-aside file named {restore_name!r}")
+            doc = registered_documents().get(match[0].original.name.removesuffix(".json"))
+            try:
+                restored = await state.store.restore_corrupt(match[0], doc)
+            except Exception as exc:
+                raise click.ClickException(f"{restore_name} still cannot be read: {exc}") from exc
+            click.echo(f"restored {restored}")
+            return
+        if not corrupt:
+            click.echo("no unreadable files")
+        for c in corrupt:
+            click.echo(f"{c.scope}/{c.original.name}: moved aside as {c.path.name} at {c.moved_at}")
+        leftovers = list(await asyncio.to_thread(lambda: list(state.store.leftover_temp_files())))
+        if leftovers and clean:
+            for path in leftovers:
+                await asyncio.to_thread(path.unlink, True)
+            click.echo(f"removed {len(leftovers)} leftover temp files")
+        elif leftovers:
+            click.echo(f"{len(leftovers)} leftover temp files (harmless; --clean removes them)")
+
+    run_with_state(work)

@@ -1,0 +1,145 @@
+"""Server settings, read from the environment and an optional `.env` file.
+
+The environment names of the original single-user server (`AIRFIT_HOST`, `CLI_TIMEOUT`, `HEVY_API_KEY`, ...)
+are kept, so an existing `.env` keeps working.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AuthMode(StrEnum):
+    """How callers prove who they are."""
+
+    OPEN = "open"
+    TOKEN = "token"
+
+
+class Settings(BaseSettings):
+    """Every setting the server reads. The field's alias is its environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    host: str = Field("0.0.0.0", alias="AIRFIT_HOST", description="Address to listen on.")
+    port: int = Field(
+        8080, alias="AIRFIT_PORT", ge=0, le=65535, description="Port to listen on (0: any free port)."
+    )
+    data_dir: Path = Field(
+        Path("data"), alias="AIRFIT_DATA_DIR", description="Directory holding every user's data."
+    )
+    users: str = Field(
+        "",
+        alias="AIRFIT_USERS",
+        description="Comma-separated user ids registered at start (never removed), e.g. brian,david.",
+    )
+    default_user: str | None = Field(
+        None,
+        alias="AIRFIT_DEFAULT_USER",
+        description=(
+            "User for requests that carry no identity (today's iOS app). Unset: the first of "
+            "AIRFIT_USERS; 'none' or empty: header-less requests are refused."
+        ),
+    )
+    auth: AuthMode = Field(
+        AuthMode.OPEN,
+        alias="AIRFIT_AUTH",
+        description="'open' (trusted home network: X-User-ID or default user) or 'token' (Bearer required).",
+    )
+    timezone: str | None = Field(
+        None,
+        alias="AIRFIT_TIMEZONE",
+        description="IANA time zone for users who have not set their own. Unset: the server's local zone.",
+    )
+    providers: str = Field(
+        "claude,gemini,codex",
+        alias="AIRFIT_PROVIDERS",
+        description="LLM providers in order of preference: claude, gemini, codex, openai, anthropic.",
+    )
+    cli_timeout: float = Field(
+        45.0,
+        alias="CLI_TIMEOUT",
+        gt=0,
+        description="Seconds one LLM call may take before it is abandoned (the iOS client waits 60 s).",
+    )
+    claude_cli: str = Field("claude", alias="CLAUDE_CLI", description="The claude executable.")
+    gemini_cli: str = Field("gemini", alias="GEMINI_CLI", description="The gemini executable.")
+    codex_cli: str = Field("codex", alias="CODEX_CLI", description="The codex executable.")
+    openai_base_url: str | None = Field(
+        None, alias="OPENAI_BASE_URL", description="OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM...)."
+    )
+    openai_api_key: SecretStr | None = Field(None, alias="OPENAI_API_KEY", description="Key for it, if any.")
+    openai_model: str | None = Field(None, alias="AIRFIT_OPENAI_MODEL", description="Model name for it.")
+    anthropic_api_key: SecretStr | None = Field(None, alias="ANTHROPIC_API_KEY", description="Anthropic key.")
+    anthropic_model: str = Field(
+        "claude-sonnet-4-5", alias="AIRFIT_ANTHROPIC_MODEL", description="Anthropic model name."
+    )
+    hevy_api_key: SecretStr | None = Field(
+        None, alias="HEVY_API_KEY", description="Hevy key of the default user (single-user migration)."
+    )
+    hevy_base_url: str = Field(
+        "https://api.hevyapp.com", alias="HEVY_BASE_URL", description="Hevy API (or a compatible server)."
+    )
+    seed_file: Path | None = Field(
+        None, alias="AIRFIT_SEED_FILE", description="Profile seed used by POST /profile/seed."
+    )
+    scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
+    access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
+    log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")
+
+    @field_validator("default_user", mode="before")
+    @classmethod
+    def _blank_default_user(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("", "none"):
+            return ""
+        return value
+
+    @cached_property
+    def user_list(self) -> list[str]:
+        """User ids named in AIRFIT_USERS, in order, without blanks."""
+        return [u.strip() for u in self.users.split(",") if u.strip()]
+
+    @cached_property
+    def provider_list(self) -> list[str]:
+        """Provider names in preference order, trimmed and lower-cased."""
+        return [p.strip().lower() for p in self.providers.split(",") if p.strip()]
+
+    @cached_property
+    def effective_default_user(self) -> str | None:
+        """The user that header-less requests act as, or None when they are refused."""
+        if self.default_user == "":
+            return None
+        if self.default_user:
+            return self.default_user
+        return self.user_list[0] if self.user_list else "default"
+
+    @cached_property
+    def initial_users(self) -> list[str]:
+        """Users to register at start: AIRFIT_USERS plus the default user."""
+        users = list(self.user_list)
+        default = self.effective_default_user
+        if default and default not in users:
+            users.append(default)
+        return users
+
+
+def settings_help() -> str:
+    """One line per setting, for `airfit --help`."""
+    lines = []
+    for field in Settings.model_fields.values():
+        default = field.default
+        shown = "" if default in (None, "") else f" [default: {default}]"
+        lines.append(f"  {field.alias:<24}{field.description}{shown}")
+    return "\n".join(lines)

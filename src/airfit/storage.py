@@ -1,0 +1,551 @@
+"""The document store: every file the server keeps goes through this module.
+
+A document is one JSON file, `<data>/<scope>/<name>.json`, where the scope is a user id (or `_server` for
+household-wide documents such as the user registry). On disk it is an envelope
+`{"key": name, "version": n, "data": {...}}`; in memory it is a pydantic model.
+
+Guarantees:
+- Writes are atomic and durable: temp file in the same directory, fsync, `os.replace`, fsync of the directory.
+  A crash leaves either the old or the new version, never a torn file.
+- Read-modify-write happens in `transaction()`, under a lock that holds across coroutines (asyncio.Lock) and
+  across processes (flock on a lock file), so the CLI can write beside the server and no update is lost.
+- Reads are served from a cache keyed on the file's stat, so another process's write is noticed.
+- A file that cannot be parsed is moved aside as `<name>.json.corrupt.<UTC timestamp>`, logged and reported,
+  and the caller carries on with an empty document; `airfit doctor` lists and restores those files.
+- No file I/O runs on the event loop: it all goes through `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import io
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+logger = logging.getLogger(__name__)
+
+SERVER_SCOPE = "_server"
+SCOPE_PATTERN = re.compile(r"^(?:[a-z][a-z0-9_-]{0,31}|_server)$")
+CORRUPT_MARKER = ".corrupt."
+ARCHIVE_FORMAT = "airfit-user-archive"
+ARCHIVE_VERSION = 1
+
+# How long a cached read is trusted before the file is stat-ed again. Our own writes update the cache at
+# once; this only bounds how soon a write by another process (the CLI) is seen, and keeps a stat syscall
+# (and its thread hop) off the hot read path.
+STAT_TTL_SECONDS = 0.2
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class StorageError(Exception):
+    """A document could not be read or written (disk full, permissions, ...)."""
+
+
+class CorruptDocumentError(Exception):
+    """A stored file is not a valid document."""
+
+
+@dataclass(frozen=True)
+class Document(Generic[M]):
+    """The kind of a stored document: its file name, model and schema version.
+
+    `migrations[n]` turns version-n data into version n+1. Version 0 is a file without the envelope (the
+    original single-user server's shapes); its migration receives the whole parsed file.
+    """
+
+    name: str
+    model: type[M]
+    version: int = 1
+    migrations: Mapping[int, Migration] = field(default_factory=dict)
+
+    @property
+    def filename(self) -> str:
+        """File name inside the scope's directory."""
+        return f"{self.name}.json"
+
+
+_REGISTERED: dict[str, Document[Any]] = {}
+
+
+def register(doc: Document[M]) -> Document[M]:
+    """Declare a document kind, so whole-scope operations (export, import, doctor) know about it."""
+    existing = _REGISTERED.get(doc.name)
+    if existing is not None and existing.model is not doc.model:
+        raise ValueError(f"document name {doc.name!r} registered twice")
+    _REGISTERED[doc.name] = doc
+    return doc
+
+
+def registered_documents() -> dict[str, Document[Any]]:
+    """All declared document kinds by name."""
+    return dict(_REGISTERED)
+
+
+@dataclass
+class _CacheEntry:
+    key: tuple[int, int, int] | None
+    checked: float
+    value: BaseModel
+
+
+@dataclass(frozen=True)
+class CorruptFile:
+    """A file moved aside because it could not be parsed."""
+
+    scope: str
+    path: Path
+    original: Path
+    moved_at: str
+
+
+def check_scope(scope: str) -> str:
+    """Refuse anything that is not a plain user id before it becomes part of a path."""
+    if not SCOPE_PATTERN.fullmatch(scope):
+        raise ValueError(f"invalid scope {scope!r}")
+    return scope
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Replace `path` with `payload` so that a crash leaves the old or the new content, never a mix."""
+    directory = path.parent
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(directory)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _envelope(doc: Document[Any], value: BaseModel) -> bytes:
+    data = value.model_dump_json(by_alias=False)
+    return b'{"key":' + orjson.dumps(doc.name) + b',"version":%d,"data":' % doc.version + data.encode() + b"}"
+
+
+def _decode(doc: Document[M], raw: bytes) -> tuple[M, bool]:
+    """Parse a stored file into the current model; the flag says whether a migration ran."""
+    try:
+        parsed = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptDocumentError(f"not JSON: {exc}") from exc
+    if isinstance(parsed, dict) and "data" in parsed and isinstance(parsed.get("version"), int):
+        version, data = parsed["version"], parsed["data"]
+    else:
+        version, data = 0, parsed
+    if version > doc.version:
+        raise CorruptDocumentError(f"written by a newer server (schema {version} > {doc.version})")
+    migrated = version < doc.version
+    while version < doc.version:
+        step = doc.migrations.get(version)
+        if step is None:
+            if version == 0:
+                raise CorruptDocumentError("file has no envelope and no legacy migration")
+            # A version bump that only added optional fields needs no migration function.
+            version += 1
+            continue
+        data = step(data)
+        version += 1
+    if not isinstance(data, dict):
+        raise CorruptDocumentError("document data is not an object")
+    try:
+        return doc.model.model_validate(data), migrated
+    except ValidationError as exc:
+        raise CorruptDocumentError(f"does not match the {doc.name} schema: {exc}") from exc
+
+
+def decode_document(doc: Document[M], raw: bytes) -> M:
+    """Parse stored bytes (enveloped or legacy) into the document's model; raises CorruptDocumentError."""
+    return _decode(doc, raw)[0]
+
+
+def encode_document(doc: Document[M], value: M) -> bytes:
+    """The exact bytes `doc` is stored as."""
+    return _envelope(doc, value)
+
+
+class _FileLock:
+    """An exclusive flock on a lock file; blocks, so only ever called from a worker thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Run blocking work in a thread; if the caller is cancelled, still wait for the work to finish.
+
+    Lock acquisition and file replacement must never be abandoned half-way: a cancelled request would
+    otherwise leave a flock held by nobody or release a lock while a write is still running.
+    """
+    task = asyncio.ensure_future(asyncio.to_thread(fn, *args))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
+
+
+class DocumentStore:
+    """All persistence of the server. One instance per data directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[Path, _CacheEntry] = {}
+        self._locks: dict[Path, asyncio.Lock] = {}
+
+    # -- paths -------------------------------------------------------------------------------------------
+
+    def scope_dir(self, scope: str) -> Path:
+        """Directory of one scope (a user id or the server scope)."""
+        return self.root / check_scope(scope)
+
+    def path(self, scope: str, doc: Document[Any]) -> Path:
+        """File of one document."""
+        return self.scope_dir(scope) / doc.filename
+
+    def _lock_path(self, path: Path) -> Path:
+        return self.root / ".locks" / path.parent.name / f"{path.name}.lock"
+
+    # -- reading -----------------------------------------------------------------------------------------
+
+    async def read(self, scope: str, doc: Document[M]) -> M:
+        """The current version of a document (empty if it does not exist). Treat it as read-only."""
+        path = self.path(scope, doc)
+        entry = self._cache.get(path)
+        now = time.monotonic()
+        if entry is not None and now - entry.checked < STAT_TTL_SECONDS:
+            return entry.value  # type: ignore[return-value]
+        key = await asyncio.to_thread(_stat_key, path)
+        if entry is not None and entry.key == key:
+            entry.checked = now
+            return entry.value  # type: ignore[return-value]
+        try:
+            key, value = await asyncio.to_thread(self._load, path, doc)
+        except CorruptDocumentError:
+            async with self._locked(path):
+                key, value = await _in_thread(self._load_or_quarantine, path, doc)
+        self._cache[path] = _CacheEntry(key, time.monotonic(), value)
+        return value
+
+    def _read_bytes(self, path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
+
+    def _load(self, path: Path, doc: Document[M]) -> tuple[tuple[int, int, int] | None, M]:
+        key = _stat_key(path)
+        raw = self._read_bytes(path)
+        if raw is None:
+            return None, doc.model()
+        return key, _decode(doc, raw)[0]
+
+    def _load_or_quarantine(self, path: Path, doc: Document[M]) -> tuple[tuple[int, int, int] | None, M]:
+        try:
+            return self._load(path, doc)
+        except CorruptDocumentError as exc:
+            self._quarantine(path, str(exc))
+            return None, doc.model()
+
+    def _quarantine(self, path: Path, reason: str) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = path.with_name(f"{path.name}{CORRUPT_MARKER}{stamp}")
+        os.replace(path, target)
+        _fsync_dir(path.parent)
+        logger.error(
+            "Stored file %s could not be read (%s); moved it to %s and continued with an empty document. "
+            "Run `airfit doctor` to inspect or restore it.",
+            path,
+            reason[:300],
+            target.name,
+        )
+        return target
+
+    # -- writing -----------------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _locked(self, path: Path) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(path, asyncio.Lock())
+        async with lock:
+            file_lock = _FileLock(self._lock_path(path))
+            await _in_thread(file_lock.acquire)
+            try:
+                yield
+            finally:
+                file_lock.release()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self, scope: str, doc: Document[M]) -> AsyncIterator[M]:
+        """Lock a document, yield a private copy to change, and save it when the block ends cleanly.
+
+        Keep the block short: no LLM or network calls inside, only the change itself.
+        """
+        path = self.path(scope, doc)
+        async with self._locked(path):
+            raw, value = await _in_thread(self._load_for_update, path, doc)
+            yield value
+            await _in_thread(self._save_if_changed, path, doc, value, raw)
+
+    def _load_for_update(self, path: Path, doc: Document[M]) -> tuple[bytes | None, M]:
+        raw = self._read_bytes(path)
+        if raw is None:
+            return None, doc.model()
+        try:
+            return raw, _decode(doc, raw)[0]
+        except CorruptDocumentError as exc:
+            self._quarantine(path, str(exc))
+            self._cache.pop(path, None)
+            return None, doc.model()
+
+    def _save_if_changed(self, path: Path, doc: Document[M], value: M, raw: bytes | None) -> None:
+        payload = _envelope(doc, value)
+        if payload != raw:
+            try:
+                write_atomic(path, payload)
+            except OSError as exc:
+                raise StorageError(f"cannot write {path.name}: {exc.strerror or exc}") from exc
+        # The saved model becomes the cached version; the caller must not change it after the block.
+        self._cache[path] = _CacheEntry(_stat_key(path), time.monotonic(), value)
+
+    async def replace(self, scope: str, doc: Document[M], value: M) -> None:
+        """Store `value` as the whole document."""
+        path = self.path(scope, doc)
+        async with self._locked(path):
+            await _in_thread(self._save_if_changed, path, doc, value, None)
+
+    async def delete(self, scope: str, doc: Document[Any]) -> bool:
+        """Remove a document; True if it existed."""
+        path = self.path(scope, doc)
+        async with self._locked(path):
+            existed = await _in_thread(self._unlink, path)
+        self._cache.pop(path, None)
+        return existed
+
+    def _unlink(self, path: Path) -> bool:
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
+
+    # -- whole scopes ------------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _scope_locked(self, scope: str, names: set[str]) -> AsyncIterator[None]:
+        # Sorted order, so two whole-scope operations can never deadlock each other.
+        async with contextlib.AsyncExitStack() as stack:
+            for name in sorted(names):
+                await stack.enter_async_context(self._locked(self.scope_dir(scope) / f"{name}.json"))
+            yield
+
+    def _scope_documents(self, scope: str) -> set[str]:
+        names = set(_REGISTERED)
+        directory = self.scope_dir(scope)
+        if directory.is_dir():
+            names.update(p.name[: -len(".json")] for p in directory.glob("*.json"))
+        return names
+
+    async def export_scope(self, scope: str) -> bytes:
+        """A zip archive of every document of a scope, in its stored (enveloped) form."""
+        names = await asyncio.to_thread(self._scope_documents, scope)
+        async with self._scope_locked(scope, names):
+            return await _in_thread(self._zip_scope, scope)
+
+    def _zip_scope(self, scope: str) -> bytes:
+        buffer = io.BytesIO()
+        directory = self.scope_dir(scope)
+        manifest = {
+            "format": ARCHIVE_FORMAT,
+            "version": ARCHIVE_VERSION,
+            "scope": scope,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "documents": [],
+        }
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+                archive.writestr(f"documents/{path.name}", path.read_bytes())
+                manifest["documents"].append(path.name)
+            archive.writestr("manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+        return buffer.getvalue()
+
+    async def import_scope(self, scope: str, archive: bytes) -> list[str]:
+        """Replace every document of a scope with those in an archive made by `export_scope`.
+
+        The archive is validated completely before anything is touched; the previous directory is kept
+        until the new one is in place, so a failure at any point leaves the previous data intact.
+        """
+        documents = await asyncio.to_thread(_read_archive, archive)
+        names = await asyncio.to_thread(self._scope_documents, scope)
+        names.update(name[: -len(".json")] for name in documents)
+        async with self._scope_locked(scope, names):
+            await _in_thread(self._swap_scope, scope, documents)
+        for path in [p for p in self._cache if p.parent == self.scope_dir(scope)]:
+            del self._cache[path]
+        return sorted(documents)
+
+    def _swap_scope(self, scope: str, documents: dict[str, bytes]) -> None:
+        target = self.scope_dir(scope)
+        staging_root = self.root / ".staging"
+        staging_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
+        try:
+            for name, payload in documents.items():
+                write_atomic(staging / name, payload)
+            for extra in target.iterdir() if target.is_dir() else []:
+                # Keep files the archive does not cover (corrupt copies, lock-free extras) with the new data.
+                if extra.is_file() and extra.name not in documents and not extra.name.endswith(".json"):
+                    shutil.copy2(extra, staging / extra.name)
+            backup = None
+            if target.exists():
+                backup = self.root / ".trash" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+                backup.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.replace(target, backup)
+            os.replace(staging, target)
+            _fsync_dir(self.root)
+            if backup is not None:
+                shutil.rmtree(backup, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StorageError(f"cannot import into {scope}: {exc.strerror or exc}") from exc
+
+    async def move_scope_aside(self, scope: str) -> Path | None:
+        """Move a scope's directory to `.removed/` (kept, never deleted); returns where it went."""
+        names = await asyncio.to_thread(self._scope_documents, scope)
+        async with self._scope_locked(scope, names):
+            moved = await _in_thread(self._move_aside, scope)
+        for path in [p for p in self._cache if p.parent == self.scope_dir(scope)]:
+            del self._cache[path]
+        return moved
+
+    def _move_aside(self, scope: str) -> Path | None:
+        source = self.scope_dir(scope)
+        if not source.exists():
+            return None
+        target = self.root / ".removed" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.replace(source, target)
+        return target
+
+    # -- corrupt files -----------------------------------------------------------------------------------
+
+    def corrupt_files(self, scope: str | None = None) -> list[CorruptFile]:
+        """Files moved aside as unreadable, oldest first (blocking: call from a thread)."""
+        scopes = [self.scope_dir(scope)] if scope else [p for p in self.root.iterdir() if p.is_dir()]
+        found = []
+        for directory in scopes:
+            if not directory.is_dir() or not SCOPE_PATTERN.fullmatch(directory.name):
+                continue
+            for path in directory.glob(f"*{CORRUPT_MARKER}*"):
+                original, _, stamp = path.name.partition(CORRUPT_MARKER)
+                found.append(CorruptFile(directory.name, path, path.with_name(original), stamp))
+        return sorted(found, key=lambda c: (c.moved_at, str(c.path)))
+
+    async def restore_corrupt(self, corrupt: CorruptFile, doc: Document[Any] | None = None) -> Path:
+        """Put a moved-aside file back; the current document (if any) is moved aside in its place.
+
+        With `doc` given, the file must parse as that document, so a still-broken file is not restored.
+        """
+        if doc is not None:
+            raw = await asyncio.to_thread(corrupt.path.read_bytes)
+            decode_document(doc, raw)
+        async with self._locked(corrupt.original):
+            await _in_thread(self._restore, corrupt)
+        self._cache.pop(corrupt.original, None)
+        return corrupt.original
+
+    def _restore(self, corrupt: CorruptFile) -> None:
+        if corrupt.original.exists():
+            self._quarantine(corrupt.original, "replaced by a restored copy")
+        os.replace(corrupt.path, corrupt.original)
+        _fsync_dir(corrupt.original.parent)
+
+    def leftover_temp_files(self) -> Iterator[Path]:
+        """Temp files a killed writer left behind (harmless; doctor removes them)."""
+        yield from self.root.glob("*/.*.tmp")
+
+
+def _read_archive(archive: bytes) -> dict[str, bytes]:
+    """Check an export archive and return its documents; raises ValueError with the reason."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+            manifest = orjson.loads(zf.read("manifest.json"))
+            if manifest.get("format") != ARCHIVE_FORMAT or manifest.get("version") != ARCHIVE_VERSION:
+                raise ValueError("not an AirFit user archive (or from an unsupported version)")
+            documents: dict[str, bytes] = {}
+            for name in manifest.get("documents", []):
+                if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}\.json", name):
+                    raise ValueError(f"unexpected document name {name!r} in archive")
+                documents[name] = zf.read(f"documents/{name}")
+    except (zipfile.BadZipFile, KeyError, orjson.JSONDecodeError) as exc:
+        raise ValueError(f"archive is damaged: {exc}") from exc
+    for name, payload in documents.items():
+        doc = _REGISTERED.get(name[: -len(".json")])
+        try:
+            if doc is not None:
+                decode_document(doc, payload)
+            else:
+                orjson.loads(payload)
+        except (CorruptDocumentError, orjson.JSONDecodeError) as exc:
+            raise ValueError(f"{name} in archive is invalid: {exc}") from exc
+    return documents

@@ -1,0 +1,115 @@
+"""Stored and wire models of the user registry and access tokens."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from airfit.storage import SERVER_SCOPE, Document, register
+
+USER_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+def is_valid_user_id(value: str) -> bool:
+    """True for ids like `brian` or `jo_2`; false for anything that could be a path trick."""
+    return bool(USER_ID_PATTERN.fullmatch(value)) and value != SERVER_SCOPE
+
+
+class TokenScope(StrEnum):
+    """What a token may do: act as its user, or also manage users and tokens."""
+
+    USER = "user"
+    ADMIN = "admin"
+
+
+class UserRecord(BaseModel):
+    """One registered user."""
+
+    model_config = ConfigDict(extra="allow")
+
+    created_at: datetime
+    timezone: str | None = None
+
+
+class UserRegistry(BaseModel):
+    """`_server/users.json`: who may use this server."""
+
+    model_config = ConfigDict(extra="allow")
+
+    users: dict[str, UserRecord] = Field(default_factory=dict)
+
+
+class TokenRecord(BaseModel):
+    """A token as stored: never the secret itself, only its SHA-256 digest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    user_id: str
+    name: str
+    digest: str
+    scope: TokenScope = TokenScope.USER
+    created_at: datetime
+    last_used_at: datetime | None = None
+
+
+class TokenTable(BaseModel):
+    """`_server/tokens.json`, keyed by token id."""
+
+    model_config = ConfigDict(extra="allow")
+
+    tokens: dict[str, TokenRecord] = Field(default_factory=dict)
+
+
+USERS = register(Document("users", UserRegistry))
+TOKENS = register(Document("tokens", TokenTable))
+
+
+class UserInfo(BaseModel):
+    """A user as shown by `GET /admin/users` and `GET /me`."""
+
+    id: str
+    created_at: datetime
+    timezone: str | None = None
+
+
+class TokenInfo(BaseModel):
+    """A token as listed: everything but the secret."""
+
+    id: str
+    user_id: str
+    name: str
+    scope: TokenScope
+    created_at: datetime
+    last_used_at: datetime | None = None
+
+
+class NewToken(TokenInfo):
+    """A freshly created token; `token` is shown this once and never again."""
+
+    token: str
+
+
+class CreateUserRequest(BaseModel):
+    """Body of `POST /admin/users`."""
+
+    id: str = Field(min_length=1, max_length=32, description="Lower-case id, e.g. `david`.")
+    timezone: str | None = Field(None, description="IANA zone such as Europe/Berlin.")
+
+
+class CreateTokenRequest(BaseModel):
+    """Body of `POST /admin/users/{user_id}/tokens`."""
+
+    name: str = Field(min_length=1, max_length=64, description="Where the token is used, e.g. `iphone`.")
+    admin: bool = Field(False, description="Also allow managing users and tokens.")
+
+
+class Caller(BaseModel):
+    """Who is making a request, and how they were identified."""
+
+    user_id: str
+    via: str = Field(description="token, header or default")
+    token_id: str | None = None
+    admin: bool = False

@@ -1,0 +1,138 @@
+"""`GET /me` and the admin endpoints for users and tokens (admin token required)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, Field
+
+from airfit.deps import AdminDep, CallerDep, StateDep
+from airfit.users.models import CreateTokenRequest, CreateUserRequest, NewToken, TokenInfo, UserInfo
+from airfit.users.service import (
+    InvalidUserIdError,
+    TokenNotFoundError,
+    UserExistsError,
+    UserNotFoundError,
+    check_user_id,
+)
+
+router = APIRouter(tags=["users"])
+
+
+class MeResponse(BaseModel):
+    """Who the server thinks you are."""
+
+    user_id: str
+    via: str = Field(description="How you were identified: token, header or default.")
+    admin: bool
+    token_id: str | None = None
+    timezone: str | None = None
+    created_at: datetime
+
+
+class MeUpdate(BaseModel):
+    """Body of `PATCH /me`."""
+
+    timezone: str | None = Field(description="IANA zone such as America/New_York; null for the server's.")
+
+
+class RemovedUser(BaseModel):
+    """Result of removing a user."""
+
+    id: str
+    data_moved_to: str | None = Field(description="Where the user's data was kept (never deleted).")
+
+
+def _not_found(exc: LookupError) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc).strip("'\""))
+
+
+@router.get("/me", response_model=MeResponse)
+async def read_me(caller: CallerDep, state: StateDep) -> MeResponse:
+    """Tell the caller who they are and how they were identified."""
+    record = await state.users.require(caller.user_id)
+    return MeResponse(
+        user_id=caller.user_id,
+        via=caller.via,
+        admin=caller.admin,
+        token_id=caller.token_id,
+        timezone=record.timezone,
+        created_at=record.created_at,
+    )
+
+
+@router.patch("/me", response_model=UserInfo)
+async def update_me(body: MeUpdate, caller: CallerDep, state: StateDep) -> UserInfo:
+    """Change the caller's own settings (their time zone)."""
+    try:
+        return await state.users.set_timezone(caller.user_id, body.timezone)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+
+
+@router.get("/admin/users", response_model=list[UserInfo])
+async def list_users(_: AdminDep, state: StateDep) -> list[UserInfo]:
+    """List registered users."""
+    return await state.users.list()
+
+
+@router.post("/admin/users", response_model=UserInfo)
+async def create_user(body: CreateUserRequest, _: AdminDep, state: StateDep) -> UserInfo:
+    """Register a user."""
+    try:
+        return await state.users.add(body.id, timezone=body.timezone)
+    except InvalidUserIdError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
+    except UserExistsError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+
+
+@router.delete("/admin/users/{user_id}", response_model=RemovedUser)
+async def delete_user(user_id: str, caller: AdminDep, state: StateDep) -> RemovedUser:
+    """Unregister a user and revoke their tokens; their data is moved aside, not deleted."""
+    _checked(user_id)
+    if user_id == caller.user_id:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail="you cannot remove yourself")
+    try:
+        moved = await state.users.remove(user_id)
+    except UserNotFoundError as exc:
+        raise _not_found(exc) from exc
+    return RemovedUser(id=user_id, data_moved_to=str(moved) if moved else None)
+
+
+@router.get("/admin/users/{user_id}/tokens", response_model=list[TokenInfo])
+async def list_tokens(user_id: str, _: AdminDep, state: StateDep) -> list[TokenInfo]:
+    """List a user's tokens (never their secrets)."""
+    try:
+        await state.users.require(_checked(user_id))
+    except UserNotFoundError as exc:
+        raise _not_found(exc) from exc
+    return await state.users.list_tokens(user_id)
+
+
+@router.post("/admin/users/{user_id}/tokens", response_model=NewToken)
+async def create_token(user_id: str, body: CreateTokenRequest, _: AdminDep, state: StateDep) -> NewToken:
+    """Mint a token; the secret is in this response only."""
+    try:
+        return await state.users.create_token(_checked(user_id), body.name, admin=body.admin)
+    except UserNotFoundError as exc:
+        raise _not_found(exc) from exc
+
+
+@router.delete("/admin/tokens/{token_id}", response_model=TokenInfo)
+async def revoke_token(token_id: str, _: AdminDep, state: StateDep) -> TokenInfo:
+    """Revoke a token; it stops working at once."""
+    try:
+        return await state.users.revoke_token(token_id)
+    except TokenNotFoundError as exc:
+        raise _not_found(exc) from exc
+
+
+def _checked(user_id: str) -> str:
+    try:
+        return check_user_id(user_id)
+    except InvalidUserIdError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from exc

@@ -1,0 +1,156 @@
+"""Real servers for end-to-end tests: uvicorn on 127.0.0.1, in a thread or in its own process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import uvicorn
+
+from airfit.app import create_app
+from airfit.config import Settings
+
+START_TIMEOUT = 20.0
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Settings for a test server: no .env, no scheduler unless asked, users brian/david/jonathan."""
+    fields: dict[str, Any] = {
+        "data_dir": data_dir,
+        "host": "127.0.0.1",
+        "port": 0,
+        "users": "brian,david,jonathan",
+        "default_user": "brian",
+        "scheduler": False,
+        "providers": "",
+        "timezone": "UTC",
+    }
+    fields.update(overrides)
+    return Settings(_env_file=None, **fields)  # type: ignore[call-arg]
+
+
+@dataclass
+class LiveServer:
+    """A running server and how to talk to it."""
+
+    url: str
+    settings: Settings
+
+    def client(self, user: str | None = None, *, token: str | None = None, **kw: Any) -> httpx2.Client:
+        """An HTTP client acting as `user` (X-User-ID) and/or with a Bearer token."""
+        headers = dict(kw.pop("headers", {}))
+        if user is not None:
+            headers["X-User-ID"] = user
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx2.Client(base_url=self.url, headers=headers, timeout=kw.pop("timeout", 30.0), **kw)
+
+    def async_client(self, user: str | None = None, **kw: Any) -> httpx2.AsyncClient:
+        """An async HTTP client acting as `user`."""
+        headers = dict(kw.pop("headers", {}))
+        if user is not None:
+            headers["X-User-ID"] = user
+        return httpx2.AsyncClient(base_url=self.url, headers=headers, timeout=kw.pop("timeout", 30.0), **kw)
+
+
+@contextmanager
+def thread_server(settings: Settings) -> Iterator[LiveServer]:
+    """Serve `create_app(settings)` with uvicorn in a background thread; stops on exit."""
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment that makes `airfit serve` (or any airfit command) use these settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFIT_")}
+    env.update(
+        AIRFIT_DATA_DIR=str(settings.data_dir),
+        AIRFIT_USERS=settings.users,
+        AIRFIT_DEFAULT_USER=settings.default_user if settings.default_user is not None else "",
+        AIRFIT_AUTH=str(settings.auth),
+        AIRFIT_PROVIDERS=settings.providers,
+        AIRFIT_SCHEDULER="true" if settings.scheduler else "false",
+        AIRFIT_TIMEZONE=settings.timezone or "UTC",
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def process_server(
+    settings: Settings, **extra_env: str
+) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
+    """Run `airfit serve` as a real child process; terminated (then killed) on exit."""
+    port = free_port()
+    env = server_env(settings, AIRFIT_HOST="127.0.0.1", AIRFIT_PORT=str(port), **extra_env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "airfit", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    live = LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            try:
+                if httpx2.get(f"{live.url}/health", timeout=1.0).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server process did not start")
+            time.sleep(0.05)
+        yield live, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def run_cli(
+    settings: Settings, *args: str, input: str | None = None, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the `airfit` command in a subprocess against the same data directory."""
+    return subprocess.run(
+        [sys.executable, "-m", "airfit", *args],
+        env=server_env(settings, **extra_env),
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=60,
+    )
