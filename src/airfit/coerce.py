@@ -1,0 +1,73 @@
+"""Lenient input types for stored documents: whatever an old file, an import or an LLM wrote is coerced into
+the declared type (or dropped), so a stored document can never make a response fail (SERVER_BEHAVIOR §14 #40).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and not math.isfinite(value) else f"{value:g}"
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
+
+
+def _text_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    items = value if isinstance(value, list | tuple) else [value]
+    out: list[str] = []
+    for item in items:
+        text = _text(item)
+        if text is not None and text not in out:
+            out.append(text)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        match = _NUMBER.search(value)
+        return float(match.group()) if match else None
+    return None
+
+
+def _integer(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return bool(value)
+
+
+Text = Annotated[str | None, BeforeValidator(_text)]
+"""A string, or None for missing/blank/unusable values; numbers become their text."""
+
+TextList = Annotated[list[str], BeforeValidator(_text_list)]
+"""A list of non-blank unique strings; a single string becomes a one-item list, null becomes []."""
+
+Number = Annotated[float | None, BeforeValidator(_number)]
+"""A finite float, parsed from numbers or the first number in a string ("180 lbs" -> 180.0)."""
+
+Integer = Annotated[int | None, BeforeValidator(_integer)]
+"""A rounded integer parsed like Number."""
+
+Flag = Annotated[bool, BeforeValidator(_flag)]
+"""A bool from bools, numbers or yes/true strings."""
