@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.insights.engine import InsightEngine
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -23,6 +24,7 @@ class AppState:
     store: DocumentStore
     users: UserService
     providers: dict[str, object] = field(default_factory=dict)
+    insights: InsightEngine = field(default_factory=InsightEngine)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:

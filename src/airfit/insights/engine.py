@@ -1,0 +1,268 @@
+"""Generating insights: statistical detectors first, then the LLM (prompt P1), both stored deduplicated.
+
+A user's generations never overlap (a per-user lock), so two runs cannot both pass deduplication against
+the same stale titles (SERVER_BEHAVIOR §14 #9). The LLM call happens outside any transaction; its answer is
+validated into pydantic models, retried once when invalid, and otherwise stores nothing and is reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from airfit.health.models import CONTEXT_STORE, DailySnapshot
+from airfit.insights import compact, stats
+from airfit.insights.models import Insight, InsightCategory, InsightSource
+from airfit.insights.service import add_insights, recent_titles
+from airfit.profile.models import PROFILE, UserProfile
+
+if TYPE_CHECKING:
+    from airfit.state import AppState
+
+SYSTEM_PROMPT = "You are an expert fitness coach and data analyst. Respond only with valid JSON."
+INSIGHT_PROMPT = """Analyse this person's fitness data and find what they would not notice themselves.
+
+Look for:
+- correlations across domains (sleep vs training, protein vs weight, steps vs recovery);
+- trends over weeks, anomalies against their own baseline, milestones worth celebrating;
+- nudges: one concrete thing to do differently.
+Be specific: cite the numbers and dates. Give 3 to 7 insights. Skip anything already given below.
+
+Categories: correlation, trend, anomaly, milestone, nudge. Tier 1 = most important, 5 = least."""
+OUTPUT_INSTRUCTIONS = """Return your insights as JSON, nothing else:
+{"insights": [{"category": "correlation|trend|anomaly|milestone|nudge", "tier": 1-5,
+  "title": "at most 8 words", "body": "2-3 sentences", "importance": 0-1, "confidence": 0-1,
+  "suggested_actions": ["..."],
+  "supporting_data": {"metric": "protein|weight|calories|sleep|steps|volume",
+    "values": [5-10 numbers, oldest first], "current_value": 0, "previous_value": 0, "change_pct": 0,
+    "target": 0, "trend_slope": 0}}]}"""
+RETRY_NOTE = "Your previous answer could not be used ({problem}). Answer again with only the JSON object."
+PROMPT_TITLES = 10
+MAX_LLM_INSIGHTS = 10
+NO_LLM = "No LLM provider is configured; only the statistical insights ran."
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+
+
+class LLMAnswer(Protocol):
+    """What the LLM router returns (only these fields are read)."""
+
+    text: str
+    provider: str
+    success: bool
+    error: str | None
+
+
+class InsightLLM(Protocol):
+    """The part of the LLM router the engine needs."""
+
+    def available(self) -> list[str]:
+        """Providers that can be tried."""
+        ...
+
+    async def complete(self, prompt: str, *, system_prompt: str | None = None) -> LLMAnswer:
+        """One stateless answer."""
+        ...
+
+
+class LLMSupportingData(BaseModel):
+    """`supporting_data` as the LLM must give it: numbers are numbers (strings like "0.8" are accepted)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    metric: str | None = None
+    values: list[float] = Field(default_factory=list)
+    current_value: float | None = None
+    previous_value: float | None = None
+    change_pct: float | None = None
+    target: float | None = None
+    trend_slope: float | None = None
+
+
+class LLMInsight(BaseModel):
+    """One insight as the LLM must return it; anything outside these bounds invalidates the answer."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    category: InsightCategory
+    tier: int = Field(ge=1, le=5)
+    title: str = Field(min_length=3, max_length=120)
+    body: str = Field(min_length=10, max_length=2000)
+    importance: float = Field(ge=0, le=1)
+    confidence: float = Field(ge=0, le=1)
+    suggested_actions: list[str] = Field(default_factory=list, max_length=10)
+    supporting_data: LLMSupportingData = Field(default_factory=LLMSupportingData)
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("title", "body", mode="after")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
+class LLMInsightBatch(BaseModel):
+    """The whole answer: `{"insights": [...]}`."""
+
+    insights: list[LLMInsight] = Field(max_length=MAX_LLM_INSIGHTS)
+
+
+class InvalidAnswerError(ValueError):
+    """The LLM's text is not a valid insight batch."""
+
+
+def parse_answer(text: str) -> LLMInsightBatch:
+    """Find the JSON object in an answer (fenced or surrounded by prose) and validate it."""
+    fenced = _FENCE.search(text)
+    candidate = fenced.group(1) if fenced else text
+    start, end = candidate.find("{"), candidate.rfind("}")
+    if start < 0 or end <= start:
+        raise InvalidAnswerError("no JSON object in the answer")
+    try:
+        return LLMInsightBatch.model_validate(orjson.loads(candidate[start : end + 1]))
+    except orjson.JSONDecodeError as exc:
+        raise InvalidAnswerError(f"not valid JSON: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        problem = f"{exc.error_count()} invalid field(s), first {where}: {first['msg']}"
+        raise InvalidAnswerError(problem) from exc
+
+
+def to_insight(item: LLMInsight, now: datetime) -> Insight:
+    """A validated LLM insight as a stored one."""
+    return Insight(
+        created_at=now,
+        category=item.category,
+        tier=item.tier,
+        title=item.title,
+        body=item.body,
+        importance=item.importance,
+        confidence=item.confidence,
+        supporting_data=item.supporting_data.model_dump(exclude_none=True),
+        suggested_actions=item.suggested_actions,
+        source=InsightSource.LLM,
+    )
+
+
+def build_prompt(data_text: str, statistical: Sequence[Insight], titles: Sequence[str]) -> str:
+    """Prompt P1: instructions, already-given titles, the verified statistical findings, the data."""
+    parts = [INSIGHT_PROMPT]
+    if titles:
+        listed = "\n".join(f"- {t}" for t in titles)
+        parts.append(f"ALREADY GIVEN (do NOT repeat these or near-duplicates):\n{listed}")
+    if statistical:
+        found = "\n".join(f"- [{i.category.value}] {i.title}: {i.body}" for i in statistical)
+        parts.append(f"VERIFIED STATISTICAL FINDINGS (build on them; do not restate them):\n{found}")
+    parts += [data_text, OUTPUT_INSTRUCTIONS]
+    return "\n\n".join(parts)
+
+
+@dataclass
+class GenerationResult:
+    """What one generation run did, for the endpoint and the scheduler status."""
+
+    success: bool
+    added: list[Insight] = field(default_factory=list)
+    statistical: int = 0
+    token_estimate: int = 0
+    provider: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class UserData:
+    """One user's days in the analysed window, profile and local date."""
+
+    days: list[DailySnapshot]
+    all_days: list[DailySnapshot]
+    profile: UserProfile
+    today: date
+
+
+async def load_user_data(state: AppState, user_id: str, *, days: int) -> UserData:
+    """Read what the engine analyses, with "today" in the user's own time zone."""
+    tz = await state.users.timezone_of(user_id)
+    today = datetime.now(tz).date()
+    context = await state.store.read(user_id, CONTEXT_STORE)
+    profile = await state.store.read(user_id, PROFILE)
+    ordered = [context.snapshots[k] for k in sorted(context.snapshots)]
+    return UserData(compact.window(context, days=days, today=today), ordered, profile, today)
+
+
+class InsightEngine:
+    """Runs generations; holds no user's data, only one lock per user."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def lock(self, user_id: str) -> asyncio.Lock:
+        """The lock that keeps one user's generations from overlapping."""
+        return self._locks.setdefault(user_id, asyncio.Lock())
+
+    def is_running(self, user_id: str) -> bool:
+        """Whether a generation for this user is in progress."""
+        return self.lock(user_id).locked()
+
+    async def statistical(self, state: AppState, user_id: str) -> list[Insight]:
+        """Run the detectors over all of the user's days and store what is new."""
+        data = await load_user_data(state, user_id, days=1)
+        found = stats.detect(data.all_days, profile=data.profile, today=data.today)
+        return await add_insights(state.store, user_id, found)
+
+    async def generate(
+        self, state: AppState, user_id: str, *, llm: InsightLLM | None, days: int = 90
+    ) -> GenerationResult:
+        """Statistical insights, then LLM insights over the last `days` days; stores only valid results."""
+        async with self.lock(user_id):
+            return await self._generate(state, user_id, llm=llm, days=days)
+
+    async def _generate(
+        self, state: AppState, user_id: str, *, llm: InsightLLM | None, days: int
+    ) -> GenerationResult:
+        data = await load_user_data(state, user_id, days=days)
+        now = datetime.now(UTC)
+        found = stats.detect(data.all_days, profile=data.profile, today=data.today, now=now)
+        added = await add_insights(state.store, user_id, found, now=now)
+        result = GenerationResult(success=True, added=list(added), statistical=len(added))
+        if not data.days:
+            return result
+        data_text = compact.format_all_data(data.days, data.profile)
+        result.token_estimate = compact.token_estimate(data_text)
+        if llm is None or not llm.available():
+            result.success, result.error = False, NO_LLM
+            return result
+        titles = await recent_titles(state.store, user_id, limit=PROMPT_TITLES)
+        prompt = build_prompt(data_text, found, titles)
+        answer = await _ask(llm, prompt)
+        if isinstance(answer, str):
+            result.success, result.error = False, answer
+            return result
+        batch, provider = answer
+        result.provider = provider
+        result.added += await add_insights(state.store, user_id, [to_insight(i, now) for i in batch.insights])
+        return result
+
+
+async def _ask(llm: InsightLLM, prompt: str) -> tuple[LLMInsightBatch, str] | str:
+    """The validated batch and the provider that gave it, or the reason there is none (one retry)."""
+    problem = ""
+    for attempt in range(2):
+        text = prompt if attempt == 0 else f"{prompt}\n\n{RETRY_NOTE.format(problem=problem)}"
+        answer = await llm.complete(text, system_prompt=SYSTEM_PROMPT)
+        if not answer.success:
+            return f"LLM call failed: {answer.error or 'no answer'}"
+        try:
+            return parse_answer(answer.text), answer.provider
+        except InvalidAnswerError as exc:
+            problem = str(exc)
+    return f"LLM answer was not valid insights, twice; nothing stored ({problem})"

@@ -1,0 +1,100 @@
+"""Insight endpoints the iOS app calls (contract §4.22, §4.23, §4.25) plus the data preview."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from pydantic import TypeAdapter
+
+from airfit.deps import StateDep, UserIdDep
+from airfit.insights import compact
+from airfit.insights.engine import InsightLLM, load_user_data
+from airfit.insights.models import (
+    DataPreview,
+    EngageAction,
+    EngageResponse,
+    Feedback,
+    GenerateRequest,
+    GenerateResponse,
+    InsightCategory,
+    InsightOut,
+)
+from airfit.insights.service import MAX_LIMIT, InsightNotFoundError, engage, list_insights
+from airfit.state import AppState
+
+router = APIRouter(tags=["insights"])
+
+# The original sent `max-age=3600`, so the app kept showing a dismissed insight, and hid freshly generated
+# ones, for up to an hour (contract M7, SERVER_BEHAVIOR §14 #44). The list is cheap to serve and changes
+# whenever the user engages, so it is never cached; `private` keeps any shared proxy out of it too.
+NO_CACHE = {"Cache-Control": "private, no-store"}
+_LIST = TypeAdapter(list[InsightOut])
+
+
+def insight_llm(state: AppState) -> InsightLLM | None:
+    """The LLM router, when the server has one."""
+    llm: Any = getattr(state, "llm", None)
+    return llm  # type: ignore[no-any-return]
+
+
+@router.get("/insights", response_model=list[InsightOut])
+async def get_insights(
+    state: StateDep,
+    user_id: UserIdDep,
+    category: InsightCategory | None = None,
+    limit: Annotated[int, Query(description="At most this many (1-50; larger values are capped).")] = 10,
+) -> Response:
+    """The caller's live insights, best first, as a top-level array."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    insights = await list_insights(state.store, user_id, category=category, limit=limit)
+    body = _LIST.dump_json([InsightOut.of(i) for i in insights])
+    return Response(body, media_type="application/json", headers=NO_CACHE)
+
+
+@router.post("/insights/{insight_id}/engage", response_model=EngageResponse)
+async def engage_insight(
+    state: StateDep,
+    user_id: UserIdDep,
+    insight_id: str,
+    action: EngageAction,
+    feedback: Feedback | None = None,
+) -> EngageResponse:
+    """Record what the caller did with one of their insights; 404 for an id they do not have."""
+    try:
+        await engage(state.store, user_id, insight_id, action=action, feedback=feedback)
+    except InsightNotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"insight {insight_id!r} not found") from None
+    return EngageResponse()
+
+
+@router.get("/insights/data-preview", response_model=DataPreview)
+async def data_preview(
+    state: StateDep, user_id: UserIdDep, days: Annotated[int, Query(ge=1, le=3650)] = 90
+) -> DataPreview:
+    """What the insight LLM would be shown for the caller's last `days` days."""
+    data = await load_user_data(state, user_id, days=days)
+    text = compact.format_all_data(data.days, data.profile)
+    return DataPreview(
+        days_requested=days,
+        days_with_data=compact.days_with_data(data.days),
+        token_estimate=compact.token_estimate(text),
+        character_count=len(text),
+        data_preview=text,
+    )
+
+
+@router.post("/insights/generate", response_model=GenerateResponse)
+async def generate_insights(
+    state: StateDep, user_id: UserIdDep, request: Annotated[GenerateRequest | None, Body()] = None
+) -> GenerateResponse:
+    """Run the insight engine for the caller now (contract §4.25: failures are 200 with success false)."""
+    request = request or GenerateRequest()
+    result = await state.insights.generate(state, user_id, llm=insight_llm(state), days=request.days)
+    return GenerateResponse(
+        success=result.success,
+        insights_generated=len(result.added),
+        token_estimate=result.token_estimate,
+        insights=[InsightOut.of(i) for i in result.added],
+        error=result.error,
+    )

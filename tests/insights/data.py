@@ -1,0 +1,82 @@
+"""Test data: the shared day generator (and a flat variant), stored through the real document store."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot, HealthDay, NutritionDay
+from airfit.profile.models import PROFILE, UserProfile
+from airfit.storage import DocumentStore
+
+REPO = Path(__file__).resolve().parents[2]
+# shared/ sits beside the clone (CI, /work/main) or beside the worktrees' parent (/work/wt/<name>).
+BENCH = next(
+    p for p in (REPO.parent / "shared" / "bench", REPO.parent.parent / "shared" / "bench") if p.is_dir()
+)
+HEALTH_KEYS = set(HealthDay.model_fields)
+
+
+def _module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def gen_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
+    """`n` days of the shared generator ending at `end` (the iOS sync payload shape)."""
+    return _module("gen_days").days(n, seed, end.isoformat())  # type: ignore[no-any-return]
+
+
+def flat_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
+    """The shared generator's days with every trend removed: weight and body fat are steady plus noise."""
+    rnd = random.Random(seed)
+    days = gen_days(n, seed, end)
+    for day in days:
+        day["weight_lbs"] = round(185 + rnd.gauss(0, 0.5), 1)
+        day["body_fat_pct"] = round(20 + rnd.gauss(0, 0.2), 1)
+    return days
+
+
+def inject(days: list[dict[str, Any]], last: int, change: Callable[[int, dict[str, Any]], None]) -> None:
+    """Apply `change(i, day)` to the last `last` days (i = 0 for the oldest of them)."""
+    for i, day in enumerate(days[-last:]):
+        change(i, day)
+
+
+def snapshot(day: dict[str, Any]) -> DailySnapshot:
+    """A sync-payload day as a stored snapshot."""
+    nutrition = NutritionDay(
+        calories=day["calories"],
+        protein=day["protein"],
+        carbs=day["carbs"],
+        fat=day["fat"],
+        entry_count=day.get("nutrition_entries", 0),
+    )
+    health = HealthDay(**{k: v for k, v in day.items() if k in HEALTH_KEYS})
+    return DailySnapshot(date=day["date"], nutrition=nutrition, health=health)
+
+
+def store_days(data_dir: Path, user: str, snapshots: list[DailySnapshot]) -> None:
+    """Write a user's context store through the document store (as the sync endpoint would)."""
+    context = ContextStore(snapshots={s.date: s for s in snapshots})
+    asyncio.run(DocumentStore(data_dir).replace(user, CONTEXT_STORE, context))
+
+
+def store_profile(data_dir: Path, user: str, profile: UserProfile) -> None:
+    """Write a user's profile."""
+    asyncio.run(DocumentStore(data_dir).replace(user, PROFILE, profile))
+
+
+def days_before(end: date, n: int) -> date:
+    """The date `n` days before `end`."""
+    return end - timedelta(days=n)

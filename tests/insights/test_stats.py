@@ -1,0 +1,110 @@
+"""Statistical detectors on the shared generator's days: they find what was injected and nothing else."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from airfit.health.models import WorkoutDay, WorkoutExercise
+from airfit.insights.models import InsightSource
+from airfit.insights.stats import detect
+from airfit.profile.models import MacroTargets, UserProfile
+from tests.insights.data import flat_days, inject, snapshot
+
+TODAY = date(2025, 6, 30)
+PROFILE = UserProfile(training_day_targets=MacroTargets(protein=160, calories=2200))
+
+
+def fingerprints(days: list[dict[str, Any]], profile: UserProfile = PROFILE) -> set[str]:
+    found = detect([snapshot(d) for d in days], profile=profile, today=TODAY)
+    return {i.fingerprint or "" for i in found}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6, 7, 8])
+def test_flat_data_yields_nothing(seed: int) -> None:
+    assert fingerprints(flat_days(1095, seed, TODAY)) == set()
+
+
+def test_weight_loss_is_found_with_its_direction() -> None:
+    days = flat_days(120, 1, TODAY)
+    inject(days, 28, lambda i, d: d.update(weight_lbs=round(185 - 0.2 * i, 1)))
+    found = detect([snapshot(d) for d in days], profile=PROFILE, today=TODAY)
+    weight = next(i for i in found if i.fingerprint == "weight_trend:down")
+    assert weight.source is InsightSource.STATISTICAL
+    assert weight.supporting_data.trend_slope is not None
+    assert weight.supporting_data.trend_slope == pytest.approx(-1.4, abs=0.3)
+    assert {i.fingerprint for i in found} == {"weight_trend:down"}
+
+
+def test_body_fat_rise_is_found() -> None:
+    days = flat_days(120, 2, TODAY)
+    inject(days, 28, lambda i, d: d.update(body_fat_pct=round(20 + 0.06 * i, 1)))
+    assert fingerprints(days) == {"body_fat_trend:up"}
+
+
+def test_protein_drop_uses_the_profile_target() -> None:
+    days = flat_days(120, 3, TODAY)
+    inject(days, 14, lambda i, d: d.update(protein=150))
+    # 150 g is a miss against 200 g but a hit against the default 160 g target.
+    high = UserProfile(training_day_targets=MacroTargets(protein=200, calories=2200))
+    inject(days[:-14], 28, lambda i, d: d.update(protein=210))
+    assert "protein_compliance:down" in fingerprints(days, high)
+    assert "protein_compliance:down" not in fingerprints(days)
+
+
+def test_calorie_streak_is_a_milestone() -> None:
+    days = flat_days(120, 4, TODAY)
+    inject(days, 15, lambda i, d: d.update(calories=2200))
+    # Fifteen days on target also lifts the hit rate far above the four weeks before.
+    assert fingerprints(days) == {"calories_streak", "calories_compliance:up"}
+
+
+def test_sleep_hrv_and_resting_hr_anomalies_against_own_baseline() -> None:
+    days = flat_days(120, 5, TODAY)
+
+    inject(days, 3, lambda _, d: d.update(sleep_hours=4.0, hrv_ms=22.0, resting_hr=75))
+    assert fingerprints(days) == {"sleep_anomaly", "hrv_anomaly", "resting_hr_anomaly"}
+
+
+def test_baseline_excluded_days_are_ignored() -> None:
+    days = flat_days(120, 5, TODAY)
+    inject(days, 3, lambda i, d: d.update(sleep_hours=3.0, is_baseline_excluded=True))
+    assert fingerprints(days) == set()
+
+
+def _workouts(days: list[dict[str, Any]], bench_kg: float, last_kg: float) -> list[Any]:
+    snaps = [snapshot(d) for d in days]
+    for n, snap in enumerate(snaps):
+        if n % 3 == 0:
+            kg = last_kg if n >= len(snaps) - 3 else bench_kg
+            snap.workout = WorkoutDay(
+                workout_count=1,
+                total_duration_minutes=60,
+                total_volume_kg=kg * 30,
+                exercises=[
+                    WorkoutExercise(name="Bench Press (Barbell)", sets=3, total_reps=24, max_weight_kg=kg)
+                ],
+            )
+    return snaps
+
+
+def test_new_pr_only_when_a_lift_beats_its_history() -> None:
+    days = flat_days(90, 6, TODAY)
+    steady = detect(_workouts(days, 80, 80), profile=PROFILE, today=TODAY)
+    assert steady == []
+    found = detect(_workouts(days, 80, 120), profile=PROFILE, today=TODAY)
+    prs = [i for i in found if (i.fingerprint or "").startswith("pr:")]
+    assert len(prs) == 1
+    assert "Bench Press" in prs[0].title
+    assert prs[0].created_at <= datetime.now(UTC)
+
+
+def test_training_stopped_is_a_volume_drop() -> None:
+    snaps = _workouts(flat_days(90, 7, TODAY), 80, 80)
+    for snap in snaps[-14:]:
+        snap.workout = WorkoutDay()
+    found = detect(snaps, profile=PROFILE, today=TODAY)
+    assert {i.fingerprint for i in found} == {"volume_trend:down"}
+    assert found[0].title == "Training volume down 100%"
