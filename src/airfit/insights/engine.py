@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.insights import compact, stats
 from airfit.insights.models import Insight, InsightCategory, InsightSource
-from airfit.insights.service import add_insights, recent_titles
+from airfit.insights.service import ListingCache, add_insights, recent_titles
 from airfit.profile.models import PROFILE, UserProfile
 
 if TYPE_CHECKING:
@@ -200,10 +200,11 @@ async def load_user_data(state: AppState, user_id: str, *, days: int) -> UserDat
 
 
 class InsightEngine:
-    """Runs generations; holds no user's data, only one lock per user."""
+    """Runs generations; holds one lock per user and the per-user listing cache."""
 
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
+        self.listing = ListingCache()
 
     def lock(self, user_id: str) -> asyncio.Lock:
         """The lock that keeps one user's generations from overlapping."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
-from pydantic import TypeAdapter
 
 from airfit.deps import StateDep, UserIdDep
 from airfit.insights import compact
@@ -20,7 +19,7 @@ from airfit.insights.models import (
     InsightCategory,
     InsightOut,
 )
-from airfit.insights.service import MAX_LIMIT, InsightNotFoundError, engage, list_insights
+from airfit.insights.service import MAX_LIMIT, InsightNotFoundError, engage
 from airfit.state import AppState
 
 router = APIRouter(tags=["insights"])
@@ -29,7 +28,6 @@ router = APIRouter(tags=["insights"])
 # ones, for up to an hour (contract M7, SERVER_BEHAVIOR §14 #44). The list is cheap to serve and changes
 # whenever the user engages, so it is never cached; `private` keeps any shared proxy out of it too.
 NO_CACHE = {"Cache-Control": "private, no-store"}
-_LIST = TypeAdapter(list[InsightOut])
 
 
 def insight_llm(state: AppState) -> InsightLLM | None:
@@ -47,8 +45,7 @@ async def get_insights(
 ) -> Response:
     """The caller's live insights, best first, as a top-level array."""
     limit = max(1, min(limit, MAX_LIMIT))
-    insights = await list_insights(state.store, user_id, category=category, limit=limit)
-    body = _LIST.dump_json([InsightOut.of(i) for i in insights])
+    body = await state.insights.listing.body(state.store, user_id, category=category, limit=limit)
     return Response(body, media_type="application/json", headers=NO_CACHE)
 
 

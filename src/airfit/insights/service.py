@@ -13,11 +13,23 @@ Decisions (SERVER_BEHAVIOR §5.11, §14 #14, #16, #17):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from airfit.insights.models import INSIGHTS, EngageAction, Feedback, Insight, InsightCategory
+from pydantic import TypeAdapter
+
+from airfit.insights.models import (
+    INSIGHTS,
+    EngageAction,
+    Feedback,
+    Insight,
+    InsightCategory,
+    InsightOut,
+    InsightStore,
+)
 from airfit.storage import DocumentStore
 
 if TYPE_CHECKING:
@@ -28,6 +40,8 @@ SIMILARITY_THRESHOLD = 0.6
 EXPIRY = timedelta(days=60)
 MAX_STORED = 200
 MAX_LIMIT = 50
+LISTING_TTL_SECONDS = 60.0
+_WIRE_LIST = TypeAdapter(list[InsightOut])
 
 
 class InsightNotFoundError(LookupError):
@@ -112,10 +126,49 @@ async def list_insights(
     now: datetime | None = None,
 ) -> list[Insight]:
     """The user's live insights, best first."""
-    now = now or _now()
     doc = await store.read(user_id, INSIGHTS)
+    return _live_ranked(doc, category, limit, now or _now())
+
+
+def _live_ranked(
+    doc: InsightStore, category: InsightCategory | None, limit: int, now: datetime
+) -> list[Insight]:
     live = (i for i in doc.insights if is_live(i, now) and (category is None or i.category == category))
     return ranked(live)[: max(0, min(limit, MAX_LIMIT))]
+
+
+@dataclass
+class _Listing:
+    doc: InsightStore
+    until: float
+    body: bytes
+
+
+class ListingCache:
+    """`GET /insights` answers, serialised, per user and query.
+
+    An entry is reused only while the store still hands out the very same document object (any write, ours
+    or another process's, replaces it) and for at most a minute, so expiry is noticed too. It keeps the
+    hottest read of the iOS app to a dictionary lookup.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, InsightCategory | None, int], _Listing] = {}
+
+    async def body(
+        self, store: DocumentStore, user_id: str, *, category: InsightCategory | None, limit: int
+    ) -> bytes:
+        """The JSON array of the user's live insights, best first."""
+        doc = await store.read(user_id, INSIGHTS)
+        key = (user_id, category, limit)
+        entry = self._entries.get(key)
+        clock = time.monotonic()
+        if entry is not None and entry.doc is doc and clock < entry.until:
+            return entry.body
+        insights = _live_ranked(doc, category, limit, _now())
+        body = _WIRE_LIST.dump_json([InsightOut.of(i) for i in insights])
+        self._entries[key] = _Listing(doc, clock + LISTING_TTL_SECONDS, body)
+        return body
 
 
 async def get_insight(store: DocumentStore, user_id: str, insight_id: str) -> Insight:

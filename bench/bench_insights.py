@@ -1,0 +1,172 @@
+"""Benchmark of insights: statistical detection over three years of one user, and `GET /insights` under load.
+
+1. In this process: the detectors over `--days` generated days (median of repeated runs), and the whole
+   statistical pass from a cold document store (read and parse the stored days and profile from disk,
+   detect, deduplicate and store).
+2. `python -m airfit serve` pinned to CPU 0 with that data plus a full insight store, loaded with
+   `GET /insights?limit=10` from `bench/loadgen.py` on CPU 1 (wrk when installed).
+
+usage: uv run python bench/bench_insights.py [--days 1095] [--duration 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import httpx2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from airfit.config import Settings  # noqa: E402
+from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot, HealthDay, NutritionDay  # noqa: E402
+from airfit.insights.engine import InsightEngine  # noqa: E402
+from airfit.insights.models import INSIGHTS, Insight, InsightStore  # noqa: E402
+from airfit.insights.stats import detect  # noqa: E402
+from airfit.profile.models import UserProfile  # noqa: E402
+from airfit.state import build_state  # noqa: E402
+from airfit.storage import DocumentStore  # noqa: E402
+from loadgen import run_load  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+USER = "brian"
+SERVER_CPU = 0
+STORED_INSIGHTS = 150
+RUNS = 20
+
+
+def _gen_days() -> ModuleType:
+    for folder in REPO.parents:
+        candidate = folder / "shared" / "bench" / "gen_days.py"
+        if candidate.is_file():
+            spec = importlib.util.spec_from_file_location("gen_days", candidate)
+            assert spec is not None
+            assert spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    raise SystemExit("shared/bench/gen_days.py not found beside the repository")
+
+
+def snapshots(n_days: int) -> list[DailySnapshot]:
+    """`n_days` generated days ending today, as stored snapshots."""
+    keys = set(HealthDay.model_fields)
+    out = []
+    for day in _gen_days().days(n_days, 1, datetime.now(UTC).date().isoformat()):
+        nutrition = NutritionDay(
+            calories=day["calories"], protein=day["protein"], carbs=day["carbs"], fat=day["fat"]
+        )
+        health = HealthDay(**{k: v for k, v in day.items() if k in keys})
+        out.append(DailySnapshot(date=day["date"], nutrition=nutrition, health=health))
+    return out
+
+
+def seed(data_dir: Path, days: list[DailySnapshot]) -> None:
+    """Store the days and a realistic insight store for the user."""
+    now = datetime.now(UTC)
+    insights = [
+        Insight(title=f"Finding {n} about training", body="x" * 200, created_at=now - timedelta(hours=6 * n))
+        for n in range(STORED_INSIGHTS)
+    ]
+    store = DocumentStore(data_dir)
+
+    async def write() -> None:
+        await store.replace(USER, CONTEXT_STORE, ContextStore(snapshots={d.date: d for d in days}))
+        await store.replace(USER, INSIGHTS, InsightStore(insights=insights))
+
+    asyncio.run(write())
+
+
+def time_detect(days: list[DailySnapshot]) -> float:
+    """Median milliseconds of the detectors over all days."""
+    profile, today = UserProfile(), datetime.now(UTC).date()
+    runs = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        detect(days, profile=profile, today=today)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs) * 1000
+
+
+def time_cold_pass(data_dir: Path) -> float:
+    """Milliseconds of one statistical pass on a fresh store: read + parse + detect + dedup + write."""
+    settings = Settings(_env_file=None, data_dir=data_dir, users=USER, timezone="UTC")  # type: ignore[call-arg]
+
+    async def run() -> float:
+        state = build_state(settings)
+        await state.users.ensure([USER])
+        started = time.perf_counter()
+        await InsightEngine().statistical(state, USER)
+        return time.perf_counter() - started
+
+    return asyncio.run(run()) * 1000
+
+
+def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    """`airfit serve` pinned to one CPU; returns once it answers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFIT_")}
+    env.update(
+        AIRFIT_DATA_DIR=str(data_dir),
+        AIRFIT_USERS=USER,
+        AIRFIT_HOST="127.0.0.1",
+        AIRFIT_PORT=str(port),
+        AIRFIT_PROVIDERS="",
+        AIRFIT_SCHEDULER="false",
+        AIRFIT_TIMEZONE="UTC",
+        AIRFIT_LOG_LEVEL="warning",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "airfit", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        preexec_fn=lambda: os.sched_setaffinity(0, {SERVER_CPU}),
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx2.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def main() -> None:
+    """Run both measurements and print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--days", type=int, default=1095)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--port", type=int, default=18431)
+    args = parser.parse_args()
+    days = snapshots(args.days)
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        seed(data_dir, days)
+        print(
+            f"statistical detectors, {args.days} days:        {time_detect(days):7.1f} ms (median of {RUNS})"
+        )
+        print(f"statistical pass, cold store (read+detect+store): {time_cold_pass(data_dir):7.1f} ms")
+        proc = serve(data_dir, args.port)
+        try:
+            url = f"http://127.0.0.1:{args.port}/insights?limit=10"
+            run_load(url, headers={"X-User-ID": USER}, seconds=2)
+            result = run_load(url, headers={"X-User-ID": USER}, seconds=args.duration)
+            print(f"GET /insights?limit=10 ({STORED_INSIGHTS} stored), server on 1 core: {result.row()}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
