@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from airfit import __version__
 from airfit.config import Settings
 from airfit.insights.routes import router as insights_router
+from airfit.scheduler.routes import router as scheduler_router
 from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
@@ -19,7 +20,7 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router, insights_router]
+ROUTERS = [status_router, users_router, insights_router, scheduler_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,7 +34,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         added = await state.users.ensure(settings.initial_users)
         if added:
             logger.info("Registered users: %s", ", ".join(added))
+        if settings.scheduler:
+            state.scheduler.start(state)
         yield
+        await state.scheduler.stop()
         await state.drain()
 
     app = FastAPI(

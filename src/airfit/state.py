@@ -10,6 +10,8 @@ from typing import Any
 
 from airfit.config import Settings
 from airfit.insights.engine import InsightEngine
+from airfit.scheduler.jobs import default_scheduler
+from airfit.scheduler.service import Scheduler
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -25,6 +27,7 @@ class AppState:
     users: UserService
     providers: dict[str, object] = field(default_factory=dict)
     insights: InsightEngine = field(default_factory=InsightEngine)
+    scheduler: Scheduler = field(default_factory=default_scheduler)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:

@@ -167,6 +167,12 @@ def build_prompt(data_text: str, statistical: Sequence[Insight], titles: Sequenc
     return "\n\n".join(parts)
 
 
+def insight_llm(state: AppState) -> InsightLLM | None:
+    """The server's LLM router, when it has one."""
+    llm: Any = getattr(state, "llm", None)
+    return llm  # type: ignore[no-any-return]
+
+
 @dataclass
 class GenerationResult:
     """What one generation run did, for the endpoint and the scheduler status."""

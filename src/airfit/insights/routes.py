@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 
 from airfit.deps import StateDep, UserIdDep
 from airfit.insights import compact
-from airfit.insights.engine import InsightLLM, load_user_data
+from airfit.insights.engine import insight_llm, load_user_data
 from airfit.insights.models import (
     DataPreview,
     EngageAction,
@@ -20,7 +20,6 @@ from airfit.insights.models import (
     InsightOut,
 )
 from airfit.insights.service import MAX_LIMIT, InsightNotFoundError, engage
-from airfit.state import AppState
 
 router = APIRouter(tags=["insights"])
 
@@ -28,12 +27,6 @@ router = APIRouter(tags=["insights"])
 # ones, for up to an hour (contract M7, SERVER_BEHAVIOR §14 #44). The list is cheap to serve and changes
 # whenever the user engages, so it is never cached; `private` keeps any shared proxy out of it too.
 NO_CACHE = {"Cache-Control": "private, no-store"}
-
-
-def insight_llm(state: AppState) -> InsightLLM | None:
-    """The LLM router, when the server has one."""
-    llm: Any = getattr(state, "llm", None)
-    return llm  # type: ignore[no-any-return]
 
 
 @router.get("/insights", response_model=list[InsightOut])

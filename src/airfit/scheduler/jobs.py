@@ -1,0 +1,37 @@
+"""The jobs every user gets, at the original intervals (SERVER_BEHAVIOR §8.2)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from airfit.insights.engine import NO_LLM, insight_llm
+from airfit.scheduler.models import JobOutcome
+from airfit.scheduler.service import Job, Scheduler
+
+if TYPE_CHECKING:
+    from airfit.state import AppState
+
+INSIGHT_DAYS = 90
+
+
+async def generate_insights(state: AppState, user_id: str) -> JobOutcome:
+    """Statistical and LLM insights over the last 90 days; an unusable LLM answer is an error."""
+    if state.insights.is_running(user_id):
+        return JobOutcome(status="skipped", job="insights", detail="a generation is already running")
+    result = await state.insights.generate(state, user_id, llm=insight_llm(state), days=INSIGHT_DAYS)
+    count = len(result.added)
+    detail = f"{count} new insight(s), {result.statistical} statistical"
+    if result.success:
+        return JobOutcome(status="success", job="insights", detail=detail, count=count)
+    if result.error == NO_LLM:
+        return JobOutcome(status="success", job="insights", detail=f"{detail}; {NO_LLM}", count=count)
+    return JobOutcome(status="error", job="insights", detail=detail, error=result.error, count=count)
+
+
+JOBS = (Job("insights", timedelta(hours=6), generate_insights, timeout=300.0),)
+
+
+def default_scheduler() -> Scheduler:
+    """The scheduler with every job (started by the app only when AIRFIT_SCHEDULER is on)."""
+    return Scheduler(JOBS)

@@ -1,0 +1,23 @@
+"""Scheduler endpoints: the caller's job status and triggers that act for the caller only."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from airfit.deps import StateDep, UserIdDep
+from airfit.scheduler.models import JobOutcome, SchedulerStatus
+from airfit.scheduler.report import read_status
+
+router = APIRouter(prefix="/scheduler", tags=["scheduler"])
+
+
+@router.get("/status", response_model=SchedulerStatus)
+async def scheduler_status(state: StateDep, user_id: UserIdDep) -> SchedulerStatus:
+    """What the scheduler did and will do for the caller."""
+    return await read_status(state, user_id)
+
+
+@router.post("/trigger-insights", response_model=JobOutcome)
+async def trigger_insights(state: StateDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
+    """Generate the caller's insights now (`force`) or when due; recorded like a scheduled run."""
+    return await state.scheduler.run_job(state, user_id, "insights", force=force)
