@@ -16,11 +16,12 @@ from airfit.scheduler.routes import router as scheduler_router
 from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
+from airfit.tools.routes import router as tools_router
 from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router, insights_router, scheduler_router]
+ROUTERS = [status_router, users_router, insights_router, scheduler_router, tools_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,0 +1,23 @@
+"""`GET /tools/schemas` and `POST /tools/execute` (contract §4.34): the coach's tools over HTTP."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from airfit.deps import StateDep, UserIdDep
+from airfit.tools.models import ToolRequest, ToolResponse, ToolSchemas
+from airfit.tools.service import execute, schemas
+
+router = APIRouter(prefix="/tools", tags=["tools"])
+
+
+@router.get("/schemas", response_model=ToolSchemas)
+async def tool_schemas() -> ToolSchemas:
+    """Every tool with its parameters, in Gemini function-calling form."""
+    return ToolSchemas(tools=schemas())
+
+
+@router.post("/execute", response_model=ToolResponse)
+async def execute_tool(request: ToolRequest, state: StateDep, user_id: UserIdDep) -> ToolResponse:
+    """Run one tool on the caller's data; bad input is 200 with `success: false` and a readable error."""
+    return await execute(state, user_id, request.name, request.arguments)

@@ -1,0 +1,307 @@
+"""The coach's data tools, always over the calling user's own data.
+
+One executor serves every transport (`POST /tools/execute`, pydantic-ai tools, the MCP server): the user id
+comes from whoever runs the executor (the request's identity, the agent's deps, the MCP process's
+`--user`), never from tool arguments. Fixed against the original (SERVER_BEHAVIOR §14 #18): `days` and
+`limit` are honoured, exercise names are real, set counts are real, nutrition compliance counts days,
+and lists are rendered in full.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from airfit.health.models import CONTEXT_STORE, DailySnapshot
+from airfit.insights.compact import window
+from airfit.insights.service import list_insights
+from airfit.insights.stats import KG_TO_LBS
+from airfit.profile.models import PROFILE
+from airfit.tools.models import (
+    SCHEMAS,
+    BodyCompArgs,
+    InsightsArgs,
+    NutritionArgs,
+    RecoveryArgs,
+    ToolResponse,
+    ToolSchema,
+    WorkoutsArgs,
+    parameters,
+)
+
+if TYPE_CHECKING:
+    from airfit.state import AppState
+
+HRV_TREND_MIN_READINGS = 6
+HRV_TREND_THRESHOLD = 0.05
+
+
+@dataclass(frozen=True)
+class UserDays:
+    """The user's snapshots in the requested window and their local date."""
+
+    days: list[DailySnapshot]
+    today: date
+
+
+async def _days(state: AppState, user_id: str, days: int) -> UserDays:
+    tz = await state.users.timezone_of(user_id)
+    today = datetime.now(tz).date()
+    context = await state.store.read(user_id, CONTEXT_STORE)
+    return UserDays(window(context, days=days, today=today), today)
+
+
+def _avg(values: Sequence[float], digits: int = 1) -> float | None:
+    return round(statistics.fmean(values), digits) if values else None
+
+
+# -- tools ----------------------------------------------------------------------------------------------
+
+
+async def query_workouts(state: AppState, user_id: str, args: WorkoutsArgs) -> dict[str, Any]:
+    """Each training day of the window with its exercises, filtered by exercise name."""
+    found = await _days(state, user_id, args.days)
+    needle = (args.exercise or "").lower()
+    workouts = []
+    for day in found.days:
+        if day.workout.workout_count <= 0:
+            continue
+        exercises = [e for e in day.workout.exercises if needle in e.name.lower()]
+        if needle and not exercises:
+            continue
+        workouts.append(
+            {
+                "date": day.date,
+                "titles": ", ".join(day.workout.workout_titles),
+                "duration_minutes": day.workout.total_duration_minutes,
+                "exercises": [
+                    f"{e.name}: {e.sets} sets, {e.total_reps} reps, top {e.max_weight_kg * KG_TO_LBS:.0f} lbs"
+                    if e.max_weight_kg
+                    else f"{e.name}: {e.sets} sets, {e.total_reps} reps"
+                    for e in exercises
+                ],
+            }
+        )
+    if not workouts:
+        what = f" with '{args.exercise}'" if args.exercise else ""
+        return {"message": f"No workouts{what} in the last {args.days} days"}
+    return {"period": f"last {args.days} days", "count": len(workouts), "workouts": workouts}
+
+
+async def query_nutrition(state: AppState, user_id: str, args: NutritionArgs) -> dict[str, Any]:
+    """Averages over tracked days, the profile's targets, and how many days met them."""
+    found = await _days(state, user_id, args.days)
+    tracked = [d for d in found.days if d.nutrition.calories > 0]
+    if not tracked:
+        return {"message": f"No nutrition tracked in the last {args.days} days"}
+    profile = await state.store.read(user_id, PROFILE)
+    protein, calories = profile.protein_target, profile.calorie_target
+    protein_days = sum(d.nutrition.protein >= 0.9 * protein for d in tracked)
+    calorie_days = sum(0.9 * calories <= d.nutrition.calories <= 1.1 * calories for d in tracked)
+    result: dict[str, Any] = {
+        "period": f"last {args.days} days",
+        "tracked_days": len(tracked),
+        "averages": {
+            key: round(statistics.fmean(getattr(d.nutrition, key) for d in tracked))
+            for key in ("calories", "protein", "carbs", "fat")
+        },
+        "targets": {"calories": round(calories), "protein": round(protein)},
+        "protein_compliance": f"{protein_days} of {len(tracked)} days at 90% of target or more",
+        "calorie_compliance": f"{calorie_days} of {len(tracked)} days within 10% of target",
+    }
+    if args.include_meals:
+        result["daily_totals"] = [
+            f"{d.date}: {d.nutrition.calories} kcal, {d.nutrition.protein} g protein, "
+            f"{d.nutrition.carbs} g carbs, {d.nutrition.fat} g fat ({d.nutrition.entry_count} entries)"
+            for d in tracked
+        ]
+        result["meals"] = "individual meals are kept on the phone; these are the day totals"
+    return result
+
+
+def _series(days: Sequence[DailySnapshot], value: Callable[[DailySnapshot], float | None]) -> list[float]:
+    return [v for d in days if (v := value(d))]
+
+
+def _body_metric(values: list[float], unit: str) -> dict[str, Any] | None:
+    if not values:
+        return None
+    return {
+        "current": f"{values[-1]:.1f} {unit}",
+        "start": f"{values[0]:.1f} {unit}",
+        "change": f"{values[-1] - values[0]:+.1f} {unit}",
+        "average": f"{statistics.fmean(values):.1f} {unit}",
+        "readings": len(values),
+    }
+
+
+async def query_body_comp(state: AppState, user_id: str, args: BodyCompArgs) -> dict[str, Any]:
+    """Weight and body fat over the window: first and latest reading, change, average (oldest → newest)."""
+    found = await _days(state, user_id, args.days)
+    weight = _body_metric(_series(found.days, lambda d: d.health.weight_lbs), "lbs")
+    body_fat = _body_metric(_series(found.days, lambda d: d.health.body_fat_pct), "%")
+    if weight is None and body_fat is None:
+        return {"message": f"No weight or body-fat readings in the last {args.days} days"}
+    result: dict[str, Any] = {"period": f"last {args.days} days"}
+    if weight:
+        result["weight"] = weight
+    if body_fat:
+        result["body_fat"] = body_fat
+    return result
+
+
+def hrv_trend(values: Sequence[float]) -> str:
+    """§5.13: first third against last third, ±5 % (needs 6 readings)."""
+    if len(values) < HRV_TREND_MIN_READINGS:
+        return "not enough readings"
+    third = len(values) // 3
+    first, last = statistics.fmean(values[:third]), statistics.fmean(values[-third:])
+    change = (last - first) / first
+    if change > HRV_TREND_THRESHOLD:
+        return "improving"
+    if change < -HRV_TREND_THRESHOLD:
+        return "declining"
+    return "stable"
+
+
+async def query_recovery(state: AppState, user_id: str, args: RecoveryArgs) -> dict[str, Any]:
+    """Sleep, HRV and resting heart rate over the window."""
+    found = await _days(state, user_id, args.days)
+    sleep = [(d.date, h) for d in found.days if (h := d.health.sleep_hours)]
+    hrv = _series(found.days, lambda d: d.health.hrv_ms)
+    rhr = _series(found.days, lambda d: float(d.health.resting_hr) if d.health.resting_hr else None)
+    if not (sleep or hrv or rhr):
+        return {"message": f"No sleep or heart data in the last {args.days} days"}
+    return {
+        "period": f"last {args.days} days",
+        "sleep": {
+            "average_hours": _avg([h for _, h in sleep]),
+            "nights_tracked": len(sleep),
+            "recent": [f"{day}: {hours:.1f} h" for day, hours in sleep[-3:]],
+        },
+        "hrv": {"average_ms": _avg(hrv, 0), "readings": len(hrv), "trend": hrv_trend(hrv)},
+        "resting_hr": {"average_bpm": _avg(rhr, 0), "readings": len(rhr)},
+    }
+
+
+async def query_insights(state: AppState, user_id: str, args: InsightsArgs) -> dict[str, Any]:
+    """The user's live insights, best first."""
+    insights = await list_insights(state.store, user_id, category=args.category, limit=args.limit)
+    if not insights:
+        return {"message": "No insights generated yet"}
+    return {
+        "count": len(insights),
+        "insights": [
+            {
+                "category": i.category.value,
+                "title": i.title,
+                "body": i.body,
+                "actions": ", ".join(i.suggested_actions),
+                "created": i.created_at.date().isoformat(),
+            }
+            for i in insights
+        ],
+    }
+
+
+# -- execution ------------------------------------------------------------------------------------------
+
+ToolFunction = Callable[["AppState", str, Any], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A tool: its argument model and what it does."""
+
+    name: str
+    args: type[BaseModel]
+    run: ToolFunction
+
+    @property
+    def description(self) -> str:
+        """What the model is told about it."""
+        return str(SCHEMAS[self.name]["description"])
+
+
+TOOLS: dict[str, Tool] = {
+    t.name: t
+    for t in (
+        Tool("query_workouts", WorkoutsArgs, query_workouts),
+        Tool("query_nutrition", NutritionArgs, query_nutrition),
+        Tool("query_body_comp", BodyCompArgs, query_body_comp),
+        Tool("query_recovery", RecoveryArgs, query_recovery),
+        Tool("query_insights", InsightsArgs, query_insights),
+    )
+}
+
+
+def schemas() -> list[ToolSchema]:
+    """Every tool in Gemini function-calling form."""
+    return [
+        ToolSchema(name=t.name, description=t.description, parameters=parameters(t.name))
+        for t in TOOLS.values()
+    ]
+
+
+def _problem(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "arguments"
+        message = "unknown argument" if error["type"] == "extra_forbidden" else error["msg"]
+        parts.append(f"{where}: {message.removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+async def execute(state: AppState, user_id: str, name: str, arguments: Any) -> ToolResponse:
+    """Run a tool for `user_id`; bad input is a `success: false` answer, never an exception."""
+    tool = TOOLS.get(name)
+    if tool is None:
+        error = f"Unknown tool: {name}. Available: {', '.join(TOOLS)}"
+        return ToolResponse(success=False, content=f"Tool error: {error}", error=error)
+    if arguments is not None and not isinstance(arguments, dict):
+        error = f"Invalid arguments for {name}: expected an object of named arguments"
+        return ToolResponse(success=False, content=f"Tool error: {error}", error=error)
+    try:
+        args = tool.args.model_validate(arguments or {})
+    except ValidationError as exc:
+        error = f"Invalid arguments for {name}: {_problem(exc)}"
+        return ToolResponse(success=False, content=f"Tool error: {error}", error=error)
+    data = await tool.run(state, user_id, args)
+    return ToolResponse(success=True, content=render(data))
+
+
+def render(data: Any, indent: int = 0) -> str:
+    """Plain text for the model: `key: value` lines, nested blocks indented, lists in full."""
+    pad = "  " * indent
+    if isinstance(data, dict):
+        lines = []
+        for key, value in data.items():
+            if isinstance(value, dict | list) and value and not _flat_list(value):
+                lines.append(f"{pad}{key}:")
+                lines.append(render(value, indent + 1))
+            else:
+                lines.append(f"{pad}{key}: {_scalar(value)}")
+        return "\n".join(lines)
+    if isinstance(data, list):
+        return "\n".join(
+            f"{pad}-\n{render(item, indent + 1)}" if isinstance(item, dict) else f"{pad}- {_scalar(item)}"
+            for item in data
+        )
+    return f"{pad}{_scalar(data)}"
+
+
+def _flat_list(value: Any) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, dict | list) for v in value) and len(value) <= 5
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_scalar(v) for v in value) if value else "none"
+    if value is None:
+        return "n/a"
+    return str(value)
