@@ -10,7 +10,9 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from airfit import __version__
+from airfit.backup.routes import router as backup_router
 from airfit.config import Settings
+from airfit.profile.routes import router as profile_router
 from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
@@ -18,7 +20,7 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router]
+ROUTERS = [status_router, users_router, profile_router, backup_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
