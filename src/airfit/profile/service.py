@@ -88,8 +88,14 @@ async def get_profile(*, store: DocumentStore, user_id: str) -> UserProfile:
     return await store.read(user_id, PROFILE)
 
 
+# A target outside this range is a typo or garbage; sent as null it cannot overflow the app's Int.
+_TARGET_RANGE = (1, 100_000)
+
+
 def _whole(value: float | None) -> int | None:
-    return None if value is None else round(value)
+    if value is None or not _TARGET_RANGE[0] <= value <= _TARGET_RANGE[1]:
+        return None
+    return round(value)
 
 
 def profile_response(profile: UserProfile) -> ProfileResponse:
