@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from airfit import __version__
+from airfit.backup.routes import router as backup_router
 from airfit.config import Settings
 from airfit.insights.routes import router as insights_router
+from airfit.profile.routes import router as profile_router
 from airfit.scheduler.routes import router as scheduler_router
 from airfit.state import build_state
 from airfit.status import router as status_router
@@ -21,7 +23,15 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router, insights_router, scheduler_router, tools_router]
+ROUTERS = [
+    status_router,
+    users_router,
+    profile_router,
+    backup_router,
+    insights_router,
+    scheduler_router,
+    tools_router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,6 +9,7 @@ import click
 from airfit import __version__
 from airfit.cli.data import doctor, export_user, import_user
 from airfit.cli.mcp import mcp
+from airfit.cli.migrate import migrate
 from airfit.cli.serve import serve
 from airfit.cli.users import users
 from airfit.config import settings_help
@@ -36,3 +37,4 @@ main.add_command(export_user)
 main.add_command(import_user)
 main.add_command(doctor)
 main.add_command(mcp)
+main.add_command(migrate)
