@@ -38,7 +38,8 @@ MAX_PAGE_SIZE = 10
 def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
     """Workouts from `shared/bench/gen_workouts.py`, newest first."""
     spec = importlib.util.spec_from_file_location("gen_workouts", BENCH_DIR / "gen_workouts.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.workouts(weeks, seed, end)  # type: ignore[no-any-return]

@@ -32,6 +32,10 @@ class MapOf:
     kind: Any
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def decode(value: Any, kind: Any, path: str = "$") -> None:
     """Raise AssertionError naming the path where the app's decoder would fail."""
     if isinstance(kind, Opt):
@@ -40,10 +44,10 @@ def decode(value: Any, kind: Any, path: str = "$") -> None:
         return
     assert value is not None, f"{path}: null for a required value"
     if kind is int:
-        assert isinstance(value, int | float) and not isinstance(value, bool), f"{path}: not a number"
+        assert _is_number(value), f"{path}: not a number"
         assert float(value).is_integer(), f"{path}: {value} does not fit in Int"
     elif kind is float:
-        assert isinstance(value, int | float) and not isinstance(value, bool), f"{path}: not a number"
+        assert _is_number(value), f"{path}: not a number"
     elif kind is str:
         assert isinstance(value, str), f"{path}: not a string"
     elif kind is bool:

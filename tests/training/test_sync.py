@@ -38,8 +38,10 @@ def test_full_import_stores_every_workout_and_derived_data(
     assert sum(context[d]["workout"]["workout_count"] for d in workout_days) == expected
     with live.client("brian") as c:
         status = c.get("/hevy/status").json()
-    assert status["configured"] and status["key_source"] == "user"
-    assert status["workouts_stored"] == expected and status["last_error"] is None
+    assert status["configured"]
+    assert status["key_source"] == "user"
+    assert status["workouts_stored"] == expected
+    assert status["last_error"] is None
 
 
 def test_secrets_file_is_private_and_key_never_returned(
@@ -67,7 +69,8 @@ def test_users_never_see_each_others_workouts(
     assert set(_stored(data_dir, "david", "hevy_workouts")["workouts"]) == david_ids
     with live.client("david") as c:
         recent = c.get("/hevy/recent-workouts", params={"limit": 100}).json()["workouts"]
-    assert {w["id"] for w in recent} <= david_ids and not {w["id"] for w in recent} & brian_ids
+    assert {w["id"] for w in recent} <= david_ids
+    assert not {w["id"] for w in recent} & brian_ids
     keys_used = {h.api_key for h in fake_hevy.hits}
     assert keys_used == {BRIAN_KEY, DAVID_KEY}
     with live.client("jonathan") as c:
@@ -140,9 +143,11 @@ def test_interrupted_import_resumes_without_duplicates(
         first = c.post("/training/sync").json()
         assert first["status"] == "unavailable"
         partial = _stored(data_dir, "brian", "hevy_workouts")
-        assert len(partial["workouts"]) == 30 and partial["sync"]["import_complete"] is False
+        assert len(partial["workouts"]) == 30
+        assert partial["sync"]["import_complete"] is False
         status = c.get("/hevy/status").json()
-        assert status["last_error"] and not status["import_complete"]
+        assert status["last_error"]
+        assert not status["import_complete"]
 
         fake_hevy.break_from_page(None)
         second = c.post("/training/sync").json()
@@ -171,8 +176,10 @@ def test_hevy_down_keeps_serving_stored_data(
         status = c.get("/hevy/status").json()
         assert c.post("/insights/sync-hevy").status_code == 503
     decode(after, EXERCISES)
-    assert after == before and after["exercises"]
-    assert "503" in status["last_error"] and status["last_error_at"]
+    assert after == before
+    assert after["exercises"]
+    assert "503" in status["last_error"]
+    assert status["last_error_at"]
     assert status["last_success_at"] is not None
 
 
@@ -186,7 +193,8 @@ def test_rate_limit_is_retried_after_the_servers_delay(
         result = c.post("/hevy/sync").json()
     assert result["status"] == "success"
     hits = fake_hevy.requests("/v1/workouts/events")[-3:]
-    assert hits[1].at - hits[0].at >= 0.95 and hits[2].at - hits[1].at >= 0.95
+    assert hits[1].at - hits[0].at >= 0.95
+    assert hits[2].at - hits[1].at >= 0.95
 
 
 def test_key_validation(
@@ -195,7 +203,8 @@ def test_key_validation(
     live = hevy_server()
     with live.client("david") as c:
         rejected = c.put("/hevy/key", json={"api_key": "not-a-key"})
-        assert rejected.status_code == 400 and "rejected" in rejected.json()["detail"]
+        assert rejected.status_code == 400
+        assert "rejected" in rejected.json()["detail"]
         assert c.get("/hevy/status").json()["configured"] is False
         assert c.post("/hevy/key/test").status_code == 404
         assert c.put("/hevy/key", json={}).status_code == 422
@@ -206,7 +215,8 @@ def test_key_validation(
     unreachable = start_server(hevy_base_url="http://127.0.0.1:9", hevy_retry_delay=0.01)
     with unreachable.client("david") as c:
         response = c.put("/hevy/key", json={"api_key": DAVID_KEY})
-    assert response.status_code == 503 and "detail" in response.json()
+    assert response.status_code == 503
+    assert "detail" in response.json()
 
 
 def test_server_wide_key_serves_only_the_default_user(
@@ -265,9 +275,7 @@ def test_full_resync_drops_workouts_hevy_no_longer_has(
     assert gone not in _stored(data_dir, "brian", "hevy_workouts")["workouts"]
 
 
-def test_events_cursor_moves_forward(
-    hevy_server: Callable[..., LiveServer], fake_hevy: FakeHevy, data_dir: Path
-) -> None:
+def test_events_cursor_moves_forward(hevy_server: Callable[..., LiveServer], fake_hevy: FakeHevy) -> None:
     live = hevy_server()
     connect(live, "brian", BRIAN_KEY)
     with live.client("brian") as c:
