@@ -53,6 +53,14 @@ def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def _event_time(workout: dict[str, Any]) -> datetime:
+    """When a workout was last changed; malformed test workouts count as long ago."""
+    try:
+        return _parse(str(workout.get("updated_at") or workout.get("start_time")))
+    except ValueError:
+        return datetime(2000, 1, 1, tzinfo=UTC)
+
+
 @dataclass
 class Account:
     """One Hevy user's data and change feed."""
@@ -96,8 +104,8 @@ class FakeHevy:
         """Create an account holding these workouts (each also appears as an "updated" event)."""
         account = Account()
         for workout in workouts:
-            account.workouts[workout["id"]] = copy.deepcopy(workout)
-            at = _parse(workout.get("updated_at") or workout["start_time"])
+            account.workouts[workout.get("id") or f"no-id-{len(account.workouts)}"] = copy.deepcopy(workout)
+            at = _event_time(workout)
             account.events.append((at, {"type": "updated", "workout": copy.deepcopy(workout)}))
         with self._lock:
             self.accounts[api_key] = account
@@ -191,7 +199,7 @@ class FakeHevy:
             if self._broken_from_page is not None and page >= self._broken_from_page:
                 return JSONResponse({"error": "unavailable"}, 503)
             assert account is not None
-            items = sorted(account.workouts.values(), key=lambda w: w["start_time"], reverse=True)
+            items = sorted(account.workouts.values(), key=lambda w: str(w.get("start_time")), reverse=True)
             chunk = copy.deepcopy(items[(page - 1) * size : page * size])
         return JSONResponse({"page": page, "page_count": math.ceil(len(items) / size), "workouts": chunk})
 
