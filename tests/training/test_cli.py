@@ -35,8 +35,6 @@ def test_cli_sets_key_from_stdin_and_removes_it(fake_hevy: FakeHevy, data_dir: P
         settings, "users", "hevy-key", "david", "--no-verify", input="k\n", HEVY_BASE_URL="http://127.0.0.1:9"
     )
     assert offline.returncode == 0, offline.stderr
-    unknown = run_cli(settings, "users", "hevy-key", "mallory", input="k\n")
-    assert unknown.returncode != 0
 
 
 LEGACY = {

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.fakes.hevy import FakeHevy
-from tests.live import LiveServer, run_cli
+from tests.live import LiveServer
 from tests.training.conftest import BRIAN_KEY, connect
 from tests.training.ios import (
     EXERCISES,
@@ -65,10 +65,8 @@ def test_every_ios_call_decodes(hevy_server: Callable[..., LiveServer], synced: 
 
 @pytest.fixture
 def custom(hevy_server: Callable[..., LiveServer], fake_hevy: FakeHevy) -> tuple[LiveServer, datetime]:
-    """david (zone UTC+10 without DST) with hand-built workouts relative to his local today."""
-    live = hevy_server()
-    result = run_cli(live.settings, "users", "timezone", "david", "Australia/Brisbane")
-    assert result.returncode == 0, result.stderr
+    """david (zone UTC+10 without DST, the server default here) with hand-built workouts relative to his local today."""
+    live = hevy_server(timezone="Australia/Brisbane")
     tz = ZoneInfo("Australia/Brisbane")
     today = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
     bench = "Bench Press (Barbell)"
