@@ -65,7 +65,7 @@ def test_every_ios_call_decodes(hevy_server: Callable[..., LiveServer], synced: 
 
 @pytest.fixture
 def custom(hevy_server: Callable[..., LiveServer], fake_hevy: FakeHevy) -> tuple[LiveServer, datetime]:
-    """david (zone UTC+10 without DST, the server default here) with hand-built workouts relative to his local today."""
+    """david in UTC+10 (no DST; the server default here), hand-built workouts around his local today."""
     live = hevy_server(timezone="Australia/Brisbane")
     tz = ZoneInfo("Australia/Brisbane")
     today = datetime.now(tz).replace(hour=0, minute=0, second=0, microsecond=0)
