@@ -16,7 +16,7 @@ from typing import Any
 import httpx2
 from pydantic import ValidationError
 
-from airfit.training.models import Workout
+from airfit.training.models import HevyWorkout, Workout
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class RetryPolicy:
 def parse_workout(raw: Any) -> Workout | None:
     """A workout from Hevy's JSON, or None (logged) when it lacks an id or a usable start time."""
     try:
-        return Workout.model_validate(raw)
+        return HevyWorkout.model_validate(raw).to_stored()
     except ValidationError as exc:
         wid = raw.get("id") if isinstance(raw, dict) else None
         logger.warning("Skipped an unreadable Hevy workout %s: %s", wid, exc.errors()[0].get("msg"))

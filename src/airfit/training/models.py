@@ -57,6 +57,10 @@ def _title(value: Any) -> str:
     return value.strip() if isinstance(value, str) and value.strip() else "Unknown exercise"
 
 
+def _workout_title(value: Any) -> str:
+    return value.strip() if isinstance(value, str) and value.strip() else "Workout"
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -66,8 +70,8 @@ OptionalInstant = Annotated[datetime | None, BeforeValidator(_optional_aware)]
 Count = Annotated[int | None, BeforeValidator(_count)]
 
 
-class WorkoutSet(BaseModel):
-    """One set; weight in kg as Hevy sends it (None for bodyweight)."""
+class HevySet(BaseModel):
+    """A set as Hevy sends it, leniently: nulls and odd types become neutral values."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -78,6 +82,52 @@ class WorkoutSet(BaseModel):
     distance_meters: Number = None
     duration_seconds: Number = None
 
+
+class HevyExercise(BaseModel):
+    """An exercise as Hevy sends it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: Annotated[str, BeforeValidator(_title)] = "Unknown exercise"
+    notes: Text = None
+    exercise_template_id: Text = None
+    sets: Annotated[list[HevySet], BeforeValidator(_list)] = Field(default_factory=list)
+
+
+class HevyWorkout(BaseModel):
+    """A workout as `GET /v1/workouts` lists it; only `id` and a parseable `start_time` are required."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, BeforeValidator(_workout_title)] = "Workout"
+    description: Text = None
+    start_time: Instant
+    end_time: OptionalInstant = None
+    updated_at: OptionalInstant = None
+    exercises: Annotated[list[HevyExercise], BeforeValidator(_list)] = Field(default_factory=list)
+
+    def to_stored(self) -> Workout:
+        """The normalized stored form."""
+        return Workout.model_validate(self.model_dump())
+
+
+# The stored forms use plain types only: a three-year history is read on every sync transaction, and
+# pydantic's native validation is several times faster than per-field Python validators.
+
+
+class WorkoutSet(BaseModel):
+    """One set; weight in kg as Hevy sends it (None for bodyweight)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: str = "normal"
+    weight_kg: float | None = None
+    reps: int | None = None
+    rpe: float | None = None
+    distance_meters: float | None = None
+    duration_seconds: float | None = None
+
     @property
     def is_working(self) -> bool:
         """Warm-ups are excluded from working volume, set counts and PRs."""
@@ -85,14 +135,14 @@ class WorkoutSet(BaseModel):
 
 
 class WorkoutExercise(BaseModel):
-    """One exercise of a workout."""
+    """One exercise of a stored workout."""
 
     model_config = ConfigDict(extra="ignore")
 
-    title: Annotated[str, BeforeValidator(_title)] = "Unknown exercise"
-    notes: Text = None
-    exercise_template_id: Text = None
-    sets: Annotated[list[WorkoutSet], BeforeValidator(_list)] = Field(default_factory=list)
+    title: str
+    notes: str | None = None
+    exercise_template_id: str | None = None
+    sets: list[WorkoutSet] = Field(default_factory=list)
 
     @property
     def working_sets(self) -> list[WorkoutSet]:
@@ -101,19 +151,17 @@ class WorkoutExercise(BaseModel):
 
 
 class Workout(BaseModel):
-    """A Hevy workout, as parsed from `GET /v1/workouts` and stored. `id` and `start_time` are required."""
+    """A stored, normalized Hevy workout."""
 
     model_config = ConfigDict(extra="ignore")
 
     id: str
-    title: Annotated[
-        str, BeforeValidator(lambda v: v.strip() if isinstance(v, str) and v.strip() else "Workout")
-    ]
-    description: Text = None
-    start_time: Instant
-    end_time: OptionalInstant = None
-    updated_at: OptionalInstant = None
-    exercises: Annotated[list[WorkoutExercise], BeforeValidator(_list)] = Field(default_factory=list)
+    title: str
+    description: str | None = None
+    start_time: datetime
+    end_time: datetime | None = None
+    updated_at: datetime | None = None
+    exercises: list[WorkoutExercise] = Field(default_factory=list)
 
     @property
     def duration_minutes(self) -> int:
@@ -129,7 +177,7 @@ class SyncState(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     import_complete: bool = False
-    # Progress of a full import, persisted per page so an interrupted import resumes where it stopped.
+    # Progress of a full import (pages stored so far), so an interrupted import resumes where it stopped.
     import_next_page: int = 1
     import_started_at: datetime | None = None
     import_seen: list[str] = Field(default_factory=list)

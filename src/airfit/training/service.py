@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -37,6 +38,7 @@ from airfit.training.models import (
     HevyKeyResult,
     HevyStatus,
     SyncResult,
+    Workout,
     WorkoutsDoc,
 )
 from airfit.training.strength import build_exercise_store, workout_days
@@ -51,6 +53,10 @@ HEVY_SOURCE = "hevy"
 # Events are re-read from a little before the previous sync started: applying one twice is harmless,
 # missing one because of clock skew between us and Hevy is not.
 EVENTS_OVERLAP = timedelta(minutes=10)
+# Import progress (the pages fetched so far) is written at least this often, at the end, and before a
+# failure is reported: rewriting a multi-year history after every 10-workout page would cost more than
+# fetching it, and a crash loses at most this much re-fetchable work.
+IMPORT_CHECKPOINT_SECONDS = 1.0
 # Computed responses kept per (user, view, params); cleared wholesale beyond this many.
 VIEW_CACHE_SIZE = 2048
 
@@ -240,23 +246,37 @@ class TrainingService:
             # Resume one page early: a workout deleted meanwhile shifts later ones up by a place.
             page = max(1, sync.import_next_page - 1)
         processed = 0
-        for _ in range(MAX_PAGES):
-            result = await self.client.workouts_page(api_key, page)
-            async with self.store.transaction(user_id, WORKOUTS) as doc:
-                seen = set(doc.sync.import_seen)
-                for workout in result.workouts:
-                    doc.workouts[workout.id] = workout
-                    if workout.id not in seen:
-                        seen.add(workout.id)
-                        doc.sync.import_seen.append(workout.id)
-                doc.sync.import_next_page = page + 1
-            processed += len(result.workouts)
-            last = result.page_count is not None and page >= result.page_count
-            if last or not (result.workouts or result.skipped):
-                break
-            page += 1
+        pending: list[Workout] = []
+        checkpoint = time.monotonic()
+        try:
+            for _ in range(MAX_PAGES):
+                result = await self.client.workouts_page(api_key, page)
+                pending.extend(result.workouts)
+                processed += len(result.workouts)
+                last = result.page_count is not None and page >= result.page_count
+                done = last or not (result.workouts or result.skipped)
+                page += 1
+                if done or time.monotonic() - checkpoint >= IMPORT_CHECKPOINT_SECONDS:
+                    await self._store_pages(user_id, pending, next_page=page)
+                    pending, checkpoint = [], time.monotonic()
+                if done:
+                    break
+        except HevyError:
+            # Keep every page fetched before the failure; the next sync resumes after them.
+            await self._store_pages(user_id, pending, next_page=page)
+            raise
         await self._finish_import(user_id)
         return processed
+
+    async def _store_pages(self, user_id: str, workouts: list[Workout], *, next_page: int) -> None:
+        async with self.store.transaction(user_id, WORKOUTS) as doc:
+            seen = set(doc.sync.import_seen)
+            for workout in workouts:
+                doc.workouts[workout.id] = workout
+                if workout.id not in seen:
+                    seen.add(workout.id)
+                    doc.sync.import_seen.append(workout.id)
+            doc.sync.import_next_page = next_page
 
     async def _finish_import(self, user_id: str) -> None:
         async with self.store.transaction(user_id, WORKOUTS) as doc:
