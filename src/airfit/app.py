@@ -19,6 +19,7 @@ from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
 from airfit.tools.routes import router as tools_router
+from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ ROUTERS = [
     insights_router,
     scheduler_router,
     tools_router,
+    training_router,
 ]
 
 
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await state.scheduler.stop()
         await state.drain()
+        await state.training.aclose()
 
     app = FastAPI(
         title="AirFit server",

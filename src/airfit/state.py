@@ -13,6 +13,7 @@ from airfit.insights.engine import InsightEngine
 from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.service import Scheduler
 from airfit.storage import DocumentStore
+from airfit.training.service import TrainingService
 from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
+    training: TrainingService
     providers: dict[str, object] = field(default_factory=dict)
     insights: InsightEngine = field(default_factory=InsightEngine)
     scheduler: Scheduler = field(default_factory=default_scheduler)
@@ -56,8 +58,10 @@ class AppState:
 def build_state(settings: Settings) -> AppState:
     """Create the services for one data directory."""
     store = DocumentStore(settings.data_dir)
+    users = UserService(store, default_timezone=settings.timezone)
     return AppState(
         settings=settings,
         store=store,
-        users=UserService(store, default_timezone=settings.timezone),
+        users=users,
+        training=TrainingService(store, users, settings),
     )
