@@ -8,8 +8,8 @@ import click
 
 from airfit import __version__
 from airfit.cli.data import doctor, export_user, import_user
-from airfit.cli.mcp import mcp
 from airfit.cli.hevy import hevy_key
+from airfit.cli.mcp import mcp
 from airfit.cli.migrate import migrate
 from airfit.cli.serve import serve
 from airfit.cli.users import users
