@@ -6,7 +6,7 @@ import asyncio
 import importlib.util
 import random
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -14,6 +14,8 @@ from typing import Any
 from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot, HealthDay, NutritionDay
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.storage import DocumentStore
+from airfit.training.models import EXERCISE_STORE, WORKOUTS, Workout, WorkoutsDoc
+from airfit.training.strength import build_exercise_store, workout_days
 
 REPO = Path(__file__).resolve().parents[2]
 # shared/ sits beside the clone (CI, /work/main) or beside the worktrees' parent (/work/wt/<name>).
@@ -80,3 +82,27 @@ def store_profile(data_dir: Path, user: str, profile: UserProfile) -> None:
 def days_before(end: date, n: int) -> date:
     """The date `n` days before `end`."""
     return end - timedelta(days=n)
+
+
+def gen_workouts(weeks: int, seed: int, end: date) -> list[dict[str, Any]]:
+    """`weeks` of the shared Hevy workout generator ending at `end` (newest first, Hevy's shape)."""
+    return _module("gen_workouts").workouts(weeks, seed, end.isoformat())  # type: ignore[no-any-return]
+
+
+def store_workouts(
+    data_dir: Path, user: str, raw: list[dict[str, Any]], snapshots: list[DailySnapshot]
+) -> None:
+    """Store Hevy workouts as the training sync does: the workouts, the exercise store, the daily blocks."""
+    workouts = [Workout.model_validate(w) for w in raw]
+    days = workout_days(workouts, UTC)
+    for snap in snapshots:
+        if snap.date in days:
+            snap.workout = days[snap.date]
+    store = DocumentStore(data_dir)
+
+    async def write() -> None:
+        await store.replace(user, WORKOUTS, WorkoutsDoc(workouts={w.id: w for w in workouts}))
+        await store.replace(user, EXERCISE_STORE, build_exercise_store(workouts, UTC, datetime.now(UTC)))
+        await store.replace(user, CONTEXT_STORE, ContextStore(snapshots={s.date: s for s in snapshots}))
+
+    asyncio.run(write())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,34 +15,41 @@ from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCall
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from airfit.config import Settings
-from airfit.health.models import WorkoutDay, WorkoutExercise
 from airfit.state import build_state
 from airfit.tools.agent import ToolDeps, agent_tools
-from tests.insights.data import flat_days, snapshot, store_days
+from tests.insights.data import flat_days, gen_workouts, snapshot, store_workouts
 from tests.live import LiveServer, server_env
 
 TOOL_NAMES = {"query_workouts", "query_nutrition", "query_body_comp", "query_recovery", "query_insights"}
 
 
-def _store(data_dir: Path, user: str, protein: int, lift: str) -> None:
-    days = flat_days(40, 31, datetime.now(UTC).date())
+def _store(data_dir: Path, user: str, protein: int, workouts: list[dict[str, Any]]) -> None:
+    today = datetime.now(UTC).date()
+    days = flat_days(40, 31, today)
     for day in days:
         day["protein"] = protein
-    snaps = [snapshot(d) for d in days]
-    snaps[-2].workout = WorkoutDay(
-        workout_count=1,
-        total_duration_minutes=55,
-        total_volume_kg=4000,
-        exercises=[WorkoutExercise(name=lift, sets=4, total_reps=32, max_weight_kg=100)],
-        workout_titles=[f"{lift} day"],
-    )
-    store_days(data_dir, user, snaps)
+    store_workouts(data_dir, user, workouts, [snapshot(d) for d in days])
+
+
+def _bench_day(day: date) -> dict[str, Any]:
+    start = datetime.combine(day, time(18), UTC)
+    sets = [{"type": "warmup", "weight_kg": 40, "reps": 10}] + [
+        {"type": "normal", "weight_kg": 80, "reps": 5}
+    ] * 3
+    return {
+        "id": "david-1",
+        "title": "Chest day",
+        "start_time": start.isoformat(),
+        "end_time": (start + timedelta(minutes=50)).isoformat(),
+        "exercises": [{"title": "Bench Press (Barbell)", "sets": sets}],
+    }
 
 
 @pytest.fixture
 def two_users(data_dir: Path) -> None:
-    _store(data_dir, "brian", 201, "Squat (Barbell)")
-    _store(data_dir, "david", 99, "Bench Press (Barbell)")
+    today = datetime.now(UTC).date()
+    _store(data_dir, "brian", 201, gen_workouts(8, 1, today))
+    _store(data_dir, "david", 99, [_bench_day(today - timedelta(days=1))])
 
 
 def _run(live: LiveServer, user: str, name: str, arguments: Any) -> dict[str, Any]:
@@ -78,13 +85,24 @@ def test_each_caller_gets_their_own_data(server: LiveServer) -> None:
     assert "0 of 7 days at 90% of target" in david["content"]
     workouts = _run(server, "david", "query_workouts", {"exercise": "squat"})
     assert workouts["content"] == "message: No workouts with 'squat' in the last 14 days"
+    bench = _run(server, "david", "query_workouts", {})["content"]
+    assert "Bench Press (Barbell): 3 working sets, best 176 lbs x 5" in bench
+    assert "Squat" not in bench
 
 
 @pytest.mark.usefixtures("two_users")
 def test_arguments_are_coerced_clamped_or_clearly_refused(server: LiveServer) -> None:
-    coerced = _run(server, "brian", "query_workouts", {"days": "14", "exercise": " SQUAT "})
+    coerced = _run(server, "brian", "query_workouts", {"days": "14.2", "exercise": " SQUAT "})
     assert coerced["success"] is True
-    assert "Squat (Barbell): 4 sets, 32 reps, top 220 lbs" in coerced["content"]
+    assert "period: last 14 days" in coerced["content"]
+    assert "Squat (Barbell): " in coerced["content"]
+    assert "Bench" not in coerced["content"]
+    assert "personal_records:\n  - Squat (Barbell): " in coerced["content"]
+    legs = _run(server, "brian", "query_workouts", {"muscle_group": "legs", "days": 7})["content"]
+    assert "working sets for quads, hamstrings, glutes, calves" in legs
+    assert "Bench" not in legs
+    unknown = _run(server, "brian", "query_workouts", {"muscle_group": "ears"})
+    assert unknown["content"].startswith("message: Unknown muscle group 'ears'")
     clamped = _run(server, "brian", "query_nutrition", {"days": 500, "include_meals": "true"})
     assert "period: last 30 days" in clamped["content"]
     assert clamped["content"].count("g protein") == 30
@@ -144,12 +162,14 @@ async def test_mcp_server_over_stdio_is_bound_to_one_user(settings: Settings) ->
         listed = await client.list_tools()
         assert {t.name for t in listed.tools} == TOOL_NAMES
         mine = await client.call_tool("query_nutrition", {"days": 7})
-        squat = await client.call_tool("query_workouts", {"exercise": "bench"})
+        bench = await client.call_tool("query_workouts", {"exercise": "bench"})
         sneaky = await client.call_tool("query_nutrition", {"days": 7, "user_id": "david"})
     text = mine.content[0].text  # type: ignore[union-attr]
     assert "protein: 201" in text
     assert "protein: 99" not in text
-    assert squat.content[0].text == "message: No workouts with 'bench' in the last 14 days"  # type: ignore[union-attr]
+    bench_text = bench.content[0].text  # type: ignore[union-attr]
+    assert "Bench Press (Barbell)" in bench_text
+    assert "176 lbs x 5" not in bench_text
     assert sneaky.is_error is True
     assert "user_id: unknown argument" in sneaky.content[0].text  # type: ignore[union-attr]
 

@@ -1,4 +1,9 @@
-"""The jobs every user gets, at the original intervals (SERVER_BEHAVIOR §8.2)."""
+"""The jobs every user gets, at the original intervals (SERVER_BEHAVIOR §8.2).
+
+The original's separate hourly "exercise-history sync" is part of `hevy_sync` here: every successful
+Hevy sync rebuilds the exercise store from the stored workouts, so a second job would only call Hevy
+again. The status endpoint reports the Hevy sync's last success as `last_exercise_history_sync`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import TYPE_CHECKING
 from airfit.insights.engine import NO_LLM, insight_llm
 from airfit.scheduler.models import JobOutcome
 from airfit.scheduler.service import Job, Scheduler
+from airfit.training.service import sync_user
 
 if TYPE_CHECKING:
     from airfit.state import AppState
@@ -29,7 +35,23 @@ async def generate_insights(state: AppState, user_id: str) -> JobOutcome:
     return JobOutcome(status="error", job="insights", detail=detail, error=result.error, count=count)
 
 
-JOBS = (Job("insights", timedelta(hours=6), generate_insights, timeout=300.0),)
+async def sync_hevy(state: AppState, user_id: str) -> JobOutcome:
+    """Incremental Hevy sync (workouts, exercise store, daily workout blocks); no key is not an error."""
+    result = await sync_user(state, user_id, full=False)
+    detail = (
+        f"{result.workouts_processed} workout(s) processed, {result.exercises_updated} exercise(s) updated"
+    )
+    if result.status == "not_configured":
+        return JobOutcome(status="skipped", job="hevy_sync", detail="no Hevy API key configured")
+    if not result.ok:
+        return JobOutcome(status="error", job="hevy_sync", detail=result.status, error=result.error)
+    return JobOutcome(status="success", job="hevy_sync", detail=detail, count=result.workouts_processed)
+
+
+JOBS = (
+    Job("insights", timedelta(hours=6), generate_insights, timeout=300.0),
+    Job("hevy_sync", timedelta(hours=1), sync_hevy, timeout=600.0),
+)
 
 
 def default_scheduler() -> Scheduler:

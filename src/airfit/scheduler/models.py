@@ -49,7 +49,6 @@ class SchedulerState(BaseModel):
 _LEGACY_FIELDS = {
     "insights": "last_insight_generation",
     "hevy_sync": "last_hevy_sync",
-    "exercise_history": "last_exercise_history_sync",
     "memory_consolidation": "last_memory_consolidation",
 }
 

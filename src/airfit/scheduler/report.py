@@ -54,7 +54,7 @@ async def read_status(state: AppState, user_id: str) -> SchedulerStatus:
         last_insight_generation=_last(jobs, "insights"),
         next_insight_generation=_next(jobs, "insights"),
         last_hevy_sync=_last(jobs, "hevy_sync"),
-        last_exercise_history_sync=_last(jobs, "exercise_history"),
+        last_exercise_history_sync=_last(jobs, "hevy_sync"),
         last_memory_consolidation=_last(jobs, "memory_consolidation"),
         next_memory_consolidation=_next(jobs, "memory_consolidation"),
         insights_generated_today=stored.insights_generated_today if stored.insights_day == today else 0,

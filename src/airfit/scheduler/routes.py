@@ -21,3 +21,9 @@ async def scheduler_status(state: StateDep, user_id: UserIdDep) -> SchedulerStat
 async def trigger_insights(state: StateDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
     """Generate the caller's insights now (`force`) or when due; recorded like a scheduled run."""
     return await state.scheduler.run_job(state, user_id, "insights", force=force)
+
+
+@router.post("/trigger-hevy-sync", response_model=JobOutcome)
+async def trigger_hevy_sync(state: StateDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
+    """Sync the caller's Hevy workouts now (`force`) or when due (hourly), recorded like a scheduled run."""
+    return await state.scheduler.run_job(state, user_id, "hevy_sync", force=force)

@@ -193,8 +193,9 @@ class Scheduler:
                 record.next_due = now + backoff(record.consecutive_failures, job.interval)
             else:
                 record.consecutive_failures = 0
-                record.last_success = now
                 record.next_due = now + job.interval
+                if outcome.status == "success":
+                    record.last_success = now
             if job.name == "insights":
                 _count_insights(doc, today, outcome.count)
 

@@ -3,8 +3,8 @@
 One executor serves every transport (`POST /tools/execute`, pydantic-ai tools, the MCP server): the user id
 comes from whoever runs the executor (the request's identity, the agent's deps, the MCP process's
 `--user`), never from tool arguments. Fixed against the original (SERVER_BEHAVIOR §14 #18): `days` and
-`limit` are honoured, exercise names are real, set counts are real, nutrition compliance counts days,
-and lists are rendered in full.
+`limit` are honoured, exercises are matched by their real names, set counts are real (working sets from
+the stored Hevy workouts), nutrition compliance counts days, and lists are rendered in full.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,7 +20,6 @@ from pydantic import BaseModel, ValidationError
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.insights.compact import window
 from airfit.insights.service import list_insights
-from airfit.insights.stats import KG_TO_LBS
 from airfit.profile.models import PROFILE
 from airfit.tools.models import (
     SCHEMAS,
@@ -33,6 +32,23 @@ from airfit.tools.models import (
     WorkoutsArgs,
     parameters,
 )
+from airfit.training.models import EXERCISE_STORE, WORKOUTS, ExerciseStore
+from airfit.training.models import WorkoutExercise as HevyExercise
+from airfit.training.muscles import (
+    BACK,
+    BICEPS,
+    CALVES,
+    CHEST,
+    CORE,
+    DELTS,
+    GLUTES,
+    HAMSTRINGS,
+    QUADS,
+    TRICEPS,
+    ZONES,
+    muscles_for,
+)
+from airfit.training.strength import e1rm, local_date, to_lbs
 
 if TYPE_CHECKING:
     from airfit.state import AppState
@@ -63,34 +79,98 @@ def _avg(values: Sequence[float], digits: int = 1) -> float | None:
 # -- tools ----------------------------------------------------------------------------------------------
 
 
+MUSCLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "legs": (QUADS, HAMSTRINGS, GLUTES, CALVES),
+    "arms": (BICEPS, TRICEPS),
+    "shoulders": (DELTS,),
+    "abs": (CORE,),
+    "lats": (BACK,),
+    "pecs": (CHEST,),
+}
+PR_LISTED = 6
+
+
+def muscle_group(name: str) -> tuple[str, ...] | None:
+    """The tracked groups a name means ("legs" is four of them); None when it means none."""
+    key = name.strip().lower()
+    for candidate in (key, f"{key}s"):
+        if candidate in ZONES:
+            return (candidate,)
+    return MUSCLE_ALIASES.get(key)
+
+
+def _set_text(exercise: HevyExercise) -> str:
+    working = exercise.working_sets
+    best = max(working, key=lambda s: e1rm(to_lbs(s.weight_kg), s.reps or 0), default=None)
+    text = f"{exercise.title}: {len(working)} working sets"
+    if best is not None and best.weight_kg:
+        text += f", best {to_lbs(best.weight_kg):.0f} lbs x {best.reps or 0}"
+    elif best is not None and best.reps:
+        text += f", best {best.reps} reps"
+    return text
+
+
+def _records(store: ExerciseStore, needle: str) -> list[str]:
+    names = [n for n in store.exercises if needle in n.lower()] if needle else store.exercise_ranking
+    lines = []
+    for name in names[:PR_LISTED]:
+        history = store.exercises.get(name)
+        pr = history.current_pr if history else None
+        if history is not None and pr is not None:
+            lines.append(
+                f"{name}: {pr.weight_lbs:.0f} lbs x {pr.reps} (e1RM {pr.e1rm:.0f}) on {pr.date}, "
+                f"{history.workout_count} sessions"
+            )
+    return lines
+
+
 async def query_workouts(state: AppState, user_id: str, args: WorkoutsArgs) -> dict[str, Any]:
-    """Each training day of the window with its exercises, filtered by exercise name."""
-    found = await _days(state, user_id, args.days)
+    """The window's workouts from Hevy, filtered by exercise name or muscle group, with PRs."""
+    groups = muscle_group(args.muscle_group) if args.muscle_group else None
+    if args.muscle_group and groups is None:
+        known = ", ".join([*ZONES, *MUSCLE_ALIASES])
+        return {"message": f"Unknown muscle group '{args.muscle_group}'. Known groups: {known}"}
+    tz = await state.users.timezone_of(user_id)
+    today = datetime.now(tz).date()
+    start = today - timedelta(days=args.days - 1)
+    doc = await state.store.read(user_id, WORKOUTS)
     needle = (args.exercise or "").lower()
-    workouts = []
-    for day in found.days:
-        if day.workout.workout_count <= 0:
+
+    def wanted(exercise: HevyExercise) -> bool:
+        if needle and needle not in exercise.title.lower():
+            return False
+        return groups is None or bool(set(muscles_for(exercise.title)) & set(groups))
+
+    workouts, group_sets = [], 0
+    for workout in sorted(doc.workouts.values(), key=lambda w: w.start_time):
+        day = local_date(workout, tz)
+        chosen = [e for e in workout.exercises if wanted(e)] if start <= day <= today else []
+        if not chosen:
             continue
-        exercises = [e for e in day.workout.exercises if needle in e.name.lower()]
-        if needle and not exercises:
-            continue
+        group_sets += sum(len(e.working_sets) for e in chosen)
         workouts.append(
             {
-                "date": day.date,
-                "titles": ", ".join(day.workout.workout_titles),
-                "duration_minutes": day.workout.total_duration_minutes,
-                "exercises": [
-                    f"{e.name}: {e.sets} sets, {e.total_reps} reps, top {e.max_weight_kg * KG_TO_LBS:.0f} lbs"
-                    if e.max_weight_kg
-                    else f"{e.name}: {e.sets} sets, {e.total_reps} reps"
-                    for e in exercises
-                ],
+                "date": day.isoformat(),
+                "title": workout.title,
+                "duration_minutes": workout.duration_minutes,
+                "exercises": [_set_text(e) for e in chosen],
             }
         )
-    if not workouts:
+    records = _records(await state.store.read(user_id, EXERCISE_STORE), needle) if groups is None else []
+    if not workouts and not records:
         what = f" with '{args.exercise}'" if args.exercise else ""
+        what += f" for {args.muscle_group}" if args.muscle_group else ""
         return {"message": f"No workouts{what} in the last {args.days} days"}
-    return {"period": f"last {args.days} days", "count": len(workouts), "workouts": workouts}
+    result: dict[str, Any] = {
+        "period": f"last {args.days} days",
+        "count": len(workouts),
+        "workouts": workouts,
+    }
+    if groups is not None:
+        result["working_sets"] = f"{group_sets} working sets for {', '.join(groups)}"
+    if records:
+        result["personal_records"] = records
+    return result
 
 
 async def query_nutrition(state: AppState, user_id: str, args: NutritionArgs) -> dict[str, Any]:
@@ -296,7 +376,8 @@ def render(data: Any, indent: int = 0) -> str:
 
 
 def _flat_list(value: Any) -> bool:
-    return isinstance(value, list) and all(not isinstance(v, dict | list) for v in value) and len(value) <= 5
+    """Short lists of numbers stay on one line; text items (which may hold commas) get a line each."""
+    return isinstance(value, list) and len(value) <= 10 and all(isinstance(v, int | float) for v in value)
 
 
 def _scalar(value: Any) -> str:
