@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from airfit import __version__
 from airfit.config import Settings
+from airfit.health.routes import router as health_router
 from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
@@ -18,7 +19,7 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router]
+ROUTERS = [status_router, users_router, health_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

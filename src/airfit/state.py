@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.health.service import HealthService
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -22,6 +23,7 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
+    health: HealthService
     providers: dict[str, object] = field(default_factory=dict)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -51,8 +53,5 @@ class AppState:
 def build_state(settings: Settings) -> AppState:
     """Create the services for one data directory."""
     store = DocumentStore(settings.data_dir)
-    return AppState(
-        settings=settings,
-        store=store,
-        users=UserService(store, default_timezone=settings.timezone),
-    )
+    users = UserService(store, default_timezone=settings.timezone)
+    return AppState(settings=settings, store=store, users=users, health=HealthService(store, users))
