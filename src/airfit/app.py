@@ -19,7 +19,9 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router, health_router]
+# FastAPI tries routes in order: health goes first because its summary GETs are the hottest path and its
+# fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
+ROUTERS = [health_router, status_router, users_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
