@@ -15,9 +15,7 @@ import argparse
 import http.client
 import importlib.util
 import json
-import multiprocessing
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -25,37 +23,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
+from typing import IO
 
 import psutil
+
+from loadgen import LoadResult, pin, run_load
 
 REPO = Path(__file__).resolve().parents[1]
 USERS = ("alice", "bob", "carol")
 SERVER_CPU, LOAD_CPU = 0, 1
-CONNECTIONS = 32
-PY_WORKERS = 4
+CONNECTIONS_PER_USER = 12
 START_TIMEOUT = 30.0
 ENDPOINTS = ("/insights/context?range=quarter", "/health/body-metrics?days=365")
-
-
-@dataclass
-class LoadResult:
-    """What one load run measured."""
-
-    tool: str
-    requests: int
-    errors: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-
-
-def _pin(cpu: int) -> Callable[[], None]:
-    cpus = {cpu % (os.cpu_count() or 1)}
-    return lambda: os.sched_setaffinity(0, cpus)
 
 
 def _free_port() -> int:
@@ -93,8 +75,8 @@ def _request(port: int, method: str, path: str, user: str, body: bytes | None = 
         conn.close()
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    """`airfit serve` on one CPU; returns once it answers `GET /health`."""
+def start_server(data_dir: Path, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """`airfit serve` on one CPU, its log to `log`; returns once it answers `GET /health`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFIT_")}
     env.update(
         AIRFIT_DATA_DIR=str(data_dir),
@@ -109,8 +91,9 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "airfit", "serve"],
         env=env,
-        preexec_fn=_pin(SERVER_CPU),
+        preexec_fn=lambda: pin({SERVER_CPU}),
         stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -140,82 +123,45 @@ def load_days(port: int, n_days: int) -> list[tuple[str, float]]:
     return timings
 
 
-_WRK_SCRIPT = """
-local users = {%s}
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "%s", {["X-User-ID"] = users[(i %% #users) + 1]})
-end
-"""
-
-
-def _wrk_ms(text: str, label: str) -> float:
-    match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.MULTILINE)
-    if not match:
-        return float("nan")
-    value, unit = float(match.group(1)), match.group(2)
-    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def run_wrk(port: int, path: str, duration: float) -> LoadResult:
-    """Drive `path` with wrk (one thread, keep-alive connections) rotating the three users."""
-    users = ", ".join(f'"{u}"' for u in USERS)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_WRK_SCRIPT % (users, path))
-    try:
-        out = subprocess.run(
-            ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration:.0f}s", "--latency", "-s", script.name,
-             f"http://127.0.0.1:{port}"],
-            preexec_fn=_pin(LOAD_CPU), capture_output=True, text=True, check=True, timeout=duration + 30,
-        ).stdout  # fmt: skip
-    finally:
-        os.unlink(script.name)
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(bad.group(1)) if bad else 0) + (
-        sum(map(int, socket_errors.groups())) if socket_errors else 0
+def load_endpoint(port: int, path: str, seconds: float, tool: str) -> LoadResult:
+    """Load `path` as all three users at once (one load generator each, all on the load CPU); totals."""
+    with ThreadPoolExecutor(len(USERS)) as pool:
+        runs = list(
+            pool.map(
+                lambda user: run_load(
+                    f"http://127.0.0.1:{port}{path}",
+                    headers={"X-User-ID": user},
+                    seconds=seconds,
+                    connections=CONNECTIONS_PER_USER,
+                    cpus={LOAD_CPU},
+                    tool=tool,
+                ),
+                USERS,
+            )
+        )
+    return LoadResult(
+        url=path,
+        requests=sum(r.requests for r in runs),
+        errors=sum(r.errors for r in runs),
+        seconds=max(r.seconds for r in runs),
+        p50_ms=statistics.median(r.p50_ms for r in runs),
+        p99_ms=max(r.p99_ms for r in runs),
+        tool=runs[0].tool,
     )
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return LoadResult("wrk", total, errors, rps, _wrk_ms(out, "50%"), _wrk_ms(out, "99%"))
 
 
-def _py_worker(port: int, path: str, user: str, deadline: float, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    _pin(LOAD_CPU)()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies: list[float] = []
-    errors = 0
-    while time.time() < deadline:
-        started = time.perf_counter()
-        conn.request("GET", path, headers={"X-User-ID": user})
-        response = conn.getresponse()
-        response.read()
-        latencies.append(time.perf_counter() - started)
-        errors += response.status != 200
-    conn.close()
-    queue.put((latencies, errors))
-
-
-def run_python(port: int, path: str, duration: float) -> LoadResult:
-    """Drive `path` from several processes, each with one keep-alive connection, for `duration` seconds."""
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    started = time.time()
-    deadline = started + duration
-    workers = [
-        multiprocessing.Process(target=_py_worker, args=(port, path, USERS[i % len(USERS)], deadline, queue))
-        for i in range(PY_WORKERS)
-    ]
-    for worker in workers:
-        worker.start()
-    results = [queue.get(timeout=duration + 30) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=10)
-    elapsed = time.time() - started
-    latencies = sorted(lat for lats, _ in results for lat in lats)
-    errors = sum(err for _, err in results)
-    p = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
-    return LoadResult("python", len(latencies), errors, len(latencies) / elapsed, p[49] * 1000, p[98] * 1000)
+def run(
+    proc: subprocess.Popen[bytes], port: int, days: int, seconds: float, tool: str
+) -> tuple[list[tuple[str, float]], list[tuple[str, LoadResult]], float]:
+    """Sync, warm up, load each endpoint; returns sync timings, load results and the server's RSS in MB."""
+    syncs = load_days(port, days)
+    for path in ENDPOINTS:
+        for user in USERS:
+            status, _ = _request(port, "GET", path, user)
+            if status != 200:
+                raise SystemExit(f"GET {path} as {user}: {status}")
+    loads = [(path, load_endpoint(port, path, seconds, tool)) for path in ENDPOINTS]
+    return syncs, loads, psutil.Process(proc.pid).memory_info().rss / 1e6
 
 
 def main() -> None:
@@ -231,24 +177,21 @@ def main() -> None:
     args = parser.parse_args()
     if (os.cpu_count() or 1) < 2:
         print("warning: one CPU only; server and load generator share it")
-    use_wrk = shutil.which("wrk") is not None and not args.python
+    tool = "python" if args.python else "auto"
     data_dir = Path(tempfile.mkdtemp(prefix="airfit-bench-"))
     port = _free_port()
-    proc = start_server(data_dir, port)
-    try:
-        syncs = load_days(port, args.days)
-        for path in ENDPOINTS:
-            for user in USERS:
-                status, _ = _request(port, "GET", path, user)
-                if status != 200:
-                    raise SystemExit(f"GET {path} as {user}: {status}")
-        runner = run_wrk if use_wrk else run_python
-        loads = [(path, runner(port, path, args.duration)) for path in ENDPOINTS]
-        rss_mb = psutil.Process(proc.pid).memory_info().rss / 1e6
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with tempfile.TemporaryFile() as log:
+        proc = start_server(data_dir, port, log)
+        try:
+            syncs, loads, rss_mb = run(proc, port, args.days, args.duration, tool)
+        except BaseException:
+            log.seek(0)
+            print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
+            raise
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+            shutil.rmtree(data_dir, ignore_errors=True)
     _print_table(args.days, syncs, loads, rss_mb)
 
 
@@ -266,6 +209,8 @@ def _print_table(
             f"{r.p50_ms:>8.2f} {r.p99_ms:>8.2f}"
         )
     print(f"\nserver RSS after the benchmark: {rss:.1f} MB")
+    # Other work on the machine shares the cores and lowers every figure; say how busy it was.
+    print(f"load average (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
