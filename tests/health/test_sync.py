@@ -183,3 +183,36 @@ async def test_concurrent_syncs_of_three_users_all_land_without_leaks(server: Li
             ]
     finally:
         await asyncio.gather(*(c.aclose() for c in clients.values()))
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        ios_day(TODAY),
+        {
+            "date": TODAY.isoformat(),
+            **dict.fromkeys(
+                ("calories", "protein", "carbs", "fat", "nutrition_entries", "steps", "active_calories"), 0
+            ),
+            "is_baseline_excluded": True,
+        },
+        ios_day(TODAY, quality_flags=["watch_likely_off", "no_hrv_data"], bedtime_consistency="irregular"),
+        {**ios_day(TODAY), "future_field": {"nested": 1}},
+    ],
+    ids=["full", "no-data-day", "flags", "unknown-key"],
+)
+def test_every_ios_day_shape_decodes(server: LiveServer, day: dict[str, Any]) -> None:
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": [day]})
+    assert response.status_code == 200
+    assert response.json()["dates_synced"] == [TODAY.isoformat()]
+    stored = _stored(server, "brian")[TODAY.isoformat()]
+    assert stored["health"]["is_baseline_excluded"] is day["is_baseline_excluded"]
+    assert "future_field" not in stored
+
+
+def test_empty_batch_is_a_no_op(server: LiveServer) -> None:
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": []})
+    assert response.status_code == 200
+    assert response.json() == {"status": "synced", "dates_synced": [], "count": 0}

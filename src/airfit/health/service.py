@@ -44,6 +44,8 @@ class HealthService:
 
     async def sync_days(self, *, user_id: str, days: list[DailySyncData]) -> SyncResponse:
         """Fold a batch of days into the user's snapshots in one transaction (one file write)."""
+        if not days:
+            return SyncResponse(dates_synced=[], count=0)
         now = datetime.now(UTC)
         dates: dict[str, None] = {}
         async with self.store.transaction(user_id, CONTEXT_STORE) as context:
