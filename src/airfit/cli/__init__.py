@@ -8,6 +8,7 @@ import click
 
 from airfit import __version__
 from airfit.cli.data import doctor, export_user, import_user
+from airfit.cli.migrate import migrate
 from airfit.cli.serve import serve
 from airfit.cli.users import users
 from airfit.config import settings_help
@@ -34,3 +35,4 @@ main.add_command(users)
 main.add_command(export_user)
 main.add_command(import_user)
 main.add_command(doctor)
+main.add_command(migrate)

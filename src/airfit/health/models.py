@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from airfit.health.legacy import legacy_context_store
 from airfit.storage import Document, register
 
 
@@ -100,7 +101,7 @@ class ContextStore(BaseModel):
     last_sync: datetime | None = None
 
 
-CONTEXT_STORE = register(Document("context_store", ContextStore))
+CONTEXT_STORE = register(Document("context_store", ContextStore, migrations={0: legacy_context_store}))
 
 
 # -- wire models: POST /insights/sync (IOS_CONTRACT §4.20) ----------------------------------------------
