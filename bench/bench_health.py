@@ -212,11 +212,11 @@ def _print_table(
     print(f"\nPOST /insights/sync, {days} days in one request (server on CPU {SERVER_CPU})")
     for user, seconds in syncs:
         print(f"  {user:<8} {seconds * 1000:8.1f} ms")
-    header = f"{'endpoint':<36} {'tool':<5} {'requests':>9} {'errors':>6} {'req/s':>7} {'p50 ms':>7}"
+    header = f"{'endpoint':<36} {'tool':<9} {'requests':>9} {'errors':>6} {'req/s':>7} {'p50 ms':>7}"
     print(f"\n{header} {'p99 ms':>7} {'server CPU':>10} {'req/CPU-s':>9}")
     for path, r, cpu in loads:
         print(
-            f"{'GET ' + path:<36} {r.tool:<5} {r.requests:>9} {r.errors:>6} {r.rps:>7.0f} {r.p50_ms:>7.2f} "
+            f"{'GET ' + path:<36} {r.tool:<9} {r.requests:>9} {r.errors:>6} {r.rps:>7.0f} {r.p50_ms:>7.2f} "
             f"{r.p99_ms:>7.2f} {cpu / r.seconds:>9.0%} {r.requests / cpu if cpu else 0:>9.0f}"
         )
     # req/CPU-s: requests per second of CPU the server actually got; on a busy machine the server gets
