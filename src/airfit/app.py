@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from airfit import __version__
 from airfit.backup.routes import router as backup_router
 from airfit.config import Settings
+from airfit.health.routes import router as health_router
 from airfit.insights.routes import router as insights_router
 from airfit.profile.routes import router as profile_router
 from airfit.scheduler.routes import router as scheduler_router
@@ -24,7 +25,10 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
+# FastAPI tries routes in order: health goes first because its summary GETs are the hottest path and its
+# fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
 ROUTERS = [
+    health_router,
     status_router,
     users_router,
     profile_router,

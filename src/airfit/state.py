@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.health.service import HealthService
 from airfit.insights.engine import InsightEngine
 from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.service import Scheduler
@@ -26,6 +27,7 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
+    health: HealthService
     training: TrainingService
     providers: dict[str, object] = field(default_factory=dict)
     insights: InsightEngine = field(default_factory=InsightEngine)
@@ -63,5 +65,6 @@ def build_state(settings: Settings) -> AppState:
         settings=settings,
         store=store,
         users=users,
+        health=HealthService(store, users),
         training=TrainingService(store, users, settings),
     )
