@@ -11,7 +11,9 @@ from airfit.health.models import WorkoutDay, WorkoutExercise
 from airfit.insights.models import InsightSource
 from airfit.insights.stats import detect
 from airfit.profile.models import MacroTargets, UserProfile
-from tests.insights.data import flat_days, inject, snapshot
+from airfit.training.models import ExerciseStore, Workout
+from airfit.training.strength import build_exercise_store
+from tests.insights.data import flat_days, gen_workouts, inject, snapshot
 
 TODAY = date(2025, 6, 30)
 PROFILE = UserProfile(training_day_targets=MacroTargets(protein=160, calories=2200))
@@ -74,11 +76,10 @@ def test_baseline_excluded_days_are_ignored() -> None:
     assert fingerprints(days) == set()
 
 
-def _workouts(days: list[dict[str, Any]], bench_kg: float, last_kg: float) -> list[Any]:
+def _workouts(days: list[dict[str, Any]], kg: float) -> list[Any]:
     snaps = [snapshot(d) for d in days]
     for n, snap in enumerate(snaps):
         if n % 3 == 0:
-            kg = last_kg if n >= len(snaps) - 3 else bench_kg
             snap.workout = WorkoutDay(
                 workout_count=1,
                 total_duration_minutes=60,
@@ -90,19 +91,39 @@ def _workouts(days: list[dict[str, Any]], bench_kg: float, last_kg: float) -> li
     return snaps
 
 
+def _steady_lifts(weeks: int, seed: int) -> list[dict[str, Any]]:
+    """The shared workout generator with every set at the same weight per exercise: no progress, no PR."""
+    workouts = gen_workouts(weeks, seed, TODAY)
+    for workout in workouts:
+        for exercise in workout["exercises"]:
+            for item in exercise["sets"]:
+                item["reps"] = 8
+                if item["weight_kg"] is not None:
+                    item["weight_kg"] = 60.0 if item["type"] == "normal" else 30.0
+    return workouts
+
+
+def _exercise_store(workouts: list[dict[str, Any]]) -> ExerciseStore:
+    parsed = [Workout.model_validate(w) for w in workouts]
+    return build_exercise_store(parsed, UTC, datetime.now(UTC))
+
+
 def test_new_pr_only_when_a_lift_beats_its_history() -> None:
-    days = flat_days(90, 6, TODAY)
-    steady = detect(_workouts(days, 80, 80), profile=PROFILE, today=TODAY)
-    assert steady == []
-    found = detect(_workouts(days, 80, 120), profile=PROFILE, today=TODAY)
-    prs = [i for i in found if (i.fingerprint or "").startswith("pr:")]
-    assert len(prs) == 1
-    assert "Bench Press" in prs[0].title
-    assert prs[0].created_at <= datetime.now(UTC)
+    days = [snapshot(d) for d in flat_days(90, 6, TODAY)]
+    workouts = _steady_lifts(12, 6)
+    assert detect(days, profile=PROFILE, today=TODAY, exercises=_exercise_store(workouts)) == []
+    newest_bench = next(e for w in workouts for e in w["exercises"] if e["title"] == "Bench Press (Barbell)")
+    newest_bench["sets"][-1]["weight_kg"] = 75.0
+    found = detect(days, profile=PROFILE, today=TODAY, exercises=_exercise_store(workouts))
+    assert len(found) == 1
+    assert found[0].title == "New PR: Bench Press (Barbell)"
+    assert found[0].fingerprint is not None
+    assert found[0].fingerprint.startswith("pr:")
+    assert "165 lbs x 8" in found[0].body
 
 
 def test_training_stopped_is_a_volume_drop() -> None:
-    snaps = _workouts(flat_days(90, 7, TODAY), 80, 80)
+    snaps = _workouts(flat_days(90, 7, TODAY), 80)
     for snap in snaps[-14:]:
         snap.workout = WorkoutDay()
     found = detect(snaps, profile=PROFILE, today=TODAY)

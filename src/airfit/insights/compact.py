@@ -1,11 +1,10 @@
-"""The compact day format the insight LLM reads (SERVER_BEHAVIOR §5.11), and the data window it covers."""
+"""The compact day format the insight LLM reads (SERVER_BEHAVIOR §5.11)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 
-from airfit.health.models import ContextStore, DailySnapshot
+from airfit.health.models import DailySnapshot
 from airfit.profile.models import UserProfile
 
 HEADER = "=== RAW FITNESS DATA ==="
@@ -34,13 +33,6 @@ PROFILE_KEYS = (
     "training_days_per_week",
     "training_style",
 )
-
-
-def window(snapshots: ContextStore, *, days: int, today: date) -> list[DailySnapshot]:
-    """The snapshots of the `days` calendar days ending today (exactly `days`, §14 #13), oldest first."""
-    first = (today - timedelta(days=days - 1)).isoformat()
-    last = today.isoformat()
-    return [snapshots.snapshots[k] for k in sorted(snapshots.snapshots) if first <= k <= last]
 
 
 def _quality(flags: Sequence[str]) -> str | None:

@@ -18,10 +18,12 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
+from airfit.health.windows import last_days
 from airfit.insights import compact, stats
 from airfit.insights.models import Insight, InsightCategory, InsightSource
 from airfit.insights.service import ListingCache, add_insights, recent_titles
 from airfit.profile.models import PROFILE, UserProfile
+from airfit.training.models import EXERCISE_STORE, ExerciseStore
 
 if TYPE_CHECKING:
     from airfit.state import AppState
@@ -192,6 +194,7 @@ class UserData:
     days: list[DailySnapshot]
     all_days: list[DailySnapshot]
     profile: UserProfile
+    exercises: ExerciseStore
     today: date
 
 
@@ -201,8 +204,9 @@ async def load_user_data(state: AppState, user_id: str, *, days: int) -> UserDat
     today = datetime.now(tz).date()
     context = await state.store.read(user_id, CONTEXT_STORE)
     profile = await state.store.read(user_id, PROFILE)
+    exercises = await state.store.read(user_id, EXERCISE_STORE)
     ordered = [context.snapshots[k] for k in sorted(context.snapshots)]
-    return UserData(compact.window(context, days=days, today=today), ordered, profile, today)
+    return UserData(last_days(days, today=today).snapshots(context), ordered, profile, exercises, today)
 
 
 class InsightEngine:
@@ -223,7 +227,7 @@ class InsightEngine:
     async def statistical(self, state: AppState, user_id: str) -> list[Insight]:
         """Run the detectors over all of the user's days and store what is new."""
         data = await load_user_data(state, user_id, days=1)
-        found = stats.detect(data.all_days, profile=data.profile, today=data.today)
+        found = stats.detect(data.all_days, profile=data.profile, today=data.today, exercises=data.exercises)
         return await add_insights(state.store, user_id, found)
 
     async def generate(
@@ -238,7 +242,9 @@ class InsightEngine:
     ) -> GenerationResult:
         data = await load_user_data(state, user_id, days=days)
         now = datetime.now(UTC)
-        found = stats.detect(data.all_days, profile=data.profile, today=data.today, now=now)
+        found = stats.detect(
+            data.all_days, profile=data.profile, today=data.today, exercises=data.exercises, now=now
+        )
         added = await add_insights(state.store, user_id, found, now=now)
         result = GenerationResult(success=True, added=list(added), statistical=len(added))
         if not data.days:

@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 from airfit.health.models import DailySnapshot
 from airfit.insights.models import Insight, InsightCategory, InsightSource, SupportingData
 from airfit.profile.models import UserProfile
-
-KG_TO_LBS = 2.20462
+from airfit.training.models import ExerciseStore, Performance
+from airfit.training.strength import to_lbs
 
 TREND_DAYS = 28
 TREND_MIN_POINTS = 8
@@ -64,6 +64,7 @@ class Context:
     protein_target: float
     calorie_target: float
     target_weight: float | None
+    exercises: ExerciseStore
 
     def between(self, first_ago: int, last_ago: int) -> list[tuple[date, DailySnapshot]]:
         """Days from `first_ago` days before today through `last_ago` days before today, oldest first."""
@@ -450,49 +451,41 @@ def resting_hr_anomaly(ctx: Context) -> list[Insight]:
 
 
 def new_prs(ctx: Context) -> list[Insight]:
-    """Exercises whose heaviest working weight this week beats every earlier session."""
-    best_before: dict[str, float] = {}
-    sessions_before: dict[str, int] = {}
-    recent_best: dict[str, tuple[float, date]] = {}
+    """Exercises whose best estimated 1RM this week beats every earlier session (from the exercise store)."""
     cutoff = ctx.today - timedelta(days=PR_RECENT_DAYS - 1)
-    for day in sorted(ctx.days):
-        if day > ctx.today:
-            break
-        for ex in ctx.days[day].workout.exercises:
-            if ex.max_weight_kg <= 0:
-                continue
-            if day < cutoff:
-                best_before[ex.name] = max(best_before.get(ex.name, 0.0), ex.max_weight_kg)
-                sessions_before[ex.name] = sessions_before.get(ex.name, 0) + 1
-            elif ex.max_weight_kg > recent_best.get(ex.name, (0.0, day))[0]:
-                recent_best[ex.name] = (ex.max_weight_kg, day)
-    prs = [
-        (name, kg, day, kg / best_before[name] - 1)
-        for name, (kg, day) in recent_best.items()
-        if sessions_before.get(name, 0) >= PR_MIN_EARLIER_SESSIONS and kg > best_before[name]
-    ]
+    prs: list[tuple[str, Performance, float]] = []
+    for name, history in ctx.exercises.exercises.items():
+        before = [p for p in history.performances if p.date < cutoff]
+        recent = [p for p in history.performances if cutoff <= p.date <= ctx.today]
+        if len(before) < PR_MIN_EARLIER_SESSIONS or not recent:
+            continue
+        best_before = max(p.e1rm for p in before)
+        best = max(recent, key=lambda p: p.e1rm)
+        if best.e1rm > best_before > 0:
+            prs.append((name, best, best_before))
     if not prs:
         return []
-    prs.sort(key=lambda p: p[3], reverse=True)
+    prs.sort(key=lambda p: p[1].e1rm / p[2], reverse=True)
     shown = prs[:PR_MAX_LISTED]
-    listed = ", ".join(f"{name} {kg * KG_TO_LBS:.0f} lbs" for name, kg, _, _ in shown)
+    listed = ", ".join(f"{name} {p.best_weight_lbs:.0f} lbs x {p.best_reps}" for name, p, _ in shown)
+    top_name, top, top_before = shown[0]
     week = ctx.today.isocalendar()
+    more = f" and {len(prs) - 1} more" if len(prs) > 1 else ""
     return [
         _insight(
             ctx,
             category=InsightCategory.MILESTONE,
             tier=2,
-            title=f"New PR{'s' if len(prs) > 1 else ''}: {shown[0][0]}"
-            + (f" and {len(prs) - 1} more" if len(prs) > 1 else ""),
-            body=f"Heaviest working sets yet this week: {listed}.",
+            title=f"New PR{'s' if len(prs) > 1 else ''}: {top_name}{more}",
+            body=f"Best estimated one-rep maxes yet this week: {listed}.",
             importance=0.65,
             confidence=0.9,
             fingerprint=f"pr:{week.year}-W{week.week:02d}",
             data=SupportingData(
-                metric="volume",
-                current_value=round(shown[0][1] * KG_TO_LBS, 1),
-                previous_value=round(best_before[shown[0][0]] * KG_TO_LBS, 1),
-                change_pct=round(shown[0][3] * 100, 1),
+                metric="e1rm",
+                current_value=round(top.e1rm, 1),
+                previous_value=round(top_before, 1),
+                change_pct=round((top.e1rm / top_before - 1) * 100, 1),
             ),
         )
     ]
@@ -519,16 +512,16 @@ def training_volume(ctx: Context) -> list[Insight]:
             tier=2,
             title=f"Training volume {direction} {abs(change):.0%}",
             body=(
-                f"You lifted about {now_weekly * KG_TO_LBS:,.0f} lbs a week over the last two weeks, against "
-                f"{before_weekly * KG_TO_LBS:,.0f} lbs a week in the four weeks before."
+                f"You lifted about {to_lbs(now_weekly):,.0f} lbs a week over the last two weeks, against "
+                f"{to_lbs(before_weekly):,.0f} lbs a week in the four weeks before."
             ),
             importance=0.6,
             confidence=0.8,
             fingerprint=f"volume_trend:{direction}",
             data=SupportingData(
                 metric="volume",
-                current_value=round(now_weekly * KG_TO_LBS),
-                previous_value=round(before_weekly * KG_TO_LBS),
+                current_value=round(to_lbs(now_weekly)),
+                previous_value=round(to_lbs(before_weekly)),
                 change_pct=round(change * 100, 1),
             ),
         )
@@ -553,9 +546,10 @@ def detect(
     *,
     profile: UserProfile,
     today: date,
+    exercises: ExerciseStore | None = None,
     now: datetime | None = None,
 ) -> list[Insight]:
-    """Every statistical finding in the user's days, best first."""
+    """Every statistical finding in the user's days (and exercise store), best first."""
     days: dict[date, DailySnapshot] = {}
     for snapshot in snapshots:
         try:
@@ -569,6 +563,7 @@ def detect(
         protein_target=profile.protein_target,
         calorie_target=profile.calorie_target,
         target_weight=profile.target_weight_lbs,
+        exercises=exercises or ExerciseStore(),
     )
     found = [insight for detector in DETECTORS for insight in detector(ctx)]
     return sorted(found, key=lambda i: i.score, reverse=True)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
-from airfit.insights.compact import window
+from airfit.health.windows import last_days
 from airfit.insights.service import list_insights
 from airfit.profile.models import PROFILE
 from airfit.tools.models import (
@@ -69,7 +69,7 @@ async def _days(state: AppState, user_id: str, days: int) -> UserDays:
     tz = await state.users.timezone_of(user_id)
     today = datetime.now(tz).date()
     context = await state.store.read(user_id, CONTEXT_STORE)
-    return UserDays(window(context, days=days, today=today), today)
+    return UserDays(last_days(days, today=today).snapshots(context), today)
 
 
 def _avg(values: Sequence[float], digits: int = 1) -> float | None:
