@@ -12,13 +12,15 @@ from fastapi.responses import JSONResponse
 from airfit import __version__
 from airfit.config import Settings
 from airfit.state import build_state
+from airfit.coach.routes import router as coach_router
+from airfit.nutrition.routes import router as nutrition_router
 from airfit.status import router as status_router
 from airfit.storage import StorageError
 from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router]
+ROUTERS = [status_router, users_router, coach_router, nutrition_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.llm.router import LLMRouter, discover
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -22,7 +23,7 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
-    providers: dict[str, object] = field(default_factory=dict)
+    llm: LLMRouter
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
@@ -55,4 +56,5 @@ def build_state(settings: Settings) -> AppState:
         settings=settings,
         store=store,
         users=UserService(store, default_timezone=settings.timezone),
+        llm=LLMRouter(settings, store, discover(settings)),
     )
