@@ -10,10 +10,10 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from airfit import __version__
-from airfit.config import Settings
-from airfit.state import build_state
 from airfit.coach.routes import router as coach_router
+from airfit.config import Settings
 from airfit.nutrition.routes import router as nutrition_router
+from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
 from airfit.users.routes import router as users_router

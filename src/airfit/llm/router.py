@@ -26,7 +26,7 @@ from airfit.llm.models import (
     SessionLostError,
     Turn,
 )
-from airfit.llm.sessions import append_turns, ensure_session, recent_turns, record_turn, renew_session
+from airfit.llm.sessions import append_turns, current_session, new_session, recent_turns, record_turn
 from airfit.storage import DocumentStore
 
 logger = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ class LLMRouter:
     ) -> tuple[str, str]:
         """A turn on the user's named CLI session; a lost session is recreated once, never more."""
         deadline = time.monotonic() + timeout
-        session = await ensure_session(self.store, user_id, provider.name)
+        session = await current_session(self.store, user_id, provider.name)
         try:
             text = await provider.complete(
                 prompt,
@@ -199,7 +199,7 @@ class LLMRouter:
             resume = isinstance(exc, SessionInUseError)
             if not resume:
                 logger.info("Session of %s with %s was lost; starting a new one", user_id, provider.name)
-                session = await renew_session(self.store, user_id, provider.name)
+                session = new_session(provider.name)
             text = await provider.complete(
                 prompt,
                 system_prompt=system_prompt,

@@ -34,26 +34,15 @@ async def latest_session(store: DocumentStore, user_id: str) -> SessionRecord | 
     return max(mine, key=lambda r: r.last_used) if mine else None
 
 
-async def ensure_session(store: DocumentStore, user_id: str, provider: str) -> SessionRecord:
-    """The user's session with a provider, minting an id (not yet started) when there is none."""
-    key = session_key(user_id, provider)
-    existing = (await store.read(SERVER_SCOPE, SESSIONS)).sessions.get(key)
-    if existing is not None:
-        return existing
-    async with store.transaction(SERVER_SCOPE, SESSIONS) as book:
-        record = book.sessions.get(key)
-        if record is None:
-            record = SessionRecord(session_id=str(uuid.uuid4()), provider=provider)
-            book.sessions[key] = record
-        return record.model_copy()
+async def current_session(store: DocumentStore, user_id: str, provider: str) -> SessionRecord:
+    """The user's session with a provider, or a fresh unsaved one; stored only once a turn succeeds."""
+    existing = await get_session(store, user_id, provider)
+    return existing if existing is not None else new_session(provider)
 
 
-async def renew_session(store: DocumentStore, user_id: str, provider: str) -> SessionRecord:
-    """Replace a lost session with a fresh, not-yet-started one."""
-    async with store.transaction(SERVER_SCOPE, SESSIONS) as book:
-        record = SessionRecord(session_id=str(uuid.uuid4()), provider=provider)
-        book.sessions[session_key(user_id, provider)] = record
-        return record.model_copy()
+def new_session(provider: str) -> SessionRecord:
+    """A session id not yet known to the provider (started with --session-id)."""
+    return SessionRecord(session_id=str(uuid.uuid4()), provider=provider)
 
 
 async def record_turn(store: DocumentStore, user_id: str, provider: str, session_id: str | None) -> None:
