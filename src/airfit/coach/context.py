@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, tzinfo
 
 from airfit.coach.models import FoodLine, NutritionContext
 from airfit.health.summaries import body_comp_text, weekly_summary_text
@@ -61,7 +60,7 @@ async def data_sections(state: AppState, user_id: str, sections: list[Section] |
     return blocks
 
 
-def data_age(stamp: str, today: date, tz: ZoneInfo) -> str:
+def data_age(stamp: str, today: date, tz: tzinfo) -> str:
     """How old a reading is ("yesterday", "3 days ago", "2 weeks ago", "Mar 04"); "" if unreadable."""
     try:
         moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
@@ -89,7 +88,7 @@ def _with_unit(label: str, value: str) -> str:
     return text
 
 
-def format_health_context(health: dict[str, str], tz: ZoneInfo) -> str:
+def format_health_context(health: dict[str, str], tz: tzinfo) -> str:
     """The app's `health_context` as prompt lines, under the keys it really sends."""
     today = datetime.now(tz).date()
     lines = ["Here is the user's current health data:"]

@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, tzinfo
 
 from airfit.coach import context as ctx
 from airfit.coach.learning import learn_patterns, learn_profile, one_line_summary, synthesize_personality
@@ -68,8 +67,8 @@ async def _memory(state: AppState, user_id: str) -> str:
     return await memory_context(state.store, user_id)
 
 
-async def _timezone(state: AppState, user_id: str) -> ZoneInfo:
-    return ZoneInfo(await state.users.timezone_of(user_id))
+async def _timezone(state: AppState, user_id: str) -> tzinfo:
+    return await state.users.timezone_of(user_id)
 
 
 async def chat(state: AppState, user_id: str, request: ChatRequest) -> tuple[ChatResponse, Timing]:
