@@ -17,7 +17,6 @@ from typing import Protocol
 
 from airfit.config import Settings
 from airfit.llm.cli import ClaudeCli, CodexCli, GeminiCli
-from airfit.llm.http import anthropic_provider, openai_provider
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,
     LLMResult,
@@ -79,6 +78,9 @@ def _build(name: str, settings: Settings) -> Provider | None:
         kind, executable = clis[name]
         path = shutil.which(executable)
         return kind(executable=path) if path else None
+    if name in ("openai", "anthropic"):
+        # pydantic-ai and the vendor SDKs take seconds to import (far more on a Pi): only when configured.
+        from airfit.llm.http import anthropic_provider, openai_provider
     if name == "openai":
         if not (settings.openai_base_url and settings.openai_model):
             return None
