@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.health.service import HealthService
 from airfit.llm.router import LLMRouter, discover
 from airfit.storage import DocumentStore
+from airfit.training.service import TrainingService
 from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,8 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
+    health: HealthService
+    training: TrainingService
     llm: LLMRouter
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -52,9 +56,12 @@ class AppState:
 def build_state(settings: Settings) -> AppState:
     """Create the services for one data directory."""
     store = DocumentStore(settings.data_dir)
+    users = UserService(store, default_timezone=settings.timezone)
     return AppState(
         settings=settings,
         store=store,
-        users=UserService(store, default_timezone=settings.timezone),
+        users=users,
+        health=HealthService(store, users),
+        training=TrainingService(store, users, settings),
         llm=LLMRouter(settings, store, discover(settings)),
     )
