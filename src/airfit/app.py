@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse
 
 from airfit import __version__
 from airfit.backup.routes import router as backup_router
+from airfit.coach.routes import router as coach_router
 from airfit.config import Settings
 from airfit.health.routes import router as health_router
+from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
 from airfit.state import build_state
 from airfit.status import router as status_router
@@ -24,7 +26,16 @@ logger = logging.getLogger(__name__)
 
 # FastAPI tries routes in order: health goes first because its summary GETs are the hottest path and its
 # fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
-ROUTERS = [health_router, status_router, users_router, profile_router, backup_router, training_router]
+ROUTERS = [
+    health_router,
+    status_router,
+    users_router,
+    profile_router,
+    backup_router,
+    training_router,
+    coach_router,
+    nutrition_router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

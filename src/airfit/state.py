@@ -10,6 +10,7 @@ from typing import Any
 
 from airfit.config import Settings
 from airfit.health.service import HealthService
+from airfit.llm.router import LLMRouter, discover
 from airfit.storage import DocumentStore
 from airfit.training.service import TrainingService
 from airfit.users.service import UserService
@@ -26,7 +27,7 @@ class AppState:
     users: UserService
     health: HealthService
     training: TrainingService
-    providers: dict[str, object] = field(default_factory=dict)
+    llm: LLMRouter
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
@@ -62,4 +63,5 @@ def build_state(settings: Settings) -> AppState:
         users=users,
         health=HealthService(store, users),
         training=TrainingService(store, users, settings),
+        llm=LLMRouter(settings, store, discover(settings)),
     )
