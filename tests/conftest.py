@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from airfit.config import Settings
+from tests.fakes.clis import FakeClis
+from tests.fakes.openai_server import FakeOpenAI, fake_openai_server
 from tests.live import LiveServer, make_settings, thread_server
 
 
@@ -51,3 +53,16 @@ def start_server(data_dir: Path) -> Iterator[Callable[..., LiveServer]]:
 def server(start_server: Callable[..., LiveServer]) -> LiveServer:
     """A real server with the default test settings."""
     return start_server()
+
+
+@pytest.fixture
+def fake_clis(tmp_path: Path) -> FakeClis:
+    """Fake claude/gemini/codex executables (real subprocesses) in their own directory."""
+    return FakeClis.install(tmp_path / "bin")
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A local OpenAI-compatible server on 127.0.0.1."""
+    with fake_openai_server() as fake:
+        yield fake

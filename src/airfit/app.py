@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 
 from airfit import __version__
 from airfit.backup.routes import router as backup_router
+from airfit.coach.routes import router as coach_router
 from airfit.config import Settings
 from airfit.health.routes import router as health_router
 from airfit.insights.routes import router as insights_router
+from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
 from airfit.scheduler.routes import router as scheduler_router
 from airfit.state import build_state
@@ -37,6 +39,8 @@ ROUTERS = [
     scheduler_router,
     tools_router,
     training_router,
+    coach_router,
+    nutrition_router,
 ]
 
 

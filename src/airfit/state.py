@@ -11,6 +11,7 @@ from typing import Any
 from airfit.config import Settings
 from airfit.health.service import HealthService
 from airfit.insights.engine import InsightEngine
+from airfit.llm.router import LLMRouter, discover
 from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.service import Scheduler
 from airfit.storage import DocumentStore
@@ -29,7 +30,7 @@ class AppState:
     users: UserService
     health: HealthService
     training: TrainingService
-    providers: dict[str, object] = field(default_factory=dict)
+    llm: LLMRouter
     insights: InsightEngine = field(default_factory=InsightEngine)
     scheduler: Scheduler = field(default_factory=default_scheduler)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -67,4 +68,5 @@ def build_state(settings: Settings) -> AppState:
         users=users,
         health=HealthService(store, users),
         training=TrainingService(store, users, settings),
+        llm=LLMRouter(settings, store, discover(settings)),
     )

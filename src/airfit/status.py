@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from airfit import __version__
 from airfit.deps import CallerDep, StateDep
+from airfit.llm.sessions import latest_session
 from airfit.state import AppState
 
 router = APIRouter(tags=["status"])
@@ -43,8 +44,8 @@ class StatusResponse(BaseModel):
 
 
 async def available_providers(state: AppState) -> list[str]:
-    """LLM providers that can answer right now, in preference order (none until one is configured)."""
-    return [name for name in state.settings.provider_list if name in state.providers]
+    """LLM providers that can answer (CLI found on PATH, HTTP API configured), in preference order."""
+    return state.llm.available()
 
 
 async def hevy_configured(state: AppState, user_id: str | None) -> bool:
@@ -67,10 +68,14 @@ async def health(state: StateDep) -> HealthResponse:
 async def read_status(caller: CallerDep, state: StateDep) -> StatusResponse:
     """The caller's view of the server: providers, chat session and any unreadable files."""
     corrupt = await asyncio.to_thread(state.store.corrupt_files, caller.user_id)
+    # Read only: looking at the session must not create it or count a message (SERVER_BEHAVIOR §14 #38).
+    session = await latest_session(state.store, caller.user_id)
     return StatusResponse(
         status="ok" if not corrupt else "degraded",
         user_id=caller.user_id,
         available_providers=await available_providers(state),
+        session_id=session.session_id if session else None,
+        message_count=session.message_count if session else None,
         corrupt_files=[
             CorruptFileInfo(document=c.original.name, moved_to=c.path.name, moved_at=c.moved_at)
             for c in corrupt

@@ -1,0 +1,1 @@
+"""The coach: chat, onboarding, context building, relationship memory and learning from conversations."""

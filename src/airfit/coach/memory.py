@@ -1,0 +1,200 @@
+"""Relationship memory per user (`<user>/memories.json`).
+
+The coach marks things worth remembering with `<memory:type>…</memory:type>`; the iOS app syncs the markers
+it extracted itself. Entries are kept as a JSON document; the prompt gets the consolidated summary plus the
+NEWEST entries that fit its budget (the original kept the oldest 3,000 chars: §14 #33). Weekly
+consolidation folds week-old entries into a validated summary, keeps the previous summary, and removes
+only the entries it folded in, so anything added while the LLM was thinking survives (§14 #34).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from airfit.llm.models import utcnow
+from airfit.llm.router import LLMRouter
+from airfit.llm.structured import ask_structured
+from airfit.storage import Document, DocumentStore, register
+
+MemoryType = Literal["remember", "callback", "tone", "thread"]
+MEMORY_TYPES: tuple[str, ...] = ("remember", "callback", "tone", "thread")
+MARKER = re.compile(r"<memory:(\w+)>(.*?)</memory:\1>", re.DOTALL)
+ENTRY_CHARS = 500
+ENTRY_LIMIT = 400
+"""Entries kept between consolidations; beyond it the oldest go first."""
+PROMPT_CHARS = 3000
+"""Budget of the memory block in the system prompt; the newest entries are kept."""
+CONSOLIDATE_AFTER = timedelta(days=7)
+CONSOLIDATE_MIN_CHARS = 500
+PREVIOUS_KEPT = 3
+
+Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class MemoryEntry(BaseModel):
+    """One remembered thing."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    type: MemoryType
+    text: str
+    created_at: datetime = Field(default_factory=utcnow)
+    source: Literal["chat", "app", "legacy"] = "chat"
+
+
+class RelationshipSummary(BaseModel):
+    """The consolidated relationship memory, as the LLM must return it (and as stored)."""
+
+    callbacks: list[Item] = Field(default_factory=list, max_length=20)
+    what_works: list[Item] = Field(default_factory=list, max_length=15)
+    what_doesnt_work: list[Item] = Field(default_factory=list, max_length=15)
+    active_threads: list[Item] = Field(default_factory=list, max_length=15)
+    memorable: list[Item] = Field(default_factory=list, max_length=20)
+    consolidated_at: datetime = Field(default_factory=utcnow)
+
+    def is_empty(self) -> bool:
+        """True when no section holds anything."""
+        return not any(
+            (self.callbacks, self.what_works, self.what_doesnt_work, self.active_threads, self.memorable)
+        )
+
+
+class MemoryBook(BaseModel):
+    """Everything remembered about one user's relationship with the coach."""
+
+    entries: list[MemoryEntry] = Field(default_factory=list)
+    summary: RelationshipSummary | None = None
+    previous_summaries: list[RelationshipSummary] = Field(default_factory=list)
+    legacy_imported: bool = False
+
+
+MEMORIES = register(Document("memories", MemoryBook))
+
+
+class ConsolidationResult(BaseModel):
+    """What one consolidation run did."""
+
+    consolidated: bool = False
+    archived: int = 0
+    error: str | None = None
+
+
+def extract_markers(text: str) -> list[tuple[MemoryType, str]]:
+    """The non-empty markers of known types, in order (unknown types and empty markers are ignored)."""
+    found: list[tuple[MemoryType, str]] = []
+    for kind, content in MARKER.findall(text):
+        body = " ".join(content.split())[:ENTRY_CHARS]
+        if kind in MEMORY_TYPES and body:
+            found.append((kind, body))  # type: ignore[arg-type]
+    return found
+
+
+def strip_markers(text: str) -> str:
+    """The reply as the user sees it: every marker removed, runs of blank lines collapsed."""
+    return re.sub(r"\n{3,}", "\n\n", MARKER.sub("", text)).strip()
+
+
+async def add_memories(
+    store: DocumentStore, user_id: str, items: list[tuple[MemoryType, str]], *, source: str = "chat"
+) -> int:
+    """Store entries for one user; returns how many were stored."""
+    if not items:
+        return 0
+    async with store.transaction(user_id, MEMORIES) as book:
+        for kind, text in items:
+            book.entries.append(MemoryEntry(type=kind, text=text, source=source))  # type: ignore[arg-type]
+        del book.entries[:-ENTRY_LIMIT]
+    return len(items)
+
+
+def _summary_lines(summary: RelationshipSummary) -> list[str]:
+    sections = [
+        ("Inside jokes & callbacks", summary.callbacks),
+        ("What works", summary.what_works),
+        ("What doesn't work", summary.what_doesnt_work),
+        ("Active threads", summary.active_threads),
+        ("Memorable exchanges", summary.memorable),
+    ]
+    lines: list[str] = []
+    for title, items in sections:
+        if items:
+            lines.append(f"{title}:")
+            lines.extend(f"- {item}" for item in items)
+    return lines
+
+
+def memory_text(book: MemoryBook, budget: int = PROMPT_CHARS) -> str:
+    """The memory block for the system prompt: the summary, then the newest entries that fit."""
+    parts: list[str] = []
+    if book.summary is not None and not book.summary.is_empty():
+        parts.append("\n".join(_summary_lines(book.summary)))
+    used = sum(len(p) for p in parts)
+    recent: list[str] = []
+    for entry in reversed(book.entries):
+        line = f"- [{entry.type}] {entry.created_at:%b %d}: {entry.text}"
+        if used + len(line) + 1 > budget:
+            break
+        recent.append(line)
+        used += len(line) + 1
+    if recent:
+        parts.append("Recent notes:\n" + "\n".join(reversed(recent)))
+    return "\n\n".join(parts)
+
+
+async def memory_context(store: DocumentStore, user_id: str) -> str:
+    """The user's memory block (empty when nothing is remembered)."""
+    return memory_text(await store.read(user_id, MEMORIES))
+
+
+CONSOLIDATE_SYSTEM = (
+    "You maintain a fitness coach's relationship memory about one person. Merge the current summary and "
+    "the new notes into a compact summary. Keep what matters for future conversations, drop duplicates "
+    "and stale details, and never invent anything. Reply with only a JSON object with the list keys "
+    "callbacks, what_works, what_doesnt_work, active_threads, memorable (short strings, at most 15 each)."
+)
+
+
+def _consolidation_prompt(summary: RelationshipSummary | None, entries: list[MemoryEntry]) -> str:
+    current = "\n".join(_summary_lines(summary)) if summary else "(none yet)"
+    notes = "\n".join(f"- [{e.type}] {e.created_at:%Y-%m-%d}: {e.text}" for e in entries)
+    return (
+        f"CURRENT SUMMARY:\n{current}\n\nNEW NOTES (older than a week):\n{notes}\n\nReturn the merged JSON."
+    )
+
+
+async def consolidate(
+    store: DocumentStore, router: LLMRouter, user_id: str, *, now: datetime | None = None
+) -> ConsolidationResult:
+    """Fold the user's week-old entries into the summary (the weekly job)."""
+    cutoff = (now or utcnow()) - CONSOLIDATE_AFTER
+    book = await store.read(user_id, MEMORIES)
+    old = [e for e in book.entries if e.created_at < cutoff]
+    if not old:
+        return ConsolidationResult()
+    size = sum(len(e.text) for e in old) + len(
+        "\n".join(_summary_lines(book.summary or RelationshipSummary()))
+    )
+    if size < CONSOLIDATE_MIN_CHARS:
+        # Too little to be worth an LLM call; the entries stay and stay in the prompt.
+        return ConsolidationResult()
+    answer = await ask_structured(
+        router,
+        RelationshipSummary,
+        _consolidation_prompt(book.summary, old),
+        system_prompt=CONSOLIDATE_SYSTEM,
+    )
+    if answer.value is None:
+        return ConsolidationResult(error=answer.error)
+    if answer.value.is_empty():
+        return ConsolidationResult(error="the model returned an empty summary; memory left unchanged")
+    folded = {e.id for e in old}
+    async with store.transaction(user_id, MEMORIES) as current:
+        if current.summary is not None:
+            current.previous_summaries = [current.summary, *current.previous_summaries][:PREVIOUS_KEPT]
+        current.summary = answer.value.model_copy(update={"consolidated_at": utcnow()})
+        current.entries = [e for e in current.entries if e.id not in folded]
+    return ConsolidationResult(consolidated=True, archived=len(folded))

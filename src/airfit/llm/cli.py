@@ -1,0 +1,186 @@
+"""Command-line providers (claude, gemini, codex), run as asyncio subprocesses.
+
+The prompt always goes through stdin: argv is size-limited (128 KiB per argument on Linux) and visible to
+every local user in `ps`. Each tool runs in its own session (process group), so a timed-out call kills the
+tool and everything it started; no orphan is left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+from dataclasses import dataclass
+
+from airfit.llm.models import ProviderError, SessionInUseError, SessionLostError, Turn
+
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+# Notices the tools print around the answer. Matched against the whole line, so a coach reply that merely
+# mentions "data collection" or "is disabled" is kept (the original dropped such lines: §14 #30).
+NOTICE_LINES = [
+    re.compile(r"^data collection is disabled\.?$", re.IGNORECASE),
+    re.compile(r"^loaded cached credentials\.?$", re.IGNORECASE),
+    re.compile(r"^\[?(info|warn|warning)\]?:? .*(telemetry|usage statistics|data collection).*$", re.I),
+]
+LOST_SESSION = re.compile(r"no conversation found|session .*not found", re.IGNORECASE)
+SESSION_IN_USE = re.compile(r"session id .* is already in use|already in use", re.IGNORECASE)
+STDERR_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class CliOutput:
+    """What a finished tool printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def clean_output(text: str) -> str:
+    """The answer without ANSI escapes and the tools' own notice lines."""
+    lines = ANSI.sub("", text).replace("\r\n", "\n").split("\n")
+    kept = [line for line in lines if not any(p.fullmatch(line.strip()) for p in NOTICE_LINES)]
+    return "\n".join(kept).strip()
+
+
+def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+async def run_tool(argv: list[str], prompt: str, timeout: float) -> CliOutput:
+    """Run one tool with `prompt` on stdin; kill its whole process group if it outlives `timeout`."""
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise ProviderError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc
+    try:
+        stdout, stderr = await asyncio.wait_for(proc.communicate(prompt.encode()), timeout)
+    except TimeoutError:
+        raise ProviderError(f"timed out after {timeout:.0f} s") from None
+    finally:
+        # Also reached when the request is cancelled: the tool (and its children) must not outlive the call.
+        if proc.returncode is None:
+            _kill_group(proc)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(proc.wait(), 5)
+        else:
+            # A tool that exited may still have left children in its group.
+            _kill_group(proc)
+    return CliOutput(proc.returncode or 0, stdout.decode(errors="replace"), stderr.decode(errors="replace"))
+
+
+def _answer(output: CliOutput) -> str:
+    """The cleaned answer of a finished tool, or a ProviderError saying why there is none."""
+    if output.returncode != 0:
+        detail = clean_output(output.stderr)[:STDERR_LIMIT] or clean_output(output.stdout)[:STDERR_LIMIT]
+        message = detail or f"exit code {output.returncode}"
+        if LOST_SESSION.search(message):
+            raise SessionLostError(message)
+        if SESSION_IN_USE.search(message):
+            raise SessionInUseError(message)
+        raise ProviderError(message)
+    text = clean_output(output.stdout)
+    if not text:
+        raise ProviderError("empty answer")
+    return text
+
+
+def history_block(history: list[Turn]) -> str:
+    """Earlier turns as plain text, for tools that keep no conversation."""
+    lines = [f"{'User' if t.role == 'user' else 'Coach'}: {t.content}" for t in history]
+    return "Earlier in this conversation:\n" + "\n".join(lines)
+
+
+def _joined(system_prompt: str | None, prompt: str, history: list[Turn] | None) -> str:
+    parts = [system_prompt] if system_prompt else []
+    if history:
+        parts.append(history_block(history))
+    parts.append(prompt)
+    return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class ClaudeCli:
+    """`claude -p` with the prompt on stdin; named sessions via --session-id, continued with --resume."""
+
+    executable: str
+    name: str = "claude"
+    keeps_sessions: bool = True
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+    ) -> str:
+        """One answer; raises SessionLostError when `--resume` names a session the CLI does not know.
+
+        Without a session, earlier turns (if any) are written into the prompt.
+        """
+        argv = [self.executable, "-p", "--output-format", "text"]
+        if session_id is not None:
+            argv += ["--resume", session_id] if resume else ["--session-id", session_id]
+        if system_prompt:
+            argv += ["--system-prompt", system_prompt]
+        if session_id is None and history:
+            prompt = f"{history_block(history)}\n\n{prompt}"
+        return _answer(await run_tool(argv, prompt, timeout))
+
+
+@dataclass(frozen=True)
+class GeminiCli:
+    """`gemini` in headless mode: stdin is not a terminal, so it reads the prompt from stdin and exits."""
+
+    executable: str
+    name: str = "gemini"
+    keeps_sessions: bool = False
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+    ) -> str:
+        """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
+        argv = [self.executable, "--output-format", "text"]
+        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+
+
+@dataclass(frozen=True)
+class CodexCli:
+    """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile)."""
+
+    executable: str
+    name: str = "codex"
+    keeps_sessions: bool = False
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+    ) -> str:
+        """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
+        argv = [self.executable, "exec", "--skip-git-repo-check", "--color", "never", "-"]
+        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))

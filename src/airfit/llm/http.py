@@ -1,0 +1,88 @@
+"""HTTP providers through pydantic-ai: any OpenAI-compatible endpoint, and Anthropic.
+
+They keep no conversation of their own, so a chat turn carries the user's recent turns as message history.
+The SDKs' own retries are switched off: the router owns timeouts and fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from anthropic import AsyncAnthropic
+from openai import AsyncOpenAI
+from pydantic_ai import Agent
+from pydantic_ai.exceptions import AgentRunError, ModelAPIError, UnexpectedModelBehavior
+from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
+from pydantic_ai.models import Model
+from pydantic_ai.models.anthropic import AnthropicModel
+from pydantic_ai.models.openai import OpenAIChatModel
+from pydantic_ai.providers.anthropic import AnthropicProvider
+from pydantic_ai.providers.openai import OpenAIProvider
+
+from airfit.llm.models import ProviderError, Turn
+
+# Local servers (Ollama, llama.cpp) accept any key; the SDK refuses to start without one.
+PLACEHOLDER_KEY = "airfit-no-key"
+
+
+def to_messages(history: list[Turn]) -> list[ModelMessage]:
+    """Earlier turns in pydantic-ai's message form."""
+    messages: list[ModelMessage] = []
+    for turn in history:
+        if turn.role == "user":
+            messages.append(ModelRequest(parts=[UserPromptPart(turn.content)]))
+        else:
+            messages.append(ModelResponse(parts=[TextPart(turn.content)]))
+    return messages
+
+
+@dataclass
+class HttpProvider:
+    """A pydantic-ai model answering plain-text prompts."""
+
+    name: str
+    model: Model
+    keeps_sessions: bool = False
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+    ) -> str:
+        """One answer; any API, transport or empty-answer problem becomes a ProviderError.
+
+        The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead.
+        """
+        agent: Agent[None, str] = Agent(self.model, instructions=system_prompt or None, retries=0)
+        try:
+            result = await asyncio.wait_for(
+                agent.run(prompt, message_history=to_messages(history or [])), timeout
+            )
+        except TimeoutError:
+            raise ProviderError(f"timed out after {timeout:.0f} s") from None
+        except (ModelAPIError, UnexpectedModelBehavior, AgentRunError) as exc:
+            raise ProviderError(str(exc)[:500] or type(exc).__name__) from exc
+        text = (result.output or "").strip()
+        if not text:
+            raise ProviderError("empty answer")
+        return text
+
+
+def openai_provider(base_url: str, model_name: str, api_key: str | None) -> HttpProvider:
+    """An OpenAI-compatible endpoint (Ollama, llama.cpp server, vLLM, LM Studio, OpenAI, OpenRouter)."""
+    client = AsyncOpenAI(base_url=base_url, api_key=api_key or PLACEHOLDER_KEY, max_retries=0)
+    model = OpenAIChatModel(model_name, provider=OpenAIProvider(openai_client=client))
+    return HttpProvider(name="openai", model=model)
+
+
+def anthropic_provider(api_key: str, model_name: str, base_url: str | None = None) -> HttpProvider:
+    """Anthropic's Messages API."""
+    client = AsyncAnthropic(api_key=api_key, base_url=base_url, max_retries=0)
+    model = AnthropicModel(model_name, provider=AnthropicProvider(anthropic_client=client))
+    return HttpProvider(name="anthropic", model=model)

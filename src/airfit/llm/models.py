@@ -1,0 +1,92 @@
+"""What an LLM call returns, and the stored chat sessions and per-user turn history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from airfit.storage import Document, register
+
+NO_PROVIDER_ERROR = (
+    "No LLM provider is configured. Set AIRFIT_PROVIDERS (claude, gemini, codex, openai, anthropic) and "
+    "install that command-line tool, or set OPENAI_BASE_URL + AIRFIT_OPENAI_MODEL (Ollama, llama.cpp, vLLM, "
+    "LM Studio, OpenAI) or ANTHROPIC_API_KEY."
+)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+class LLMResult(BaseModel):
+    """The outcome of one routed LLM call (`LLMResponse` of the original server)."""
+
+    text: str = ""
+    provider: str = "none"
+    success: bool = False
+    error: str | None = None
+    session_id: str | None = None
+    elapsed: float = 0.0
+
+
+class ProviderError(Exception):
+    """One provider failed for this call; the router moves on to the next one."""
+
+
+class SessionLostError(ProviderError):
+    """The CLI no longer knows the session it was asked to resume."""
+
+
+class SessionInUseError(ProviderError):
+    """The CLI already has a session under the id it was asked to create."""
+
+
+class Turn(BaseModel):
+    """One message of a conversation, as the user and the coach wrote it (without the data context)."""
+
+    role: Literal["user", "assistant"]
+    content: str
+    at: datetime = Field(default_factory=utcnow)
+
+
+class SessionRecord(BaseModel):
+    """One user's conversation with one provider (`sessions.json` of the original server)."""
+
+    session_id: str
+    provider: str
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used: datetime = Field(default_factory=utcnow)
+    message_count: int = 0
+    started: bool = False
+    last_topic: str | None = None
+
+
+class SessionBook(BaseModel):
+    """All sessions of the household, keyed `user_id:provider`."""
+
+    sessions: dict[str, SessionRecord] = Field(default_factory=dict)
+
+
+def _legacy_sessions(data: dict[str, Any]) -> dict[str, Any]:
+    """The original file was the bare mapping; its only key was `default:claude` (see `adopt_legacy`)."""
+    sessions = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(value.get("session_id"), str):
+            # The original always passed its ids to --resume without creating them first.
+            sessions[key] = {**value, "started": True}
+    return {"sessions": sessions}
+
+
+SESSIONS = register(Document("sessions", SessionBook, migrations={0: _legacy_sessions}))
+
+
+class ChatHistory(BaseModel):
+    """A user's recent turns, replayed to providers that keep no conversation of their own."""
+
+    turns: list[Turn] = Field(default_factory=list)
+
+
+CHAT_HISTORY = register(Document("chat_history", ChatHistory))

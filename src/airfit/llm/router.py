@@ -1,0 +1,212 @@
+"""The LLM router: providers in the configured order, falling back on failure, inside a time budget.
+
+Every LLM-backed endpoint must answer inside the iOS client's 60 s, so one call (all fallbacks and the
+one lost-session retry included) gets `CALL_BUDGET` seconds in total, and each provider at most
+`CLI_TIMEOUT` of what is left. Conversation turns of one user are serialised by a per-user lock; other
+users (and stateless calls) never wait on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import time
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from airfit.config import Settings
+from airfit.llm.cli import ClaudeCli, CodexCli, GeminiCli
+from airfit.llm.models import (
+    NO_PROVIDER_ERROR,
+    LLMResult,
+    ProviderError,
+    SessionInUseError,
+    SessionLostError,
+    Turn,
+)
+from airfit.llm.sessions import append_turns, current_session, new_session, recent_turns, record_turn
+from airfit.storage import DocumentStore
+
+logger = logging.getLogger(__name__)
+
+CALL_BUDGET = 55.0
+"""Seconds one routed call may take in total (the iOS client gives up after 60 s of silence)."""
+MIN_ATTEMPT = 1.0
+"""A provider is not tried with less time than this left."""
+HISTORY_TURNS = 12
+"""Earlier turns replayed to providers that keep no session."""
+
+
+class Provider(Protocol):
+    """Anything that turns a prompt into an answer or raises ProviderError."""
+
+    name: str
+    keeps_sessions: bool
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+    ) -> str:
+        """One answer within `timeout` seconds."""
+        ...
+
+
+Attempt = Callable[[Provider, float], Awaitable[tuple[str, str | None]]]
+
+
+def discover(settings: Settings) -> dict[str, Provider]:
+    """The configured providers that can work here: CLI found on PATH, or HTTP endpoint configured."""
+    found: dict[str, Provider] = {}
+    for name in settings.provider_list:
+        provider = _build(name, settings)
+        if provider is not None:
+            found[name] = provider
+    return found
+
+
+def _build(name: str, settings: Settings) -> Provider | None:
+    clis = {"claude": (ClaudeCli, settings.claude_cli), "gemini": (GeminiCli, settings.gemini_cli)}
+    clis["codex"] = (CodexCli, settings.codex_cli)
+    if name in clis:
+        kind, executable = clis[name]
+        path = shutil.which(executable)
+        return kind(executable=path) if path else None
+    if name in ("openai", "anthropic"):
+        # pydantic-ai and the vendor SDKs take seconds to import (far more on a Pi): only when configured.
+        from airfit.llm.http import anthropic_provider, openai_provider
+    if name == "openai":
+        if not (settings.openai_base_url and settings.openai_model):
+            return None
+        key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+        return openai_provider(settings.openai_base_url, settings.openai_model, key)
+    if name == "anthropic":
+        if settings.anthropic_api_key is None:
+            return None
+        return anthropic_provider(settings.anthropic_api_key.get_secret_value(), settings.anthropic_model)
+    logger.warning("Unknown LLM provider %r in AIRFIT_PROVIDERS (ignored)", name)
+    return None
+
+
+class LLMRouter:
+    """Routes calls to the available providers; holds no user's data, only per-user locks."""
+
+    def __init__(self, settings: Settings, store: DocumentStore, providers: dict[str, Provider]) -> None:
+        self.settings = settings
+        self.store = store
+        self.providers = providers
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+    def available(self) -> list[str]:
+        """Names of the providers that can be tried, in preference order."""
+        return list(self.providers)
+
+    def user_lock(self, user_id: str, purpose: str = "chat") -> asyncio.Lock:
+        """The lock that serialises one user's work of one kind (chat turns, learning, consolidation)."""
+        return self._locks.setdefault((user_id, purpose), asyncio.Lock())
+
+    async def complete(
+        self, prompt: str, *, system_prompt: str | None = None, budget: float = CALL_BUDGET
+    ) -> LLMResult:
+        """A stateless call (nutrition, extraction, summaries): no session, no history."""
+
+        async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
+            return await provider.complete(prompt, system_prompt=system_prompt, timeout=timeout), None
+
+        return await self._route(budget, attempt)
+
+    async def converse(
+        self,
+        user_id: str,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        user_text: str,
+        remembered: Callable[[str], str] = str.strip,
+        budget: float = CALL_BUDGET,
+    ) -> LLMResult:
+        """One conversation turn for one user, on their own session (or their own recent turns).
+
+        `user_text` and `remembered(answer)` are what the user's history keeps of this turn.
+        """
+        async with self.user_lock(user_id):
+            history = await recent_turns(self.store, user_id, HISTORY_TURNS)
+
+            async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
+                if provider.keeps_sessions:
+                    return await self._in_session(provider, user_id, prompt, system_prompt, timeout)
+                text = await provider.complete(
+                    prompt, system_prompt=system_prompt, timeout=timeout, history=history
+                )
+                return text, None
+
+            result = await self._route(budget, attempt)
+            if result.success:
+                await record_turn(self.store, user_id, result.provider, result.session_id)
+                await append_turns(self.store, user_id, user_text, remembered(result.text))
+            return result
+
+    async def _route(self, budget: float, attempt: Attempt) -> LLMResult:
+        if not self.providers:
+            return LLMResult(error=NO_PROVIDER_ERROR)
+        started = time.monotonic()
+        deadline = started + budget
+        errors: list[str] = []
+        for provider in self.providers.values():
+            left = deadline - time.monotonic()
+            if left < MIN_ATTEMPT:
+                errors.append(f"{provider.name}: no time left")
+                continue
+            try:
+                text, session_id = await attempt(provider, min(self.settings.cli_timeout, left))
+            except ProviderError as exc:
+                logger.warning("LLM provider %s failed: %s", provider.name, exc)
+                errors.append(f"{provider.name}: {exc}")
+                continue
+            return LLMResult(
+                text=text,
+                provider=provider.name,
+                success=True,
+                session_id=session_id,
+                elapsed=time.monotonic() - started,
+            )
+        return LLMResult(
+            error="All providers failed: " + "; ".join(errors), elapsed=time.monotonic() - started
+        )
+
+    async def _in_session(
+        self, provider: Provider, user_id: str, prompt: str, system_prompt: str | None, timeout: float
+    ) -> tuple[str, str]:
+        """A turn on the user's named CLI session; a lost session is recreated once, never more."""
+        deadline = time.monotonic() + timeout
+        session = await current_session(self.store, user_id, provider.name)
+        try:
+            text = await provider.complete(
+                prompt,
+                system_prompt=system_prompt,
+                timeout=timeout,
+                session_id=session.session_id,
+                resume=session.started,
+            )
+        except (SessionLostError, SessionInUseError) as exc:
+            left = deadline - time.monotonic()
+            if left < MIN_ATTEMPT:
+                raise ProviderError(f"{exc}; no time left to retry") from None
+            resume = isinstance(exc, SessionInUseError)
+            if not resume:
+                logger.info("Session of %s with %s was lost; starting a new one", user_id, provider.name)
+                session = new_session(provider.name)
+            text = await provider.complete(
+                prompt,
+                system_prompt=system_prompt,
+                timeout=left,
+                session_id=session.session_id,
+                resume=resume,
+            )
+        return text, session.session_id

@@ -1,0 +1,109 @@
+"""Structured answers: JSON from any provider, validated into a pydantic model, retried once.
+
+Text is parsed here rather than by each provider's native structured-output mode, so the command-line
+tools and the HTTP APIs are held to exactly the same checks.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from airfit.llm.models import LLMResult
+from airfit.llm.router import CALL_BUDGET, LLMRouter
+
+M = TypeVar("M", bound=BaseModel)
+
+RETRY_NOTE = (
+    "\n\nYour previous answer could not be used ({problem}). Reply with only the JSON object, no prose and "
+    "no code fence."
+)
+
+
+class BadAnswerError(ValueError):
+    """The answer holds no usable JSON object of the expected shape."""
+
+
+def extract_json(text: str) -> dict[str, object]:
+    """The first complete JSON object in `text` (code fences and chatter around it are ignored)."""
+    start = text.find("{")
+    while start != -1:
+        depth, in_string, escaped = 0, False, False
+        for index in range(start, len(text)):
+            char = text[index]
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == '"':
+                    in_string = False
+                continue
+            if char == '"':
+                in_string = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    try:
+                        value = orjson.loads(text[start : index + 1])
+                    except orjson.JSONDecodeError:
+                        break
+                    if isinstance(value, dict):
+                        return value
+                    break
+        start = text.find("{", start + 1)
+    raise BadAnswerError("no JSON object in the answer")
+
+
+def parse_answer(text: str, model: type[M]) -> M:
+    """Validate an answer into `model`; raises BadAnswerError with a short reason."""
+    data = extract_json(text)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "answer"
+        raise BadAnswerError(f"{where}: {first['msg']}") from exc
+
+
+@dataclass
+class Structured(Generic[M]):
+    """A validated answer (or None) and the last routed call behind it."""
+
+    value: M | None
+    result: LLMResult
+    error: str | None = None
+
+
+async def ask_structured(
+    router: LLMRouter,
+    model: type[M],
+    prompt: str,
+    *,
+    system_prompt: str | None = None,
+    budget: float = CALL_BUDGET,
+) -> Structured[M]:
+    """Ask for JSON matching `model`; a bad answer is retried once, then reported as a failure."""
+    deadline = time.monotonic() + budget
+    attempt_prompt = prompt
+    problem = "no answer"
+    result = LLMResult()
+    for _ in range(2):
+        left = deadline - time.monotonic()
+        if left <= 1:
+            break
+        result = await router.complete(attempt_prompt, system_prompt=system_prompt, budget=left)
+        if not result.success:
+            return Structured(None, result, result.error)
+        try:
+            return Structured(parse_answer(result.text, model), result)
+        except BadAnswerError as exc:
+            problem = str(exc)
+            attempt_prompt = prompt + RETRY_NOTE.format(problem=problem)
+    return Structured(None, result, f"the model's answer was not usable: {problem}")

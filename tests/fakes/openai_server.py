@@ -1,0 +1,102 @@
+"""A local OpenAI-compatible chat-completions server on 127.0.0.1 (a real socket), for tests and benches."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+START_TIMEOUT = 10.0
+
+
+@dataclass
+class Rule:
+    """How to answer requests whose last user message contains `match`."""
+
+    match: str = ""
+    reply: str = "Reply from the fake OpenAI server."
+    delay: float = 0.0
+    status: int = 200
+
+
+@dataclass
+class FakeOpenAI:
+    """Scripted answers, and every request body it received."""
+
+    url: str = ""
+    rules: list[Rule] = field(default_factory=list)
+    default: Rule = field(default_factory=Rule)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+    def settings(self, providers: str = "openai") -> dict[str, Any]:
+        """Setting overrides that point a server at this endpoint."""
+        return {"providers": providers, "openai_base_url": self.url, "openai_model": "fake-model"}
+
+    def rule_for(self, body: dict[str, Any]) -> Rule:
+        """The first rule matching the last user message, else the default."""
+        users = [m for m in body.get("messages", []) if m.get("role") == "user"]
+        last = users[-1].get("content", "") if users else ""
+        text = last if isinstance(last, str) else " ".join(p.get("text", "") for p in last)
+        return next((r for r in self.rules if r.match in text), self.default)
+
+
+def _app(fake: FakeOpenAI) -> FastAPI:
+    app = FastAPI()
+
+    @app.post("/v1/chat/completions")
+    async def completions(request: Request) -> JSONResponse:
+        body = await request.json()
+        fake.requests.append(body)
+        rule = fake.rule_for(body)
+        if rule.delay:
+            await asyncio.sleep(rule.delay)
+        if rule.status != 200:
+            return JSONResponse(
+                {"error": {"message": "scripted failure", "type": "server_error"}}, rule.status
+            )
+        return JSONResponse(
+            {
+                "id": f"chatcmpl-{len(fake.requests)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": rule.reply},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+            }
+        )
+
+    return app
+
+
+@contextmanager
+def fake_openai_server() -> Iterator[FakeOpenAI]:
+    """Serve a FakeOpenAI in a background thread; `url` is its `/v1` base URL."""
+    fake = FakeOpenAI()
+    server = uvicorn.Server(uvicorn.Config(_app(fake), host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="fake-openai", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("fake OpenAI server did not start")
+        time.sleep(0.01)
+    fake.url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/v1"
+    try:
+        yield fake
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,185 @@
+"""CLI providers end to end: real fake executables behind a real server."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import psutil
+
+from tests.contract import CHAT, STATUS, assert_decodes
+from tests.fakes.clis import FakeClis
+from tests.live import LiveServer
+
+
+def _chat(live: LiveServer, message: str, user: str = "brian") -> dict:
+    with live.client(user, timeout=60) as c:
+        response = c.post("/chat", json={"message": message})
+    assert response.status_code == 200
+    assert_decodes(response.json(), CHAT)
+    return response.json()
+
+
+def _fake_processes(fake_clis: FakeClis) -> list[dict]:
+    return [
+        p.info
+        for p in psutil.process_iter(["pid", "cmdline", "status"])
+        if p.info["cmdline"]
+        and str(fake_clis.bin_dir) in " ".join(p.info["cmdline"])
+        and p.info["status"] != psutil.STATUS_ZOMBIE
+    ]
+
+
+def test_prompt_goes_through_stdin_never_argv(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude"))
+    body = _chat(live, "secret-message-1234")
+    assert body == {**body, "success": True, "provider": "claude", "response": "Reply from fake claude."}
+    [call] = fake_clis.calls("claude")
+    assert "secret-message-1234" in call["stdin"]
+    assert not any("secret-message-1234" in arg for arg in call["argv"])
+    assert call["argv"][:3] == ["-p", "--output-format", "text"]
+    assert "--session-id" in call["argv"]
+
+
+def test_claude_session_created_then_resumed_and_survives_restart(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude"))
+    _chat(live, "first")
+    _chat(live, "second")
+    live2 = start_server(**fake_clis.settings("claude"))
+    _chat(live2, "third")
+    first, second, third = (c["argv"] for c in fake_clis.calls("claude"))
+    session = first[first.index("--session-id") + 1]
+    assert second[second.index("--resume") + 1] == session
+    assert third[third.index("--resume") + 1] == session
+
+
+def test_lost_session_is_recreated_exactly_once(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude"))
+    _chat(live, "first")
+    fake_clis.configure("claude", default={"forget_sessions": True})
+    body = _chat(live, "after the CLI lost its sessions")
+    assert body["success"] is True
+    calls = [c["argv"] for c in fake_clis.calls("claude")]
+    assert len(calls) == 3
+    old = calls[0][calls[0].index("--session-id") + 1]
+    assert calls[1][calls[1].index("--resume") + 1] == old
+    new = calls[2][calls[2].index("--session-id") + 1]
+    assert new != old
+    with live.client() as c:
+        assert c.get("/status").json()["session_id"] == new
+
+
+def test_lost_session_retry_is_bounded_then_falls_back(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude,gemini"))
+    _chat(live, "first")
+    fake_clis.configure("claude", default={"exit": 1, "stderr": "No conversation found with session ID: x"})
+    body = _chat(live, "again")
+    assert (body["success"], body["provider"]) == (True, "gemini")
+    assert len(fake_clis.calls("claude")) == 3  # the first turn, the resume, one fresh session: no more
+
+
+def test_fallback_order_on_crash_garbage_and_empty_output(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude,gemini,codex"))
+    fake_clis.configure("claude", default={"exit": 2, "stderr": "boom"})
+    fake_clis.configure("gemini", default={"reply": "   "})
+    body = _chat(live, "hello")
+    assert (body["success"], body["provider"], body["response"]) == (True, "codex", "Reply from fake codex.")
+    [codex] = fake_clis.calls("codex")
+    assert codex["argv"] == ["exec", "--skip-git-repo-check", "--color", "never", "-"]
+    assert "hello" in codex["stdin"]
+    assert [len(fake_clis.calls(n)) for n in ("claude", "gemini")] == [1, 1]
+
+
+def test_all_failing_is_a_clean_200_failure(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude,gemini"))
+    for name in ("claude", "gemini"):
+        fake_clis.configure(name, default={"exit": 1, "stderr": f"{name} is down"})
+    body = _chat(live, "hello")
+    assert body["success"] is False
+    assert body["response"] == ""
+    assert "claude: claude is down" in body["error"]
+    assert "gemini: gemini is down" in body["error"]
+    with live.client() as c:
+        assert c.get("/status").json()["message_count"] is None  # nothing recorded
+
+
+def test_timeout_kills_the_tool_and_its_children(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude,gemini"), cli_timeout=1.5)
+    fake_clis.configure("claude", default={"hang": True, "child": True})
+    started = time.monotonic()
+    body = _chat(live, "hello")
+    assert time.monotonic() - started < 10
+    assert (body["success"], body["provider"]) == (True, "gemini")
+    [call] = fake_clis.calls("claude")
+    for pid in (call["pid"], call["child"]):
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    # Background learning may still be talking to the (answering) tools for a moment; nothing may stay.
+    deadline = time.monotonic() + 5
+    while (leftovers := _fake_processes(fake_clis)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert leftovers == []
+
+
+def test_ansi_and_cli_notices_are_cleaned_but_real_lines_kept(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("gemini"))
+    reply = "Loaded cached credentials.\nYour sleep data collection is disabled on the watch.\nSleep more."
+    fake_clis.configure("gemini", default={"reply": reply, "ansi": True})
+    body = _chat(live, "hello")
+    assert body["response"] == "Your sleep data collection is disabled on the watch.\nSleep more."
+    [call] = fake_clis.calls("gemini")
+    assert call["argv"] == ["--output-format", "text"]
+
+
+def test_status_reads_the_session_without_changing_it(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude"))
+    with live.client() as c:
+        assert c.get("/status").json()["session_id"] is None
+    _chat(live, "hello")
+    sessions = live.settings.data_dir / "_server" / "sessions.json"
+    before = sessions.read_bytes()
+    with live.client() as c:
+        first, second = c.get("/status").json(), c.get("/status").json()
+        health = c.get("/health").json()
+    assert_decodes(first, STATUS)
+    assert first == second
+    assert (first["message_count"], first["available_providers"]) == (1, ["claude"])
+    assert health["providers"] == ["claude"]
+    assert sessions.read_bytes() == before
+
+
+def test_sessions_are_per_user_and_cleared_per_user(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+) -> None:
+    live = start_server(**fake_clis.settings("claude"))
+    _chat(live, "from brian", "brian")
+    _chat(live, "from david", "david")
+    brian_call, david_call = (c["argv"] for c in fake_clis.calls("claude"))
+    brian_session = brian_call[brian_call.index("--session-id") + 1]
+    assert david_call[david_call.index("--session-id") + 1] != brian_session
+    with live.client("david") as c:
+        assert c.delete("/chat/session").json() == {"status": "session cleared"}
+        assert c.delete("/chat/session").json() == {"status": "no session to clear"}
+        assert c.get("/status").json()["session_id"] is None
+    with live.client("brian") as c:
+        assert c.get("/status").json()["session_id"] == brian_session
+    _chat(live, "brian again", "brian")
+    last = fake_clis.calls("claude")[-1]["argv"]
+    assert last[last.index("--resume") + 1] == brian_session
