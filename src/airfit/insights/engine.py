@@ -2,26 +2,26 @@
 
 A user's generations never overlap (a per-user lock), so two runs cannot both pass deduplication against
 the same stale titles (SERVER_BEHAVIOR §14 #9). The LLM call happens outside any transaction; its answer is
-validated into pydantic models, retried once when invalid, and otherwise stores nothing and is reported.
+validated into pydantic models (`ask_structured`: retried once when invalid), and otherwise nothing is
+stored and the failure is reported.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.health.windows import last_days
 from airfit.insights import compact, stats
 from airfit.insights.models import Insight, InsightCategory, InsightSource
 from airfit.insights.service import ListingCache, add_insights, recent_titles
+from airfit.llm.structured import ask_structured
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.training.models import EXERCISE_STORE, ExerciseStore
 
@@ -45,32 +45,11 @@ OUTPUT_INSTRUCTIONS = """Return your insights as JSON, nothing else:
   "supporting_data": {"metric": "protein|weight|calories|sleep|steps|volume",
     "values": [5-10 numbers, oldest first], "current_value": 0, "previous_value": 0, "change_pct": 0,
     "target": 0, "trend_slope": 0}}]}"""
-RETRY_NOTE = "Your previous answer could not be used ({problem}). Answer again with only the JSON object."
 PROMPT_TITLES = 10
 MAX_LLM_INSIGHTS = 10
 NO_LLM = "No LLM provider is configured; only the statistical insights ran."
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-
-
-class LLMAnswer(Protocol):
-    """What the LLM router returns (only these fields are read)."""
-
-    text: str
-    provider: str
-    success: bool
-    error: str | None
-
-
-class InsightLLM(Protocol):
-    """The part of the LLM router the engine needs."""
-
-    def available(self) -> list[str]:
-        """Providers that can be tried."""
-        ...
-
-    async def complete(self, prompt: str, *, system_prompt: str | None = None) -> LLMAnswer:
-        """One stateless answer."""
-        ...
+LLM_BUDGET = 100.0
+"""Seconds for the LLM part, both attempts together (the app waits 120 s for `POST /insights/generate`)."""
 
 
 class LLMSupportingData(BaseModel):
@@ -118,28 +97,6 @@ class LLMInsightBatch(BaseModel):
     insights: list[LLMInsight] = Field(max_length=MAX_LLM_INSIGHTS)
 
 
-class InvalidAnswerError(ValueError):
-    """The LLM's text is not a valid insight batch."""
-
-
-def parse_answer(text: str) -> LLMInsightBatch:
-    """Find the JSON object in an answer (fenced or surrounded by prose) and validate it."""
-    fenced = _FENCE.search(text)
-    candidate = fenced.group(1) if fenced else text
-    start, end = candidate.find("{"), candidate.rfind("}")
-    if start < 0 or end <= start:
-        raise InvalidAnswerError("no JSON object in the answer")
-    try:
-        return LLMInsightBatch.model_validate(orjson.loads(candidate[start : end + 1]))
-    except orjson.JSONDecodeError as exc:
-        raise InvalidAnswerError(f"not valid JSON: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        problem = f"{exc.error_count()} invalid field(s), first {where}: {first['msg']}"
-        raise InvalidAnswerError(problem) from exc
-
-
 def to_insight(item: LLMInsight, now: datetime) -> Insight:
     """A validated LLM insight as a stored one."""
     return Insight(
@@ -167,12 +124,6 @@ def build_prompt(data_text: str, statistical: Sequence[Insight], titles: Sequenc
         parts.append(f"VERIFIED STATISTICAL FINDINGS (build on them; do not restate them):\n{found}")
     parts += [data_text, OUTPUT_INSTRUCTIONS]
     return "\n\n".join(parts)
-
-
-def insight_llm(state: AppState) -> InsightLLM | None:
-    """The server's LLM router, when it has one."""
-    llm: Any = getattr(state, "llm", None)
-    return llm  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -230,16 +181,12 @@ class InsightEngine:
         found = stats.detect(data.all_days, profile=data.profile, today=data.today, exercises=data.exercises)
         return await add_insights(state.store, user_id, found)
 
-    async def generate(
-        self, state: AppState, user_id: str, *, llm: InsightLLM | None, days: int = 90
-    ) -> GenerationResult:
+    async def generate(self, state: AppState, user_id: str, *, days: int = 90) -> GenerationResult:
         """Statistical insights, then LLM insights over the last `days` days; stores only valid results."""
         async with self.lock(user_id):
-            return await self._generate(state, user_id, llm=llm, days=days)
+            return await self._generate(state, user_id, days=days)
 
-    async def _generate(
-        self, state: AppState, user_id: str, *, llm: InsightLLM | None, days: int
-    ) -> GenerationResult:
+    async def _generate(self, state: AppState, user_id: str, *, days: int) -> GenerationResult:
         data = await load_user_data(state, user_id, days=days)
         now = datetime.now(UTC)
         found = stats.detect(
@@ -251,31 +198,19 @@ class InsightEngine:
             return result
         data_text = compact.format_all_data(data.days, data.profile)
         result.token_estimate = compact.token_estimate(data_text)
-        if llm is None or not llm.available():
+        if not state.llm.available():
             result.success, result.error = False, NO_LLM
             return result
         titles = await recent_titles(state.store, user_id, limit=PROMPT_TITLES)
         prompt = build_prompt(data_text, found, titles)
-        answer = await _ask(llm, prompt)
-        if isinstance(answer, str):
-            result.success, result.error = False, answer
+        answer = await ask_structured(
+            state.llm, LLMInsightBatch, prompt, system_prompt=SYSTEM_PROMPT, budget=LLM_BUDGET
+        )
+        result.provider = answer.result.provider
+        if answer.value is None:
+            result.success = False
+            result.error = f"No LLM insights stored: {answer.error or 'no answer'}"
             return result
-        batch, provider = answer
-        result.provider = provider
-        result.added += await add_insights(state.store, user_id, [to_insight(i, now) for i in batch.insights])
+        batch = [to_insight(i, now) for i in answer.value.insights]
+        result.added += await add_insights(state.store, user_id, batch)
         return result
-
-
-async def _ask(llm: InsightLLM, prompt: str) -> tuple[LLMInsightBatch, str] | str:
-    """The validated batch and the provider that gave it, or the reason there is none (one retry)."""
-    problem = ""
-    for attempt in range(2):
-        text = prompt if attempt == 0 else f"{prompt}\n\n{RETRY_NOTE.format(problem=problem)}"
-        answer = await llm.complete(text, system_prompt=SYSTEM_PROMPT)
-        if not answer.success:
-            return f"LLM call failed: {answer.error or 'no answer'}"
-        try:
-            return parse_answer(answer.text), answer.provider
-        except InvalidAnswerError as exc:
-            problem = str(exc)
-    return f"LLM answer was not valid insights, twice; nothing stored ({problem})"

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 
 from airfit.deps import StateDep, UserIdDep
 from airfit.insights import compact
-from airfit.insights.engine import insight_llm, load_user_data
+from airfit.insights.engine import load_user_data
 from airfit.insights.models import (
     DataPreview,
     EngageAction,
@@ -80,7 +80,7 @@ async def generate_insights(
 ) -> GenerateResponse:
     """Run the insight engine for the caller now (contract §4.25: failures are 200 with success false)."""
     request = request or GenerateRequest()
-    result = await state.insights.generate(state, user_id, llm=insight_llm(state), days=request.days)
+    result = await state.insights.generate(state, user_id, days=request.days)
     return GenerateResponse(
         success=result.success,
         insights_generated=len(result.added),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from airfit.insights.engine import NO_LLM, insight_llm
+from airfit.insights.engine import NO_LLM
 from airfit.scheduler.models import JobOutcome
 from airfit.scheduler.service import Job, Scheduler
 from airfit.training.service import sync_user
@@ -25,7 +25,7 @@ async def generate_insights(state: AppState, user_id: str) -> JobOutcome:
     """Statistical and LLM insights over the last 90 days; an unusable LLM answer is an error."""
     if state.insights.is_running(user_id):
         return JobOutcome(status="skipped", job="insights", detail="a generation is already running")
-    result = await state.insights.generate(state, user_id, llm=insight_llm(state), days=INSIGHT_DAYS)
+    result = await state.insights.generate(state, user_id, days=INSIGHT_DAYS)
     count = len(result.added)
     detail = f"{count} new insight(s), {result.statistical} statistical"
     if result.success:
