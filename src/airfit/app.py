@@ -17,6 +17,7 @@ from airfit.health.routes import router as health_router
 from airfit.insights.routes import router as insights_router
 from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
+from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.routes import router as scheduler_router
 from airfit.state import build_state
 from airfit.status import router as status_router
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         state = build_state(settings)
+        state.scheduler = default_scheduler()
         app.state.airfit = state
         added = await state.users.ensure(settings.initial_users)
         if added:

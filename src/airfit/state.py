@@ -12,7 +12,6 @@ from airfit.config import Settings
 from airfit.health.service import HealthService
 from airfit.insights.engine import InsightEngine
 from airfit.llm.router import LLMRouter, discover
-from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.service import Scheduler
 from airfit.storage import DocumentStore
 from airfit.training.service import TrainingService
@@ -32,7 +31,8 @@ class AppState:
     training: TrainingService
     llm: LLMRouter
     insights: InsightEngine = field(default_factory=InsightEngine)
-    scheduler: Scheduler = field(default_factory=default_scheduler)
+    # Jobs are added by the app (`airfit.scheduler.jobs`), which may import every domain; this module may not.
+    scheduler: Scheduler = field(default_factory=Scheduler)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:

@@ -159,3 +159,16 @@ def test_users_never_see_or_touch_each_others_insights(server: LiveServer, data_
         )
         assert [i["id"] for i in brian.get("/insights").json()] == [mine[0]["id"]]
     assert not (data_dir / "david" / "insights.json").exists() or _stored(data_dir, "david").insights == []
+
+
+def test_coach_context_carries_the_callers_insights(server: LiveServer, data_dir: Path) -> None:
+    _weight_loss(data_dir, "brian")
+    _weight_loss(data_dir, "david")
+    with server.client("brian") as brian, server.client("david") as david:
+        brian.post("/insights/generate", json={"days": 90, "force": False})
+        mine = brian.get("/chat/context").json()["data_context"]
+        without = brian.get("/chat/context", params={"include_insights": "false"}).json()["data_context"]
+        theirs = david.get("/chat/context").json()["data_context"]
+    assert "Recent AI-generated insights about this user:\n- [TREND] Weight down" in mine
+    assert "AI-generated insights" not in without
+    assert "AI-generated insights" not in theirs

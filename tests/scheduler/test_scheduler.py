@@ -11,11 +11,13 @@ from pathlib import Path
 import orjson
 
 from airfit.config import Settings
+from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.models import SCHEDULER_STATE, JobOutcome
 from airfit.scheduler.service import FIRST_BACKOFF, Job, Scheduler
 from airfit.state import AppState, build_state
+from tests.fakes.clis import FakeClis
 from tests.insights.data import flat_days, inject, snapshot, store_days
-from tests.live import LiveServer
+from tests.live import LiveServer, make_settings
 
 
 async def _wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -143,3 +145,13 @@ def test_legacy_state_is_read_and_an_overdue_job_runs_at_start(
     assert status["is_running"] is True
     assert status["jobs"]["insights"]["last_status"] == "success"
     assert status["next_insight_generation"] > status["last_insight_generation"]
+
+
+async def test_memory_consolidation_job_needs_an_llm(data_dir: Path, fake_clis: FakeClis) -> None:
+    for overrides, expected in [({}, "skipped"), (fake_clis.settings("claude"), "success")]:
+        state = build_state(make_settings(data_dir, **overrides))
+        await state.users.ensure(["brian"])
+        outcome = await default_scheduler().run_job(state, "brian", "memory_consolidation")
+        assert outcome.status == expected, outcome
+        record = (await state.store.read("brian", SCHEDULER_STATE)).jobs["memory_consolidation"]
+        assert record.last_status == expected

@@ -9,6 +9,7 @@ from datetime import date, datetime, tzinfo
 
 from airfit.coach.models import FoodLine, NutritionContext
 from airfit.health.summaries import body_comp_text, weekly_summary_text
+from airfit.insights.service import insights_text
 from airfit.state import AppState
 from airfit.training.summaries import recent_workouts_text, set_tracker_text
 
@@ -21,12 +22,18 @@ async def _recent_workouts(state: AppState, user_id: str) -> str:
     return await recent_workouts_text(state, user_id, limit=5)
 
 
-DATA_SECTIONS: list[Section] = [weekly_summary_text, body_comp_text, set_tracker_text, _recent_workouts]
-"""The stored-data blocks of every chat, in prompt order. The insights block goes first in this list."""
+DATA_SECTIONS: list[Section] = [
+    insights_text,
+    weekly_summary_text,
+    body_comp_text,
+    set_tracker_text,
+    _recent_workouts,
+]
+"""The stored-data blocks of every chat, in prompt order."""
 
 WORKOUT_SECTIONS: set[Section] = {set_tracker_text, _recent_workouts}
 """Blocks `GET /chat/context?include_hevy=false` leaves out."""
-INSIGHT_SECTIONS: set[Section] = set()
+INSIGHT_SECTIONS: set[Section] = {insights_text}
 """Blocks `GET /chat/context?include_insights=false` leaves out."""
 
 # Keys the app really sends (contract M9), with the original server's names as aliases.

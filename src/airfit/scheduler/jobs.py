@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from airfit.coach.service import consolidate_memories
 from airfit.insights.engine import NO_LLM
 from airfit.scheduler.models import JobOutcome
 from airfit.scheduler.service import Job, Scheduler
@@ -48,9 +49,21 @@ async def sync_hevy(state: AppState, user_id: str) -> JobOutcome:
     return JobOutcome(status="success", job="hevy_sync", detail=detail, count=result.workouts_processed)
 
 
+async def consolidate(state: AppState, user_id: str) -> JobOutcome:
+    """The weekly memory consolidation; without an LLM there is nothing to do (not an error)."""
+    if not state.llm.available():
+        return JobOutcome(status="skipped", job="memory_consolidation", detail="no LLM provider configured")
+    result = await consolidate_memories(state, user_id)
+    if result.error:
+        return JobOutcome(status="error", job="memory_consolidation", error=result.error)
+    detail = f"consolidated, {result.archived} note(s) archived" if result.consolidated else "nothing to do"
+    return JobOutcome(status="success", job="memory_consolidation", detail=detail, count=result.archived)
+
+
 JOBS = (
     Job("insights", timedelta(hours=6), generate_insights, timeout=300.0),
     Job("hevy_sync", timedelta(hours=1), sync_hevy, timeout=600.0),
+    Job("memory_consolidation", timedelta(hours=168), consolidate, timeout=300.0),
 )
 
 
