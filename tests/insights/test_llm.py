@@ -106,3 +106,42 @@ def test_invalid_answer_is_retried_once_then_nothing_is_stored(
     assert status["jobs"]["insights"]["last_status"] == "error"
     assert "No LLM insights stored" in status["last_error"]
     assert status["jobs"]["insights"]["consecutive_failures"] == 1
+
+
+def test_discuss_talks_about_the_callers_insight_only(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
+) -> None:
+    _data(data_dir, "brian", 185.0)
+    fake_clis.configure(
+        "claude",
+        rules=[
+            {
+                "match": "INSIGHT BEING DISCUSSED",
+                "reply": "Keep the deficit. <memory:thread>cut</memory:thread>",
+            }
+        ],
+    )
+    live = start_server(**fake_clis.settings("claude"))
+    with live.client("brian") as brian, live.client("david") as david:
+        insight = brian.post("/insights/generate", json={"days": 30, "force": False}).json()["insights"][0]
+        path = f"/insights/{insight['id']}/discuss"
+        answer = brian.post(path, json={"message": "Is this too fast?"})
+        stranger = david.post(path, json={"message": "Tell me brian's weight"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body == {
+        "response": "Keep the deficit.",
+        "provider": "claude",
+        "success": True,
+        "insight_title": insight["title"],
+        "error": None,
+    }
+    assert stranger.status_code == 200
+    assert stranger.json()["success"] is False
+    assert stranger.json()["insight_title"] == "Unknown"
+    assert stranger.json()["error"] == "Insight not found"
+    [prompt] = [c["stdin"] for c in fake_clis.calls("claude") if "INSIGHT BEING DISCUSSED" in c["stdin"]]
+    assert insight["title"] in prompt
+    assert "USER MESSAGE: Is this too fast?" in prompt
+    assert "| H:w18" in prompt
+    assert "Tell me brian's weight" not in "".join(c["stdin"] for c in fake_clis.calls("claude"))

@@ -1,4 +1,4 @@
-"""Insight endpoints the iOS app calls (contract §4.22, §4.23, §4.25) plus the data preview."""
+"""Insight endpoints the iOS app calls (contract §4.22-§4.25) plus the data preview."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 
+from airfit.coach.models import DiscussRequest, DiscussResponse
 from airfit.deps import StateDep, UserIdDep
 from airfit.insights import compact
+from airfit.insights.discuss import discuss
 from airfit.insights.engine import load_user_data
 from airfit.insights.models import (
     DataPreview,
@@ -56,6 +58,14 @@ async def engage_insight(
     except InsightNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"insight {insight_id!r} not found") from None
     return EngageResponse()
+
+
+@router.post("/insights/{insight_id}/discuss", response_model=DiscussResponse)
+async def discuss_insight(
+    state: StateDep, user_id: UserIdDep, insight_id: str, request: DiscussRequest
+) -> DiscussResponse:
+    """Talk with the coach about one of the caller's insights (contract §4.24)."""
+    return await discuss(state, user_id, insight_id, request.message)
 
 
 @router.get("/insights/data-preview", response_model=DataPreview)
