@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,8 @@ class Rule:
     reply: str = "Reply from the fake OpenAI server."
     delay: float = 0.0
     status: int = 200
+    tool_call: tuple[str, dict[str, Any]] | None = None
+    """Ask for this tool call first; once its result arrives, `{tool_result}` in `reply` is replaced by it."""
 
 
 @dataclass
@@ -62,19 +65,26 @@ def _app(fake: FakeOpenAI) -> FastAPI:
             return JSONResponse(
                 {"error": {"message": "scripted failure", "type": "server_error"}}, rule.status
             )
+        results = [m.get("content", "") for m in body.get("messages", []) if m.get("role") == "tool"]
+        if rule.tool_call is not None and not results:
+            name, arguments = rule.tool_call
+            call = {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": name, "arguments": json.dumps(arguments)},
+            }
+            message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+            finish = "tool_calls"
+        else:
+            reply = rule.reply.replace("{tool_result}", str(results[-1])) if results else rule.reply
+            message, finish = {"role": "assistant", "content": reply}, "stop"
         return JSONResponse(
             {
                 "id": f"chatcmpl-{len(fake.requests)}",
                 "object": "chat.completion",
                 "created": int(time.time()),
                 "model": body.get("model", "fake"),
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": rule.reply},
-                        "finish_reason": "stop",
-                    }
-                ],
+                "choices": [{"index": 0, "message": message, "finish_reason": finish}],
                 "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
             }
         )

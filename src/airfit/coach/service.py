@@ -37,6 +37,7 @@ from airfit.coach.prompts import ONBOARDING_SYSTEM_PROMPT, profile_summary, syst
 from airfit.llm import sessions
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.state import AppState
+from airfit.tools.agent import ToolDeps
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,12 @@ async def chat(state: AppState, user_id: str, request: ChatRequest) -> tuple[Cha
         else system_prompt(profile, memory)
     )
     result = await state.llm.converse(
-        user_id, prompt, system_prompt=system, user_text=request.message, remembered=strip_markers
+        user_id,
+        prompt,
+        system_prompt=system,
+        user_text=request.message,
+        remembered=strip_markers,
+        tools=ToolDeps(state, user_id),
     )
     if result.success:
         schedule_learning(state, user_id, request.message, result.text)

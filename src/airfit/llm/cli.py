@@ -13,8 +13,13 @@ import os
 import re
 import signal
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from airfit.llm.models import ProviderError, SessionInUseError, SessionLostError, Turn
+from airfit.tools.mcp import claude_mcp_args
+
+if TYPE_CHECKING:
+    from airfit.tools.agent import ToolDeps
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 # Notices the tools print around the answer. Matched against the whole line, so a coach reply that merely
@@ -125,16 +130,20 @@ class ClaudeCli:
         history: list[Turn] | None = None,
         session_id: str | None = None,
         resume: bool = False,
+        tools: ToolDeps | None = None,
     ) -> str:
         """One answer; raises SessionLostError when `--resume` names a session the CLI does not know.
 
-        Without a session, earlier turns (if any) are written into the prompt.
+        Without a session, earlier turns (if any) are written into the prompt. With `tools`, the CLI gets
+        that user's MCP server (`airfit mcp --user ...`) and nothing else.
         """
         argv = [self.executable, "-p", "--output-format", "text"]
         if session_id is not None:
             argv += ["--resume", session_id] if resume else ["--session-id", session_id]
         if system_prompt:
             argv += ["--system-prompt", system_prompt]
+        if tools is not None:
+            argv += claude_mcp_args(tools.state.settings, tools.user_id)
         if session_id is None and history:
             prompt = f"{history_block(history)}\n\n{prompt}"
         return _answer(await run_tool(argv, prompt, timeout))
@@ -157,6 +166,7 @@ class GeminiCli:
         history: list[Turn] | None = None,
         session_id: str | None = None,
         resume: bool = False,
+        tools: ToolDeps | None = None,
     ) -> str:
         """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
         argv = [self.executable, "--output-format", "text"]
@@ -180,6 +190,7 @@ class CodexCli:
         history: list[Turn] | None = None,
         session_id: str | None = None,
         resume: bool = False,
+        tools: ToolDeps | None = None,
     ) -> str:
         """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
         argv = [self.executable, "exec", "--skip-git-repo-check", "--color", "never", "-"]

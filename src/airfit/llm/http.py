@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
-from pydantic_ai import Agent
+from pydantic_ai import Agent, AgentRunResult
 from pydantic_ai.exceptions import AgentRunError, ModelAPIError, UnexpectedModelBehavior
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.models import Model
@@ -21,6 +21,7 @@ from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
 
 from airfit.llm.models import ProviderError, Turn
+from airfit.tools.agent import ToolDeps, agent_tools
 
 # Local servers (Ollama, llama.cpp) accept any key; the SDK refuses to start without one.
 PLACEHOLDER_KEY = "airfit-no-key"
@@ -54,16 +55,16 @@ class HttpProvider:
         history: list[Turn] | None = None,
         session_id: str | None = None,
         resume: bool = False,
+        tools: ToolDeps | None = None,
     ) -> str:
         """One answer; any API, transport or empty-answer problem becomes a ProviderError.
 
-        The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead.
+        The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead. With
+        `tools`, the model may call the data tools, which read the user named in `tools` only.
         """
-        agent: Agent[None, str] = Agent(self.model, instructions=system_prompt or None, retries=0)
+        messages = to_messages(history or [])
         try:
-            result = await asyncio.wait_for(
-                agent.run(prompt, message_history=to_messages(history or [])), timeout
-            )
+            result = await asyncio.wait_for(self._run(prompt, system_prompt, messages, tools), timeout)
         except TimeoutError:
             raise ProviderError(f"timed out after {timeout:.0f} s") from None
         except (ModelAPIError, UnexpectedModelBehavior, AgentRunError) as exc:
@@ -72,6 +73,18 @@ class HttpProvider:
         if not text:
             raise ProviderError("empty answer")
         return text
+
+    async def _run(
+        self, prompt: str, system_prompt: str | None, messages: list[ModelMessage], tools: ToolDeps | None
+    ) -> AgentRunResult[str]:
+        instructions = system_prompt or None
+        if tools is None:
+            plain: Agent[None, str] = Agent(self.model, instructions=instructions, retries=0)
+            return await plain.run(prompt, message_history=messages)
+        agent = Agent(
+            self.model, instructions=instructions, retries=0, deps_type=ToolDeps, tools=agent_tools()
+        )
+        return await agent.run(prompt, message_history=messages, deps=tools)
 
 
 def openai_provider(base_url: str, model_name: str, api_key: str | None) -> HttpProvider:

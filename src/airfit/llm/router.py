@@ -13,7 +13,7 @@ import logging
 import shutil
 import time
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from airfit.config import Settings
 from airfit.llm.cli import ClaudeCli, CodexCli, GeminiCli
@@ -27,6 +27,9 @@ from airfit.llm.models import (
 )
 from airfit.llm.sessions import append_turns, current_session, new_session, recent_turns, record_turn
 from airfit.storage import DocumentStore
+
+if TYPE_CHECKING:
+    from airfit.tools.agent import ToolDeps
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +56,9 @@ class Provider(Protocol):
         history: list[Turn] | None = None,
         session_id: str | None = None,
         resume: bool = False,
+        tools: ToolDeps | None = None,
     ) -> str:
-        """One answer within `timeout` seconds."""
+        """One answer within `timeout` seconds; with `tools`, the model may read that user's data."""
         ...
 
 
@@ -130,19 +134,21 @@ class LLMRouter:
         user_text: str,
         remembered: Callable[[str], str] = str.strip,
         budget: float = CALL_BUDGET,
+        tools: ToolDeps | None = None,
     ) -> LLMResult:
         """One conversation turn for one user, on their own session (or their own recent turns).
 
-        `user_text` and `remembered(answer)` are what the user's history keeps of this turn.
+        `user_text` and `remembered(answer)` are what the user's history keeps of this turn. `tools`
+        (bound to this same user) lets providers that can call tools query the user's data.
         """
         async with self.user_lock(user_id):
             history = await recent_turns(self.store, user_id, HISTORY_TURNS)
 
             async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
                 if provider.keeps_sessions:
-                    return await self._in_session(provider, user_id, prompt, system_prompt, timeout)
+                    return await self._in_session(provider, user_id, prompt, system_prompt, timeout, tools)
                 text = await provider.complete(
-                    prompt, system_prompt=system_prompt, timeout=timeout, history=history
+                    prompt, system_prompt=system_prompt, timeout=timeout, history=history, tools=tools
                 )
                 return text, None
 
@@ -181,7 +187,13 @@ class LLMRouter:
         )
 
     async def _in_session(
-        self, provider: Provider, user_id: str, prompt: str, system_prompt: str | None, timeout: float
+        self,
+        provider: Provider,
+        user_id: str,
+        prompt: str,
+        system_prompt: str | None,
+        timeout: float,
+        tools: ToolDeps | None,
     ) -> tuple[str, str]:
         """A turn on the user's named CLI session; a lost session is recreated once, never more."""
         deadline = time.monotonic() + timeout
@@ -193,6 +205,7 @@ class LLMRouter:
                 timeout=timeout,
                 session_id=session.session_id,
                 resume=session.started,
+                tools=tools,
             )
         except (SessionLostError, SessionInUseError) as exc:
             left = deadline - time.monotonic()
@@ -208,5 +221,6 @@ class LLMRouter:
                 timeout=left,
                 session_id=session.session_id,
                 resume=resume,
+                tools=tools,
             )
         return text, session.session_id

@@ -7,6 +7,7 @@ through `--mcp-config` (see `claude_mcp_args`).
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,8 @@ async def serve_stdio(state: AppState, user_id: str) -> None:
 
 def mcp_config(settings: Settings, user_id: str) -> dict[str, Any]:
     """The `--mcp-config` document that starts this user's MCP server against the same data directory."""
-    env = {"AIRFIT_DATA_DIR": str(settings.data_dir.resolve())}
+    # abspath, not resolve(): no filesystem access on the event loop.
+    env = {"AIRFIT_DATA_DIR": os.path.abspath(settings.data_dir)}
     if settings.timezone:
         env["AIRFIT_TIMEZONE"] = settings.timezone
     return {
