@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tests.contract import DISCUSS, assert_decodes
 from tests.fakes.clis import FakeClis
 from tests.insights.contract import check_generate, check_insight_list
 from tests.insights.data import flat_days, inject, snapshot, store_days
@@ -129,6 +130,8 @@ def test_discuss_talks_about_the_callers_insight_only(
         stranger = david.post(path, json={"message": "Tell me brian's weight"})
     assert answer.status_code == 200
     body = answer.json()
+    assert_decodes(body, DISCUSS)
+    assert_decodes(stranger.json(), DISCUSS)
     assert body == {
         "response": "Keep the deficit.",
         "provider": "claude",

@@ -61,9 +61,9 @@ async def consolidate(state: AppState, user_id: str) -> JobOutcome:
 
 
 JOBS = (
-    Job("insights", timedelta(hours=6), generate_insights, timeout=300.0),
+    Job("insights", timedelta(hours=6), generate_insights, timeout=300.0, uses_llm=True),
     Job("hevy_sync", timedelta(hours=1), sync_hevy, timeout=600.0),
-    Job("memory_consolidation", timedelta(hours=168), consolidate, timeout=300.0),
+    Job("memory_consolidation", timedelta(hours=168), consolidate, timeout=300.0, uses_llm=True),
 )
 
 

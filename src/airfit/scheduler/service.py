@@ -1,7 +1,8 @@
 """The background scheduler: per-user jobs at fixed intervals, staggered, isolated and retried with backoff.
 
 Each tick, every registered user without work in flight gets a task of their own that runs their due
-jobs one after another, so one user's slow or failing job never delays another user's. A failure is
+jobs one after another, so one user's slow or failing job never delays another user's (only LLM jobs share
+a small household-wide budget of concurrent runs, so a Pi never runs one LLM CLI per user). A failure is
 recorded in that user's state and retried after a growing delay (capped at the job's interval). Job
 records are updated in short transactions that touch only that job's entry, so nothing another job or
 endpoint wrote in the meantime is lost (SERVER_BEHAVIOR §14 #5).
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0
+LLM_SLOTS = 2
+"""LLM jobs running at once across the household: a small server should not run a CLI per user at once."""
 STAGGER_SECONDS = 600.0
 FIRST_BACKOFF = timedelta(minutes=5)
 ERROR_TEXT_LIMIT = 500
@@ -41,6 +44,7 @@ class Job:
     interval: timedelta
     run: JobFunction
     timeout: float = 600.0
+    uses_llm: bool = False
 
 
 def _now() -> datetime:
@@ -72,9 +76,15 @@ class Scheduler:
     """Runs the jobs for every user; holds only tasks and locks, the records live in each user's state."""
 
     def __init__(
-        self, jobs: Sequence[Job] = (), *, tick: float = TICK_SECONDS, stagger_span: float = STAGGER_SECONDS
+        self,
+        jobs: Sequence[Job] = (),
+        *,
+        tick: float = TICK_SECONDS,
+        stagger_span: float = STAGGER_SECONDS,
+        llm_slots: int = LLM_SLOTS,
     ) -> None:
         self.jobs = {job.name: job for job in jobs}
+        self._llm_slots = asyncio.Semaphore(llm_slots)
         self.tick = tick
         self.stagger_span = stagger_span
         self.started = _now()
@@ -148,7 +158,8 @@ class Scheduler:
         if lock.locked():
             return JobOutcome(status="already_running", job=name)
         async with lock:
-            outcome = await self._execute(state, user_id, job)
+            async with self._llm_slots if job.uses_llm else contextlib.nullcontext():
+                outcome = await self._execute(state, user_id, job)
             await self._record(state, user_id, job, outcome)
         return outcome
 
