@@ -140,10 +140,19 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def make_private_dir(directory: Path) -> None:
+    """Create `directory` and any missing parents as 0700 (`mkdir(parents=True)` would make parents 0755)."""
+    if directory.is_dir():
+        return
+    make_private_dir(directory.parent)
+    with contextlib.suppress(FileExistsError):
+        directory.mkdir(mode=0o700)
+
+
 def write_atomic(path: Path, payload: bytes) -> None:
     """Replace `path` with `payload` so that a crash leaves the old or the new content, never a mix."""
     directory = path.parent
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dir(directory)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -212,7 +221,7 @@ class _FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -447,7 +456,7 @@ class DocumentStore:
     def _swap_scope(self, scope: str, documents: dict[str, bytes]) -> None:
         target = self.scope_dir(scope)
         staging_root = self.root / ".staging"
-        staging_root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(staging_root)
         staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
         try:
             for name, payload in documents.items():
@@ -459,7 +468,7 @@ class DocumentStore:
             backup = None
             if target.exists():
                 backup = self.root / ".trash" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
-                backup.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                make_private_dir(backup.parent)
                 os.replace(target, backup)
             os.replace(staging, target)
             _fsync_dir(self.root)
@@ -483,7 +492,7 @@ class DocumentStore:
         if not source.exists():
             return None
         target = self.root / ".removed" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(target.parent)
         os.replace(source, target)
         return target
 
