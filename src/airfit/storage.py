@@ -247,8 +247,10 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await task
+        # A second cancellation must not abandon the work either, so keep waiting until it is done.
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({task})
         raise
 
 
@@ -337,8 +339,10 @@ class DocumentStore:
         lock = self._locks.setdefault(path, asyncio.Lock())
         async with lock:
             file_lock = _FileLock(self._lock_path(path))
-            await _in_thread(file_lock.acquire)
             try:
+                # Inside the try: a caller cancelled while waiting still ends up owning the flock
+                # (`_in_thread` lets the acquisition finish), and must give it back.
+                await _in_thread(file_lock.acquire)
                 yield
             finally:
                 file_lock.release()
