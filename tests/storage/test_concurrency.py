@@ -97,7 +97,14 @@ async def test_cancelled_holder_and_waiters_release_the_lock(data_dir: Path) -> 
     waiters[0].cancel()
     holder.cancel()
     results = await asyncio.gather(holder, *waiters, return_exceptions=True)
-    assert [isinstance(r, asyncio.CancelledError) for r in results] == [True, True, False, False, False, False]
+    assert [isinstance(r, asyncio.CancelledError) for r in results] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
 
     await asyncio.wait_for(wait_then_bump(), timeout=5)
     assert await stored_count(data_dir) == 5

@@ -56,7 +56,11 @@ async def test_unknown_keys_are_tolerated_and_kept_on_rewrite(store: DocumentSto
     assert (await store.read("brian", COUNTER)).count == 1
     async with store.transaction("brian", COUNTER) as counter:
         counter.count += 1
-    assert orjson.loads(path.read_bytes())["data"] == {"count": 2, "note": "", "from_newer_app": {"x": [1, 2]}}
+    assert orjson.loads(path.read_bytes())["data"] == {
+        "count": 2,
+        "note": "",
+        "from_newer_app": {"x": [1, 2]},
+    }
 
 
 class Sets(BaseModel):

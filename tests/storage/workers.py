@@ -1,7 +1,7 @@
 """Test documents and the bodies of the helper processes that hammer the store from outside the test process.
 
-Process targets live here (not in the test modules) so a forkserver can preload them once and start each
-writer in milliseconds.
+Process targets live here (not in the test modules) so a child started by the forkserver imports only this
+small module and starts writing in milliseconds.
 """
 
 from __future__ import annotations
@@ -46,7 +46,19 @@ BLOB_VERSIONS = (Blob(label="a", body="a" * 1_000_000), Blob(label="b", body="01
 def forkserver() -> ForkServerContext:
     """A multiprocessing context whose children start from a process that already imported the store."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])
+    # Every child re-imports the parent's __main__ (pytest) and then this module (pydantic models, shared
+    # memory): 0.4 s each unless the forkserver has them already. Python 3.11's forkserver ignores the
+    # test's sys.path, so it cannot preload this module itself.
+    ctx.set_forkserver_preload(
+        [
+            "pytest",
+            "airfit.users.models",
+            "multiprocessing.sharedctypes",
+            "runpy",
+            "pkgutil",
+            "concurrent.futures.thread",
+        ]
+    )
     return ctx
 
 
