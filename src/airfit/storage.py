@@ -474,7 +474,12 @@ class DocumentStore:
                 backup = self.root / ".trash" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
                 make_private_dir(backup.parent)
                 os.replace(target, backup)
-            os.replace(staging, target)
+            try:
+                os.replace(staging, target)
+            except OSError:
+                if backup is not None:
+                    os.replace(backup, target)
+                raise
             _fsync_dir(self.root)
             if backup is not None:
                 shutil.rmtree(backup, ignore_errors=True)
@@ -543,11 +548,16 @@ def _read_archive(archive: bytes) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as zf:
             manifest = orjson.loads(zf.read("manifest.json"))
-            if manifest.get("format") != ARCHIVE_FORMAT or manifest.get("version") != ARCHIVE_VERSION:
+            if (
+                not isinstance(manifest, dict)
+                or manifest.get("format") != ARCHIVE_FORMAT
+                or manifest.get("version") != ARCHIVE_VERSION
+                or not isinstance(manifest.get("documents", []), list)
+            ):
                 raise ValueError("not an AirFit user archive (or from an unsupported version)")
             documents: dict[str, bytes] = {}
             for name in manifest.get("documents", []):
-                if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}\.json", name):
+                if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,63}\.json", name):
                     raise ValueError(f"unexpected document name {name!r} in archive")
                 documents[name] = zf.read(f"documents/{name}")
     except (zipfile.BadZipFile, KeyError, orjson.JSONDecodeError) as exc:
