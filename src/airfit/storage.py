@@ -459,10 +459,11 @@ class DocumentStore:
 
     def _swap_scope(self, scope: str, documents: dict[str, bytes]) -> None:
         target = self.scope_dir(scope)
-        staging_root = self.root / ".staging"
-        make_private_dir(staging_root)
-        staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
+        staging: Path | None = None
         try:
+            staging_root = self.root / ".staging"
+            make_private_dir(staging_root)
+            staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
             for name, payload in documents.items():
                 write_atomic(staging / name, payload)
             for extra in target.iterdir() if target.is_dir() else []:
@@ -484,7 +485,8 @@ class DocumentStore:
             if backup is not None:
                 shutil.rmtree(backup, ignore_errors=True)
         except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
             raise StorageError(f"cannot import into {scope}: {exc.strerror or exc}") from exc
 
     async def move_scope_aside(self, scope: str) -> Path | None:
@@ -500,7 +502,7 @@ class DocumentStore:
         source = self.scope_dir(scope)
         if not source.exists():
             return None
-        target = self.root / ".removed" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+        target = self.root / ".removed" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
         make_private_dir(target.parent)
         os.replace(source, target)
         return target
@@ -522,11 +524,18 @@ class DocumentStore:
     async def restore_corrupt(self, corrupt: CorruptFile, doc: Document[Any] | None = None) -> Path:
         """Put a moved-aside file back; the current document (if any) is moved aside in its place.
 
-        With `doc` given, the file must parse as that document, so a still-broken file is not restored.
+        With `doc` given, the file must parse as that document (else at least as JSON), so a still-broken
+        file is not restored.
         """
+        raw = await asyncio.to_thread(corrupt.path.read_bytes)
         if doc is not None:
-            raw = await asyncio.to_thread(corrupt.path.read_bytes)
             decode_document(doc, raw)
+        else:
+            # A kind this process does not know: at least never put back what is not JSON at all.
+            try:
+                orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise CorruptDocumentError(f"not JSON: {exc}") from exc
         async with self._locked(corrupt.original):
             await _in_thread(self._restore, corrupt)
         self._cache.pop(corrupt.original, None)

@@ -31,7 +31,8 @@ def test_sigkilled_writer_leaves_old_or_new_version_only(data_dir: Path) -> None
         writer.start()
         deadline = time.monotonic() + 20
         while writes.value == before:
-            assert writer.is_alive() and time.monotonic() < deadline, "the writer never wrote"
+            assert writer.is_alive(), f"the writer died with {writer.exitcode}"
+            assert time.monotonic() < deadline, "the writer never wrote"
             time.sleep(0.001)
         time.sleep(rng.uniform(0, 0.03))
         writer.kill()

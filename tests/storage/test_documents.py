@@ -1,9 +1,10 @@
-"""The document store on real files: envelopes, migrations, corrupt files, permissions, caching, transactions."""
+"""The document store on real files: envelopes, migrations, corrupt files, modes, caching, transactions."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ async def test_missing_file_reads_as_empty_model_and_creates_nothing(
     store: DocumentStore, data_dir: Path
 ) -> None:
     assert await store.read("david", COUNTER) == Counter()
-    assert list(data_dir.iterdir()) == []
+    assert await asyncio.to_thread(os.listdir, data_dir) == []
 
 
 async def test_unknown_keys_are_tolerated_and_kept_on_rewrite(store: DocumentStore, data_dir: Path) -> None:
@@ -199,10 +200,13 @@ async def test_raising_transaction_saves_nothing(store: DocumentStore, data_dir:
     before, before_stat = path.read_bytes(), path.stat()
     seen = await store.read("brian", COUNTER)
 
-    with pytest.raises(RuntimeError, match="abandon"):
+    async def abandon() -> None:
         async with store.transaction("brian", COUNTER) as counter:
             counter.count = 99
             raise RuntimeError("abandon")
+
+    with pytest.raises(RuntimeError, match="abandon"):
+        await abandon()
 
     after = path.stat()
     assert path.read_bytes() == before
