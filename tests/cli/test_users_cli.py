@@ -14,25 +14,12 @@ import pytest
 
 from airfit.cli import main
 from airfit.config import Settings
+from airfit.state import build_state
 from airfit.storage import SERVER_SCOPE, DocumentStore
 from airfit.users.models import TOKENS
+from tests.cli.run import ok, refused
 from tests.live import process_server, run_cli
 from tests.storage.workers import COUNTER
-
-
-def ok(settings: Settings, *args: str, input: str | None = None) -> str:
-    result = run_cli(settings, *args, input=input)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-def refused(settings: Settings, *args: str, input: str | None = None) -> str:
-    """Run a command that must fail the way a person can act on: one `Error:` line, no traceback."""
-    result = run_cli(settings, *args, input=input)
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "Error:" in result.stderr
-    return result.stderr
 
 
 def test_help_mentions_every_command_and_setting(settings: Settings) -> None:
@@ -92,6 +79,11 @@ def test_user_lifecycle_keeps_unknown_keys_and_removed_data(settings: Settings, 
     assert emma_token.split("_")[1] not in ok(settings, "users", "token", "list")
 
 
+async def register_initial_users(settings: Settings) -> None:
+    """What any `airfit` command does first, without paying for a process."""
+    await build_state(settings).users.ensure(settings.initial_users)
+
+
 BAD_COMMANDS = {
     "add-path-trick": (("users", "add", "../etc"), "user ids are 1-32 characters"),
     "add-upper-case": (("users", "add", "Brian"), "user ids are 1-32 characters"),
@@ -115,7 +107,7 @@ BAD_COMMANDS = {
 def test_bad_ids_and_unknown_users_are_clear_errors(
     settings: Settings, data_dir: Path, args: tuple[str, ...], message: str
 ) -> None:
-    ok(settings, "users", "list")
+    asyncio.run(register_initial_users(settings))
     before = {p: p.read_bytes() for p in (data_dir / "_server").glob("*.json")}
     assert message in refused(settings, *args)
     assert {p: p.read_bytes() for p in (data_dir / "_server").glob("*.json")} == before

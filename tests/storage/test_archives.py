@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import os
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import orjson
 import pytest
 
 from airfit.storage import DocumentStore, StorageError, encode_document
+from tests.storage.files import make_zip, manifest, snapshot
 from tests.storage.workers import BLOB, COUNTER, Blob, Counter
-
-
-def snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file under a directory with its exact bytes."""
-    return {
-        str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()
-    }
 
 
 async def populate(store: DocumentStore, scope: str, count: int) -> None:
@@ -63,20 +54,6 @@ async def test_archive_moves_between_users(store: DocumentStore, data_dir: Path)
     await store.import_scope("david", await store.export_scope("brian"))
     assert snapshot(data_dir / "david") == snapshot(data_dir / "brian")
     assert (await store.read("david", COUNTER)).count == 3
-
-
-def make_zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, payload in members.items():
-            zf.writestr(name, payload)
-    return buffer.getvalue()
-
-
-def manifest(*documents: str, **overrides: object) -> bytes:
-    fields = {"format": "airfit-user-archive", "version": 1, "scope": "brian", "documents": list(documents)}
-    fields.update(overrides)
-    return orjson.dumps(fields)
 
 
 GOOD_COUNTER = encode_document(COUNTER, Counter(count=1))
