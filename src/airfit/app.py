@@ -10,15 +10,18 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from airfit import __version__
+from airfit.backup.routes import router as backup_router
 from airfit.config import Settings
+from airfit.profile.routes import router as profile_router
 from airfit.state import build_state
 from airfit.status import router as status_router
 from airfit.storage import StorageError
+from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router]
+ROUTERS = [status_router, users_router, profile_router, backup_router, training_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             logger.info("Registered users: %s", ", ".join(added))
         yield
         await state.drain()
+        await state.training.aclose()
 
     app = FastAPI(
         title="AirFit server",

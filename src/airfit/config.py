@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     hevy_base_url: str = Field(
         "https://api.hevyapp.com", alias="HEVY_BASE_URL", description="Hevy API (or a compatible server)."
     )
+    hevy_retry_delay: float = Field(
+        0.5,
+        alias="HEVY_RETRY_DELAY",
+        ge=0,
+        le=30,
+        description="Seconds before retrying Hevy after a 429/5xx (doubles per attempt; Retry-After wins).",
+    )
     seed_file: Path | None = Field(
         None, alias="AIRFIT_SEED_FILE", description="Profile seed used by POST /profile/seed."
     )

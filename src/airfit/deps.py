@@ -13,24 +13,26 @@ from airfit.users.identity import require_admin, resolve_caller
 from airfit.users.models import Caller
 
 
-def get_state(request: Request) -> AppState:
+# These are `async def` on purpose: FastAPI runs plain `def` dependencies in its thread pool, and that hop
+# cost more than everything else a cached GET does.
+async def get_state(request: Request) -> AppState:
     """The running server's state."""
     return request.app.state.airfit  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The server's settings."""
-    return get_state(request).settings
+    return (await get_state(request)).settings
 
 
-def get_store(request: Request) -> DocumentStore:
+async def get_store(request: Request) -> DocumentStore:
     """The document store."""
-    return get_state(request).store
+    return (await get_state(request)).store
 
 
 async def get_caller(request: Request) -> Caller:
     """The user this request acts for (see `airfit.users.identity`)."""
-    return await resolve_caller(request, get_state(request))
+    return await resolve_caller(request, await get_state(request))
 
 
 async def get_user_id(caller: Annotated[Caller, Depends(get_caller)]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from airfit.config import Settings
 from airfit.storage import DocumentStore
+from airfit.training.service import TrainingService
 from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
+    training: TrainingService
     providers: dict[str, object] = field(default_factory=dict)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -51,8 +53,10 @@ class AppState:
 def build_state(settings: Settings) -> AppState:
     """Create the services for one data directory."""
     store = DocumentStore(settings.data_dir)
+    users = UserService(store, default_timezone=settings.timezone)
     return AppState(
         settings=settings,
         store=store,
-        users=UserService(store, default_timezone=settings.timezone),
+        users=users,
+        training=TrainingService(store, users, settings),
     )

@@ -48,8 +48,8 @@ async def available_providers(state: AppState) -> list[str]:
 
 
 async def hevy_configured(state: AppState, user_id: str | None) -> bool:
-    """Whether this user has a Hevy key the server can use."""
-    return state.settings.hevy_api_key is not None and user_id == state.settings.effective_default_user
+    """Whether this user has a Hevy key: their own, or the server-wide one for the default user."""
+    return user_id is not None and await state.training.is_configured(user_id)
 
 
 @router.get("/health", response_model=HealthResponse)

@@ -470,6 +470,9 @@ class DocumentStore:
                 # Keep files the archive does not cover (corrupt copies, lock-free extras) with the new data.
                 if extra.is_file() and extra.name not in documents and not extra.name.endswith(".json"):
                     shutil.copy2(extra, staging / extra.name)
+                elif extra.is_dir():
+                    # Directories (e.g. `memories/`) are not in archives: an import must not drop them.
+                    shutil.copytree(extra, staging / extra.name, symlinks=True)
             backup = None
             if target.exists():
                 backup = self.root / ".trash" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"

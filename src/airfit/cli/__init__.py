@@ -8,6 +8,8 @@ import click
 
 from airfit import __version__
 from airfit.cli.data import doctor, export_user, import_user
+from airfit.cli.hevy import hevy_key
+from airfit.cli.migrate import migrate
 from airfit.cli.serve import serve
 from airfit.cli.users import users
 from airfit.config import settings_help
@@ -31,6 +33,8 @@ def main() -> None:
 
 main.add_command(serve)
 main.add_command(users)
+users.add_command(hevy_key)
 main.add_command(export_user)
 main.add_command(import_user)
 main.add_command(doctor)
+main.add_command(migrate)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from airfit.health.legacy import legacy_context_store
 from airfit.storage import Document, register
 
 
@@ -98,4 +99,4 @@ class ContextStore(BaseModel):
     last_sync: datetime | None = None
 
 
-CONTEXT_STORE = register(Document("context_store", ContextStore))
+CONTEXT_STORE = register(Document("context_store", ContextStore, migrations={0: legacy_context_store}))

@@ -1,0 +1,232 @@
+"""A thin client for the four Hevy endpoints the sync needs (`api-key` header, 1-based pages).
+
+One `httpx2.AsyncClient` serves every user; the key is passed per call and never logged. 429 and 5xx are
+retried a bounded number of times with exponential backoff, honouring `Retry-After` up to a cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx2
+from pydantic import ValidationError
+
+from airfit.training.models import HevyWorkout, Workout
+
+logger = logging.getLogger(__name__)
+
+# Hevy caps pageSize at 10 for workouts (ANCHORS.md "Hevy API").
+PAGE_SIZE = 10
+# A sync walks at most this many pages of one feed: 2,000 workouts is decades of training.
+MAX_PAGES = 200
+TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
+
+
+class HevyError(Exception):
+    """Hevy could not be used."""
+
+
+class HevyAuthError(HevyError):
+    """Hevy refused the API key (401/403)."""
+
+
+class HevyUnavailableError(HevyError):
+    """Hevy is unreachable, answered 5xx, or answered something that is not its API."""
+
+
+class HevyRateLimitedError(HevyUnavailableError):
+    """Hevy kept answering 429."""
+
+
+@dataclass(frozen=True)
+class WorkoutsPage:
+    """One page of `GET /v1/workouts`, broken workouts already skipped."""
+
+    page: int
+    page_count: int | None
+    workouts: list[Workout]
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class WorkoutEvent:
+    """One entry of the events feed: an updated workout or a deleted id."""
+
+    deleted_id: str | None = None
+    workout: Workout | None = None
+    at: datetime | None = None
+
+
+@dataclass
+class EventsResult:
+    """All events since an instant, newest first as Hevy sends them."""
+
+    events: list[WorkoutEvent] = field(default_factory=list)
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: attempts in total, the first backoff delay (doubling), and the longest wait."""
+
+    attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 10.0
+
+
+def parse_workout(raw: Any) -> Workout | None:
+    """A workout from Hevy's JSON, or None (logged) when it lacks an id or a usable start time."""
+    try:
+        return HevyWorkout.model_validate(raw).to_stored()
+    except ValidationError as exc:
+        wid = raw.get("id") if isinstance(raw, dict) else None
+        logger.warning("Skipped an unreadable Hevy workout %s: %s", wid, exc.errors()[0].get("msg"))
+        return None
+
+
+def _page_count(body: dict[str, Any]) -> int | None:
+    value = body.get("page_count")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    value = response.headers.get("retry-after", "").strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class HevyClient:
+    """Calls Hevy for any user; create one per application and `aclose()` it on shutdown."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        retry: RetryPolicy | None = None,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        self._http = httpx2.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=TIMEOUT,
+            headers={"Accept": "application/json"},
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def workout_count(self, api_key: str) -> int:
+        """`GET /v1/workouts/count`; also how a key is validated."""
+        body = await self._get(api_key, "/v1/workouts/count", {})
+        count = body.get("workout_count")
+        if not isinstance(count, int) or isinstance(count, bool):
+            raise HevyUnavailableError("Hevy's workout count answer has no workout_count")
+        return count
+
+    async def workouts_page(self, api_key: str, page: int) -> WorkoutsPage:
+        """One page of workouts, newest first."""
+        body = await self._get(api_key, "/v1/workouts", {"page": page, "pageSize": PAGE_SIZE})
+        raw = body.get("workouts")
+        items = raw if isinstance(raw, list) else []
+        parsed = [parse_workout(item) for item in items]
+        workouts = [w for w in parsed if w is not None]
+        return WorkoutsPage(page, _page_count(body), workouts, skipped=len(parsed) - len(workouts))
+
+    async def events(self, api_key: str, since: datetime) -> EventsResult:
+        """Every update and deletion since `since`, all pages."""
+        result = EventsResult()
+        async for body in self._pages(api_key, "/v1/workouts/events", {"since": _iso(since)}):
+            raw = body.get("events")
+            for item in raw if isinstance(raw, list) else []:
+                event = _parse_event(item)
+                if event is None:
+                    result.skipped += 1
+                else:
+                    result.events.append(event)
+        return result
+
+    async def _pages(self, api_key: str, path: str, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        for page in range(1, MAX_PAGES + 1):
+            body = await self._get(api_key, path, {**params, "page": page, "pageSize": PAGE_SIZE})
+            yield body
+            count = _page_count(body)
+            if count is None or page >= count:
+                return
+
+    async def _get(self, api_key: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        delay = self.retry.base_delay
+        for attempt in range(1, self.retry.attempts + 1):
+            response = await self._send(path, params, api_key)
+            if response.status_code in (401, 403):
+                raise HevyAuthError(f"Hevy rejected the API key (HTTP {response.status_code})")
+            retryable = response.status_code == 429 or response.status_code >= 500
+            if not retryable:
+                return _json_object(response, path)
+            wait = _retry_after(response) if response.status_code == 429 else None
+            wait = delay if wait is None else wait
+            if attempt == self.retry.attempts or wait > self.retry.max_delay:
+                break
+            logger.info("Hevy answered %s on %s; retrying in %.2fs", response.status_code, path, wait)
+            await asyncio.sleep(wait)
+            delay *= 2
+        if response.status_code == 429:
+            raise HevyRateLimitedError("Hevy is rate limiting requests; try again later")
+        raise HevyUnavailableError(f"Hevy answered HTTP {response.status_code}")
+
+    async def _send(self, path: str, params: dict[str, Any], api_key: str) -> httpx2.Response:
+        try:
+            return await self._http.get(path, params=params, headers={"api-key": api_key})
+        except httpx2.TimeoutException as exc:
+            raise HevyUnavailableError("Hevy did not answer in time") from exc
+        except httpx2.TransportError as exc:
+            raise HevyUnavailableError(f"cannot reach Hevy: {type(exc).__name__}") from exc
+
+
+def _json_object(response: httpx2.Response, path: str) -> dict[str, Any]:
+    if response.status_code != 200:
+        raise HevyUnavailableError(f"Hevy answered HTTP {response.status_code} on {path}")
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise HevyUnavailableError(f"Hevy's answer on {path} is not JSON") from exc
+    if not isinstance(body, dict):
+        raise HevyUnavailableError(f"Hevy's answer on {path} is not an object")
+    return body
+
+
+def _parse_event(item: Any) -> WorkoutEvent | None:
+    if not isinstance(item, dict):
+        return None
+    kind = item.get("type")
+    if kind == "deleted":
+        wid = item.get("id")
+        if not isinstance(wid, str) or not wid:
+            return None
+        return WorkoutEvent(deleted_id=wid, at=_instant(item.get("deleted_at")))
+    if kind == "updated":
+        workout = parse_workout(item.get("workout"))
+        return None if workout is None else WorkoutEvent(workout=workout, at=workout.updated_at)
+    return None
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
