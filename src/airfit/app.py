@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from airfit import __version__
 from airfit.backup.routes import router as backup_router
 from airfit.config import Settings
+from airfit.health.routes import router as health_router
 from airfit.profile.routes import router as profile_router
 from airfit.state import build_state
 from airfit.status import router as status_router
@@ -21,7 +22,9 @@ from airfit.users.routes import router as users_router
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = [status_router, users_router, profile_router, backup_router, training_router]
+# FastAPI tries routes in order: health goes first because its summary GETs are the hottest path and its
+# fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
+ROUTERS = [health_router, status_router, users_router, profile_router, backup_router, training_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -12,27 +12,32 @@ from airfit.storage import DocumentStore
 from airfit.users.identity import require_admin, resolve_caller
 from airfit.users.models import Caller
 
+# Every dependency is `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread hop
+# per request that costs more than the work itself.
 
-# These are `async def` on purpose: FastAPI runs plain `def` dependencies in its thread pool, and that hop
-# cost more than everything else a cached GET does.
+
+def _state(request: Request) -> AppState:
+    return request.app.state.airfit  # type: ignore[no-any-return]
+
+
 async def get_state(request: Request) -> AppState:
     """The running server's state."""
-    return request.app.state.airfit  # type: ignore[no-any-return]
+    return _state(request)
 
 
 async def get_settings(request: Request) -> Settings:
     """The server's settings."""
-    return (await get_state(request)).settings
+    return _state(request).settings
 
 
 async def get_store(request: Request) -> DocumentStore:
     """The document store."""
-    return (await get_state(request)).store
+    return _state(request).store
 
 
 async def get_caller(request: Request) -> Caller:
     """The user this request acts for (see `airfit.users.identity`)."""
-    return await resolve_caller(request, await get_state(request))
+    return await resolve_caller(request, _state(request))
 
 
 async def get_user_id(caller: Annotated[Caller, Depends(get_caller)]) -> str:

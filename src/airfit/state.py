@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.health.service import HealthService
 from airfit.storage import DocumentStore
 from airfit.training.service import TrainingService
 from airfit.users.service import UserService
@@ -23,6 +24,7 @@ class AppState:
     settings: Settings
     store: DocumentStore
     users: UserService
+    health: HealthService
     training: TrainingService
     providers: dict[str, object] = field(default_factory=dict)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -58,5 +60,6 @@ def build_state(settings: Settings) -> AppState:
         settings=settings,
         store=store,
         users=users,
+        health=HealthService(store, users),
         training=TrainingService(store, users, settings),
     )

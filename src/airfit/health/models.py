@@ -6,9 +6,11 @@ sync (training). Insights are not here: they live in `insights.json`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from airfit.health.legacy import legacy_context_store
 from airfit.storage import Document, register
@@ -100,3 +102,228 @@ class ContextStore(BaseModel):
 
 
 CONTEXT_STORE = register(Document("context_store", ContextStore, migrations={0: legacy_context_store}))
+
+
+# -- wire models: POST /insights/sync (IOS_CONTRACT §4.20) ----------------------------------------------
+
+MAX_SYNC_DAYS = 4000
+"""Largest batch one `POST /insights/sync` accepts: ten years of days, far beyond any real backfill."""
+
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Strict types, so "12" or true is a 422 naming the field rather than a silently coerced number; a float
+# field still accepts an int (Swift writes 1.0 as 1), and NaN/infinity are refused.
+Count = Annotated[int, Field(strict=True, ge=0)]
+Whole = Annotated[int, Field(strict=True)]
+Real = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+Text = Annotated[str, Field(strict=True, max_length=200)]
+
+
+def check_day(value: str) -> str:
+    """A real calendar date written exactly as `YYYY-MM-DD`."""
+    if not _DATE_SHAPE.fullmatch(value):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    try:
+        date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real calendar date") from exc
+    return value
+
+
+class DailySyncData(BaseModel):
+    """One day sent by the phone. A key that is absent (or null) means "no reading", never "erase"."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    date: Annotated[str, Field(strict=True), AfterValidator(check_day)]
+    calories: Count | None = None
+    protein: Count | None = None
+    carbs: Count | None = None
+    fat: Count | None = None
+    nutrition_entries: Count | None = None
+    steps: Count | None = None
+    active_calories: Count | None = None
+    weight_lbs: Real | None = None
+    body_fat_pct: Real | None = None
+    sleep_hours: Real | None = None
+    resting_hr: Whole | None = None
+    hrv_ms: Real | None = None
+    sleep_efficiency: Real | None = None
+    sleep_deep_pct: Real | None = None
+    sleep_core_pct: Real | None = None
+    sleep_rem_pct: Real | None = None
+    sleep_onset_minutes: Whole | None = None
+    hrv_baseline_ms: Real | None = None
+    hrv_deviation_pct: Real | None = None
+    bedtime_consistency: Text | None = None
+    quality_score: Real | None = None
+    quality_flags: Annotated[list[Text], Field(max_length=50)] | None = None
+    is_baseline_excluded: Annotated[bool, Field(strict=True)] | None = None
+
+
+class SyncRequest(BaseModel):
+    """Body of `POST /insights/sync`."""
+
+    days: Annotated[list[DailySyncData], Field(max_length=MAX_SYNC_DAYS)]
+
+
+class SyncResponse(BaseModel):
+    """`SyncResponse` of the iOS app."""
+
+    status: str = "synced"
+    dates_synced: list[str]
+    count: int
+
+
+# -- wire models: GET /insights/context (IOS_CONTRACT §4.21) --------------------------------------------
+
+
+class DailyNutritionPoint(BaseModel):
+    """One day's nutrition totals in a context summary."""
+
+    date: str
+    calories: int
+    protein: int
+    carbs: int
+    fat: int
+
+
+class DailyHealthPoint(BaseModel):
+    """One day's activity and body figures in a context summary."""
+
+    date: str
+    sleep_hours: float | None
+    weight_lbs: float | None
+    steps: int
+    active_calories: int
+
+
+class ContextSummary(BaseModel):
+    """`ContextSummary` of the iOS app: every average is a whole number on the wire."""
+
+    period_days: int
+    nutrition_days: int
+    avg_calories: int
+    avg_protein: int
+    avg_carbs: int
+    avg_fat: int
+    avg_weight: float | None
+    weight_change: float | None
+    avg_sleep: float | None
+    avg_steps: int
+    total_workouts: int
+    avg_volume_per_workout: float
+    protein_compliance: float | None
+    calorie_compliance: float | None
+    daily_nutrition: list[DailyNutritionPoint] | None
+    daily_health: list[DailyHealthPoint] | None
+
+
+# -- wire models: GET /health/body-metrics (IOS_CONTRACT §4.30) -----------------------------------------
+
+
+class MetricPoint(BaseModel):
+    """One dated reading."""
+
+    date: str
+    value: float
+
+
+class CurrentBody(BaseModel):
+    """The latest reading of each body metric."""
+
+    weight_lbs: float | None
+    body_fat_pct: float | None
+    lean_mass_lbs: float | None
+
+
+class BodyTrends(BaseModel):
+    """Newest minus oldest reading over the last 30 days (null with fewer than two readings)."""
+
+    weight_change_30d: float | None
+    body_fat_change_30d: float | None
+    lean_mass_change_30d: float | None
+
+
+class BodyMetricsResponse(BaseModel):
+    """`BodyMetricsResponse` of the iOS app; histories run oldest first."""
+
+    current: CurrentBody
+    weight_history: list[MetricPoint]
+    body_fat_history: list[MetricPoint]
+    lean_mass_history: list[MetricPoint]
+    trends: BodyTrends
+
+
+# -- wire models: GET /insights/snapshots (SERVER_BEHAVIOR §4.5) ----------------------------------------
+
+
+class SnapshotNutrition(BaseModel):
+    """Nutrition totals of one listed day."""
+
+    calories: int
+    protein: int
+    carbs: int
+    fat: int
+
+
+class SnapshotHealth(BaseModel):
+    """Headline health figures of one listed day."""
+
+    steps: int
+    weight_lbs: float | None
+    sleep_hours: float | None
+
+
+class SnapshotWorkout(BaseModel):
+    """Workout totals of one listed day."""
+
+    count: int
+    volume_kg: float
+
+
+class SnapshotSummary(BaseModel):
+    """One stored day, abridged."""
+
+    date: str
+    nutrition: SnapshotNutrition
+    health: SnapshotHealth
+    workout: SnapshotWorkout
+    sources_synced: list[str]
+
+
+class SnapshotsResponse(BaseModel):
+    """Stored days of a window, oldest first."""
+
+    count: int
+    snapshots: list[SnapshotSummary]
+
+
+# -- body-composition trends (SERVER_BEHAVIOR §5.5) -----------------------------------------------------
+
+Direction = Literal["losing", "gaining", "stable"]
+
+
+class MetricTrend(BaseModel):
+    """An EMA trend of one metric over one period."""
+
+    current: float
+    start: float
+    change: float
+    direction: Direction
+    readings: int
+
+
+class PeriodTrends(BaseModel):
+    """Trends of one period; a metric with too few readings is None."""
+
+    weight: MetricTrend | None = None
+    body_fat: MetricTrend | None = None
+    lean_mass: MetricTrend | None = None
+
+
+class BodyCompTrends(BaseModel):
+    """Monthly (30 days, EMA 10) and yearly (365 days, EMA 21) body-composition trends."""
+
+    monthly: PeriodTrends = Field(default_factory=PeriodTrends)
+    yearly: PeriodTrends = Field(default_factory=PeriodTrends)

@@ -1,0 +1,60 @@
+"""Daily health and nutrition: `POST /insights/sync`, `GET /insights/context`, `GET /insights/snapshots`,
+`GET /health/body-metrics` (IOS_CONTRACT §4.20, §4.21, §4.30; SERVER_BEHAVIOR §4.5).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from airfit.deps import CallerDep, StateDep
+from airfit.health.models import (
+    BodyMetricsResponse,
+    ContextSummary,
+    SnapshotsResponse,
+    SyncRequest,
+    SyncResponse,
+)
+from airfit.health.service import range_days
+
+router = APIRouter(tags=["health"])
+
+# The summary GETs are the hot path (benchmarked at thousands of requests/s on one core): they take
+# CallerDep rather than UserIdDep (one dependency level fewer) and return the cached JSON bytes as they are;
+# `response_model` still documents the shape.
+
+MAX_WINDOW_DAYS = 3660
+WindowDays = Annotated[int, Query(ge=1, le=MAX_WINDOW_DAYS, description="Local days ending today.")]
+
+
+def _json(body: bytes) -> Response:
+    return Response(content=body, media_type="application/json")
+
+
+@router.post("/insights/sync", response_model=SyncResponse)
+async def sync_days(body: SyncRequest, caller: CallerDep, state: StateDep) -> SyncResponse:
+    """Store the phone's daily totals; a key the phone leaves out never erases a stored value."""
+    return await state.health.sync_days(user_id=caller.user_id, days=body.days)
+
+
+@router.get("/insights/context", response_model=ContextSummary)
+async def read_context(
+    caller: CallerDep,
+    state: StateDep,
+    range_name: Annotated[str, Query(alias="range", description="week, month or quarter")] = "week",
+) -> Response:
+    """Averages, compliance with the user's own targets, and daily series over 7, 30 or 90 days."""
+    return _json(await state.health.context_json(user_id=caller.user_id, days=range_days(range_name)))
+
+
+@router.get("/health/body-metrics", response_model=BodyMetricsResponse)
+async def read_body_metrics(caller: CallerDep, state: StateDep, days: WindowDays = 90) -> Response:
+    """Weight, body-fat and lean-mass histories with their 30-day changes."""
+    return _json(await state.health.body_metrics_json(user_id=caller.user_id, days=days))
+
+
+@router.get("/insights/snapshots", response_model=SnapshotsResponse)
+async def read_snapshots(caller: CallerDep, state: StateDep, days: WindowDays = 30) -> SnapshotsResponse:
+    """The stored days of a window, abridged, oldest first."""
+    return await state.health.snapshots(user_id=caller.user_id, days=days)

@@ -1,0 +1,108 @@
+"""The health domain's operations: store synced days, and answer the summary endpoints from a cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from pydantic import BaseModel
+
+from airfit.health.aggregates import body_metrics, context_summary, snapshot_list
+from airfit.health.cache import ResponseCache
+from airfit.health.merge import merge_day
+from airfit.health.models import (
+    CONTEXT_STORE,
+    ContextStore,
+    DailySnapshot,
+    DailySyncData,
+    SnapshotsResponse,
+    SyncResponse,
+)
+from airfit.health.windows import last_days, local_today
+from airfit.profile.models import PROFILE
+from airfit.storage import DocumentStore
+from airfit.users.service import UserService
+
+RANGE_DAYS = {"week": 7, "month": 30, "quarter": 90}
+DEFAULT_RANGE_DAYS = 7
+
+
+def range_days(name: str) -> int:
+    """Days of a named range; anything unknown is a week, as the original did."""
+    return RANGE_DAYS.get(name, DEFAULT_RANGE_DAYS)
+
+
+class HealthService:
+    """Daily snapshots of every user; holds no user's data itself beyond a bounded response cache."""
+
+    def __init__(
+        self, store: DocumentStore, users: UserService, *, cache: ResponseCache | None = None
+    ) -> None:
+        self.store = store
+        self.users = users
+        self.cache = cache or ResponseCache()
+
+    async def sync_days(self, *, user_id: str, days: list[DailySyncData]) -> SyncResponse:
+        """Fold a batch of days into the user's snapshots in one transaction (one file write)."""
+        if not days:
+            return SyncResponse(dates_synced=[], count=0)
+        now = datetime.now(UTC)
+        dates: dict[str, None] = {}
+        async with self.store.transaction(user_id, CONTEXT_STORE) as context:
+            added = False
+            for day in days:
+                snapshot = context.snapshots.get(day.date)
+                if snapshot is None:
+                    snapshot = context.snapshots[day.date] = DailySnapshot(date=day.date)
+                    added = True
+                merge_day(snapshot, day, now=now)
+                dates[day.date] = None
+            if added:
+                context.snapshots = dict(sorted(context.snapshots.items()))
+            context.last_sync = now
+        return SyncResponse(dates_synced=list(dates), count=len(dates))
+
+    async def _today(self, user_id: str) -> date:
+        return local_today(await self.users.timezone_of(user_id))
+
+    def _cached(
+        self,
+        key: tuple[object, ...],
+        sources: tuple[BaseModel, ...],
+        compute: Callable[[], BaseModel],
+    ) -> bytes:
+        body = self.cache.get(key, sources)
+        if body is None:
+            body = compute().model_dump_json().encode()
+            self.cache.put(key, sources, body)
+        return body
+
+    async def context_json(self, *, user_id: str, days: int) -> bytes:
+        """`ContextSummary` of the last `days` days, serialized; compliance uses the user's own targets."""
+        context = await self.store.read(user_id, CONTEXT_STORE)
+        profile = await self.store.read(user_id, PROFILE)
+        today = await self._today(user_id)
+
+        def compute() -> BaseModel:
+            return context_summary(
+                last_days(days, today=today).snapshots(context),
+                protein_target=profile.protein_target,
+                calorie_target=profile.calorie_target,
+            )
+
+        return self._cached((user_id, "context", days, today), (context, profile), compute)
+
+    async def body_metrics_json(self, *, user_id: str, days: int) -> bytes:
+        """`BodyMetricsResponse` of the last `days` days, serialized."""
+        context = await self.store.read(user_id, CONTEXT_STORE)
+        today = await self._today(user_id)
+
+        def compute() -> BaseModel:
+            return body_metrics(last_days(days, today=today).snapshots(context), today=today)
+
+        return self._cached((user_id, "body-metrics", days, today), (context,), compute)
+
+    async def snapshots(self, *, user_id: str, days: int) -> SnapshotsResponse:
+        """The stored days of the last `days` days, abridged."""
+        context: ContextStore = await self.store.read(user_id, CONTEXT_STORE)
+        return snapshot_list(last_days(days, today=await self._today(user_id)).snapshots(context))

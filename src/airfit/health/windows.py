@@ -1,0 +1,45 @@
+"""Date windows: "the last N days" always means exactly N local dates ending today in the user's zone.
+
+The original server counted `[today - N, today]`, which is N+1 days (SERVER_BEHAVIOR §14 #13), and used the
+server's clock; every window in this package goes through here instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from airfit.health.models import ContextStore, DailySnapshot
+
+
+def local_today(tz: tzinfo) -> date:
+    """Today's date where the user is."""
+    return datetime.now(tz).date()
+
+
+@dataclass(frozen=True)
+class Window:
+    """`days` consecutive local dates ending at `end` (inclusive)."""
+
+    end: date
+    days: int
+
+    @property
+    def start(self) -> date:
+        """The first date of the window."""
+        return self.end - timedelta(days=self.days - 1)
+
+    def dates(self) -> list[str]:
+        """Every date of the window as `YYYY-MM-DD`, oldest first."""
+        start = self.start
+        return [(start + timedelta(days=i)).isoformat() for i in range(self.days)]
+
+    def snapshots(self, store: ContextStore) -> list[DailySnapshot]:
+        """The stored snapshots that fall inside the window, oldest first."""
+        found = store.snapshots
+        return [found[d] for d in self.dates() if d in found]
+
+
+def last_days(days: int, *, today: date) -> Window:
+    """The window of the last `days` days (at least one) ending `today`."""
+    return Window(end=today, days=max(1, days))

@@ -1,0 +1,218 @@
+"""`POST /insights/sync` end to end: iOS payloads, the absent-key rule, validation, isolation, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from airfit.health.models import CONTEXT_STORE, MAX_SYNC_DAYS, DailySnapshot, WorkoutDay
+from airfit.storage import DocumentStore
+from tests.health.days import ios_day, ios_week
+from tests.live import LiveServer
+
+TODAY = datetime.now(UTC).date()  # the test servers run with AIRFIT_TIMEZONE=UTC
+
+
+def _stored(server: LiveServer, user: str) -> dict[str, Any]:
+    store = DocumentStore(server.settings.data_dir)
+    context = asyncio.run(store.read(user, CONTEXT_STORE))
+    return {d: s.model_dump(mode="json") for d, s in context.snapshots.items()}
+
+
+def test_ios_week_syncs_and_answers_the_contract_shape(server: LiveServer) -> None:
+    week = ios_week(TODAY)
+    assert all("bedtime_consistency" not in d and d["quality_score"] == 1 for d in week)
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": week})
+    assert response.status_code == 200
+    body = response.json()
+    assert body == {"status": "synced", "dates_synced": [d["date"] for d in week], "count": 7}
+    assert type(body["count"]) is int
+    stored = _stored(server, "brian")[TODAY.isoformat()]
+    assert stored["health"]["quality_score"] == 1.0
+    assert stored["health"]["weight_lbs"] == 180.0
+    assert stored["health"]["bedtime_consistency"] is None
+    assert stored["health"]["quality_flags"] == []
+    assert stored["nutrition"]["entry_count"] == 4
+    assert stored["sources_synced"] == ["nutrition", "health"]
+
+
+def test_absent_keys_never_wipe_stored_values(server: LiveServer) -> None:
+    day = TODAY - timedelta(days=1)
+    with server.client("david") as c:
+        assert c.post(
+            "/insights/sync", json={"days": [ios_day(day, bedtime_consistency="stable")]}
+        ).is_success
+        # A partial HealthKit read: no weight, no sleep, no HRV; the Int fields come as 0.
+        partial = ios_day(
+            day,
+            calories=0,
+            protein=0,
+            carbs=0,
+            fat=0,
+            nutrition_entries=0,
+            steps=0,
+            active_calories=0,
+            weight_lbs=None,
+            body_fat_pct=None,
+            sleep_hours=None,
+            hrv_ms=None,
+            resting_hr=64,
+            quality_flags=["no_sleep_data"],
+        )
+        assert c.post("/insights/sync", json={"days": [partial]}).is_success
+    stored = _stored(server, "david")[day.isoformat()]
+    assert stored["nutrition"] == {
+        "calories": 2100,
+        "protein": 150,
+        "carbs": 220,
+        "fat": 70,
+        "entry_count": 4,
+    }
+    health = stored["health"]
+    assert (health["steps"], health["active_calories"]) == (8000, 450)
+    assert (health["weight_lbs"], health["body_fat_pct"], health["sleep_hours"]) == (182.0, 18.5, 7.25)
+    assert health["bedtime_consistency"] == "stable"
+    assert health["resting_hr"] == 64  # a present value overwrites
+    assert health["quality_flags"] == ["no_sleep_data"]
+
+
+def test_new_nutrition_totals_overwrite_the_old_ones(server: LiveServer) -> None:
+    with server.client() as c:
+        c.post("/insights/sync", json={"days": [ios_day(TODAY)]}).raise_for_status()
+        c.post("/insights/sync", json={"days": [ios_day(TODAY, calories=900, protein=0, steps=120)]})
+    stored = _stored(server, "brian")[TODAY.isoformat()]
+    assert (stored["nutrition"]["calories"], stored["nutrition"]["protein"]) == (900, 0)
+    assert stored["health"]["steps"] == 120
+
+
+def test_sync_keeps_the_workout_block(server: LiveServer) -> None:
+    store = DocumentStore(server.settings.data_dir)
+
+    async def add_workout() -> None:
+        async with store.transaction("brian", CONTEXT_STORE) as context:
+            context.snapshots[TODAY.isoformat()] = DailySnapshot(
+                date=TODAY.isoformat(),
+                workout=WorkoutDay(workout_count=1, total_volume_kg=5000.0, workout_titles=["Push"]),
+                sources_synced=["hevy"],
+            )
+
+    asyncio.run(add_workout())
+    with server.client() as c:
+        c.post("/insights/sync", json={"days": [ios_day(TODAY)]}).raise_for_status()
+    stored = _stored(server, "brian")[TODAY.isoformat()]
+    assert stored["workout"]["workout_count"] == 1
+    assert stored["workout"]["workout_titles"] == ["Push"]
+    assert stored["sources_synced"] == ["hevy", "nutrition", "health"]
+
+
+@pytest.mark.parametrize(
+    ("day", "field"),
+    [
+        ({"date": "2024-02-30"}, "date"),
+        ({"date": "2024-2-3"}, "date"),
+        ({"date": "20240203"}, "date"),
+        ({"date": "yesterday"}, "date"),
+        ({"date": 20240203}, "date"),
+        ({"date": "2024-02-03", "calories": "2100"}, "calories"),
+        ({"date": "2024-02-03", "calories": 2100.5}, "calories"),
+        ({"date": "2024-02-03", "steps": -5}, "steps"),
+        ({"date": "2024-02-03", "weight_lbs": "180 lbs"}, "weight_lbs"),
+        ({"date": "2024-02-03", "resting_hr": True}, "resting_hr"),
+        ({"date": "2024-02-03", "is_baseline_excluded": "no"}, "is_baseline_excluded"),
+        ({"date": "2024-02-03", "quality_flags": "no_hrv_data"}, "quality_flags"),
+        ({"calories": 2100}, "date"),
+    ],
+)
+def test_bad_day_is_422_naming_the_field(server: LiveServer, day: dict[str, Any], field: str) -> None:
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": [ios_day(TODAY), day]})
+    assert response.status_code == 422
+    locations = [e["loc"] for e in response.json()["detail"]]
+    assert ["body", "days", 1, field] in locations
+    assert _stored(server, "brian") == {}  # nothing of a rejected batch is stored
+
+
+@pytest.mark.parametrize("body", [{}, {"day": []}, {"days": "2024-01-01"}, []])
+def test_missing_or_malformed_days_is_422(server: LiveServer, body: Any) -> None:
+    with server.client() as c:
+        response = c.post("/insights/sync", json=body)
+    assert response.status_code == 422
+    assert any(e["loc"][:2] == ["body", "days"] or e["loc"] == ["body"] for e in response.json()["detail"])
+
+
+def test_oversized_batch_is_422(server: LiveServer) -> None:
+    start = date(2000, 1, 1)
+    days = [{"date": (start + timedelta(days=i)).isoformat()} for i in range(MAX_SYNC_DAYS + 1)]
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": days})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "days"]
+
+
+def test_unknown_user_is_404(server: LiveServer) -> None:
+    with server.client("mallory") as c:
+        response = c.post("/insights/sync", json={"days": [ios_day(TODAY)]})
+    assert response.status_code == 404
+    assert not (server.settings.data_dir / "mallory").exists()
+
+
+async def test_concurrent_syncs_of_three_users_all_land_without_leaks(server: LiveServer) -> None:
+    users = ("brian", "david", "jonathan")
+    first = TODAY - timedelta(days=49)
+    clients = {user: server.async_client(user) for user in users}
+
+    async def sync(user: str, index: int) -> int:
+        day = ios_day(first + timedelta(days=index), calories=1000 * (users.index(user) + 1) + index)
+        return (await clients[user].post("/insights/sync", json={"days": [day]})).status_code
+
+    try:
+        statuses = await asyncio.gather(*(sync(user, i) for i in range(50) for user in users))
+        assert statuses == [200] * 150
+        for n, user in enumerate(users, start=1):
+            listed = (await clients[user].get("/insights/snapshots", params={"days": 60})).json()
+            assert listed["count"] == 50
+            assert [s["date"] for s in listed["snapshots"]] == [
+                (first + timedelta(days=i)).isoformat() for i in range(50)
+            ]
+            assert [s["nutrition"]["calories"] for s in listed["snapshots"]] == [
+                1000 * n + i for i in range(50)
+            ]
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients.values()))
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        ios_day(TODAY),
+        {
+            "date": TODAY.isoformat(),
+            **dict.fromkeys(
+                ("calories", "protein", "carbs", "fat", "nutrition_entries", "steps", "active_calories"), 0
+            ),
+            "is_baseline_excluded": True,
+        },
+        ios_day(TODAY, quality_flags=["watch_likely_off", "no_hrv_data"], bedtime_consistency="irregular"),
+        {**ios_day(TODAY), "future_field": {"nested": 1}},
+    ],
+    ids=["full", "no-data-day", "flags", "unknown-key"],
+)
+def test_every_ios_day_shape_decodes(server: LiveServer, day: dict[str, Any]) -> None:
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": [day]})
+    assert response.status_code == 200
+    assert response.json()["dates_synced"] == [TODAY.isoformat()]
+    stored = _stored(server, "brian")[TODAY.isoformat()]
+    assert stored["health"]["is_baseline_excluded"] is day["is_baseline_excluded"]
+    assert "future_field" not in stored
+
+
+def test_empty_batch_is_a_no_op(server: LiveServer) -> None:
+    with server.client() as c:
+        response = c.post("/insights/sync", json={"days": []})
+    assert response.status_code == 200
+    assert response.json() == {"status": "synced", "dates_synced": [], "count": 0}
