@@ -22,7 +22,7 @@ def test_sigkilled_writer_leaves_old_or_new_version_only(data_dir: Path) -> None
     path.write_bytes(encode_document(BLOB, BLOB_VERSIONS[0]))
     versions = {encode_document(BLOB, v): v.label for v in BLOB_VERSIONS}
     ctx = forkserver()
-    writes = ctx.Value("i", 0)
+    writes = ctx.RawValue("i", 0)
     rng = random.Random(20240611)
     seen = []
     for _ in range(KILLS):
