@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 SERVER_SCOPE = "_server"
 SCOPE_PATTERN = re.compile(r"^(?:[a-z][a-z0-9_-]{0,31}|_server)$")
 CORRUPT_MARKER = ".corrupt."
+# Names a document file can have; archives carry only these, so every export can be imported again.
+DOCUMENT_FILE = re.compile(r"[a-z][a-z0-9_]{0,63}\.json")
 ARCHIVE_FORMAT = "airfit-user-archive"
 ARCHIVE_VERSION = 1
 
@@ -293,6 +295,10 @@ class DocumentStore:
         except CorruptDocumentError:
             async with self._locked(path):
                 key, value = await _in_thread(self._load_or_quarantine, path, doc)
+        newer = self._cache.get(path)
+        if newer is not None and newer is not entry:
+            # A transaction saved (or another read cached) while this read was loading; ours may be older.
+            return newer.value  # type: ignore[return-value]
         self._cache[path] = _CacheEntry(key, time.monotonic(), value)
         return value
 
@@ -437,6 +443,8 @@ class DocumentStore:
         }
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+                if not DOCUMENT_FILE.fullmatch(path.name):
+                    continue
                 archive.writestr(f"documents/{path.name}", path.read_bytes())
                 manifest["documents"].append(path.name)
             archive.writestr("manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
@@ -569,7 +577,7 @@ def _read_archive(archive: bytes) -> dict[str, bytes]:
                 raise ValueError("not an AirFit user archive (or from an unsupported version)")
             documents: dict[str, bytes] = {}
             for name in manifest.get("documents", []):
-                if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,63}\.json", name):
+                if not isinstance(name, str) or not DOCUMENT_FILE.fullmatch(name):
                     raise ValueError(f"unexpected document name {name!r} in archive")
                 documents[name] = zf.read(f"documents/{name}")
     except (zipfile.BadZipFile, KeyError, orjson.JSONDecodeError) as exc:

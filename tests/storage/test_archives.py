@@ -56,6 +56,14 @@ async def test_archive_moves_between_users(store: DocumentStore, data_dir: Path)
     assert (await store.read("david", COUNTER)).count == 3
 
 
+async def test_every_export_can_be_imported_again(store: DocumentStore, data_dir: Path) -> None:
+    await populate(store, "brian", 4)
+    # A hand-dropped file with a name no document can have is left out rather than poisoning the archive.
+    (data_dir / "brian" / "Notes From Phone.json").write_bytes(b"{}")
+    imported = await store.import_scope("david", await store.export_scope("brian"))
+    assert imported == ["t_blob.json", "t_counter.json"]
+
+
 GOOD_COUNTER = encode_document(COUNTER, Counter(count=1))
 
 
