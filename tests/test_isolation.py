@@ -40,6 +40,7 @@ READERS = [
     "/training/exercises?limit=20",
     "/training/strength-history?exercise=Bench%20Press%20(Barbell)&days=365",
     "/nutrition/training-day",
+    "/chat/context",
     "/export",
 ]
 
