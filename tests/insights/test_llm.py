@@ -104,6 +104,7 @@ def test_invalid_answer_is_retried_once_then_nothing_is_stored(
     assert len(_prompts(fake_clis)) == 4
     assert "could not be used" in _prompts(fake_clis)[1]
     assert triggered["status"] == "error"
+    assert triggered["detail"] == "0 new insight(s), 0 statistical, LLM: claude"
     assert status["jobs"]["insights"]["last_status"] == "error"
     assert "No LLM insights stored" in status["last_error"]
     assert status["jobs"]["insights"]["consecutive_failures"] == 1

@@ -29,6 +29,8 @@ async def generate_insights(state: AppState, user_id: str) -> JobOutcome:
     result = await state.insights.generate(state, user_id, days=INSIGHT_DAYS)
     count = len(result.added)
     detail = f"{count} new insight(s), {result.statistical} statistical"
+    if result.provider and result.provider != "none":
+        detail += f", LLM: {result.provider}"
     if result.success:
         return JobOutcome(status="success", job="insights", detail=detail, count=count)
     if result.error == NO_LLM:
