@@ -84,8 +84,13 @@ async def recent_turns(store: DocumentStore, user_id: str, limit: int = 12) -> l
     return list(history.turns[-limit:])
 
 
-async def append_turns(store: DocumentStore, user_id: str, user_text: str, reply: str) -> None:
-    """Add one exchange to the user's history, dropping the oldest turns beyond the limit."""
+def exchange(user_text: str, reply: str) -> list[Turn]:
+    """One question and its answer, as the history keeps them."""
+    return [Turn(role="user", content=user_text), Turn(role="assistant", content=reply)]
+
+
+async def append_turns(store: DocumentStore, user_id: str, turns: list[Turn]) -> None:
+    """Add turns to the user's history, dropping the oldest beyond the limit."""
     async with store.transaction(user_id, CHAT_HISTORY) as history:
-        history.turns.extend([Turn(role="user", content=user_text), Turn(role="assistant", content=reply)])
+        history.turns.extend(turns)
         del history.turns[:-HISTORY_LIMIT]
