@@ -69,15 +69,6 @@ async def clear_sessions(store: DocumentStore, user_id: str) -> bool:
     return bool(mine) or had_history
 
 
-def adopt_legacy_sessions(book_sessions: dict[str, SessionRecord], user_id: str) -> dict[str, SessionRecord]:
-    """Re-key the original server's `default:<provider>` sessions to `<user_id>:<provider>` (migration)."""
-    adopted = {}
-    for key, record in book_sessions.items():
-        owner, _, provider = key.partition(":")
-        adopted[session_key(user_id, provider) if owner == "default" else key] = record
-    return adopted
-
-
 async def recent_turns(store: DocumentStore, user_id: str, limit: int = 12) -> list[Turn]:
     """The user's last turns, oldest first."""
     history = await store.read(user_id, CHAT_HISTORY)
