@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 SERVER_SCOPE = "_server"
 SCOPE_PATTERN = re.compile(r"^(?:[a-z][a-z0-9_-]{0,31}|_server)$")
 CORRUPT_MARKER = ".corrupt."
+# Names a document file can have; archives carry only these, so every export can be imported again.
+DOCUMENT_FILE = re.compile(r"[a-z][a-z0-9_]{0,63}\.json")
 ARCHIVE_FORMAT = "airfit-user-archive"
 ARCHIVE_VERSION = 1
 
@@ -140,10 +142,19 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def make_private_dir(directory: Path) -> None:
+    """Create `directory` and any missing parents as 0700 (`mkdir(parents=True)` would make parents 0755)."""
+    if directory.is_dir():
+        return
+    make_private_dir(directory.parent)
+    with contextlib.suppress(FileExistsError):
+        directory.mkdir(mode=0o700)
+
+
 def write_atomic(path: Path, payload: bytes) -> None:
     """Replace `path` with `payload` so that a crash leaves the old or the new content, never a mix."""
     directory = path.parent
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_dir(directory)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -212,7 +223,7 @@ class _FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -238,8 +249,10 @@ async def _in_thread(fn: Callable[..., T], *args: Any) -> T:
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        with contextlib.suppress(Exception):
-            await task
+        # A second cancellation must not abandon the work either, so keep waiting until it is done.
+        while not task.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait({task})
         raise
 
 
@@ -282,6 +295,10 @@ class DocumentStore:
         except CorruptDocumentError:
             async with self._locked(path):
                 key, value = await _in_thread(self._load_or_quarantine, path, doc)
+        newer = self._cache.get(path)
+        if newer is not None and newer is not entry:
+            # A transaction saved (or another read cached) while this read was loading; ours may be older.
+            return newer.value  # type: ignore[return-value]
         self._cache[path] = _CacheEntry(key, time.monotonic(), value)
         return value
 
@@ -328,8 +345,10 @@ class DocumentStore:
         lock = self._locks.setdefault(path, asyncio.Lock())
         async with lock:
             file_lock = _FileLock(self._lock_path(path))
-            await _in_thread(file_lock.acquire)
             try:
+                # Inside the try: a caller cancelled while waiting still ends up owning the flock
+                # (`_in_thread` lets the acquisition finish), and must give it back.
+                await _in_thread(file_lock.acquire)
                 yield
             finally:
                 file_lock.release()
@@ -424,6 +443,8 @@ class DocumentStore:
         }
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
+                if not DOCUMENT_FILE.fullmatch(path.name):
+                    continue
                 archive.writestr(f"documents/{path.name}", path.read_bytes())
                 manifest["documents"].append(path.name)
             archive.writestr("manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
@@ -446,10 +467,11 @@ class DocumentStore:
 
     def _swap_scope(self, scope: str, documents: dict[str, bytes]) -> None:
         target = self.scope_dir(scope)
-        staging_root = self.root / ".staging"
-        staging_root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
+        staging: Path | None = None
         try:
+            staging_root = self.root / ".staging"
+            make_private_dir(staging_root)
+            staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
             for name, payload in documents.items():
                 write_atomic(staging / name, payload)
             for extra in target.iterdir() if target.is_dir() else []:
@@ -462,14 +484,20 @@ class DocumentStore:
             backup = None
             if target.exists():
                 backup = self.root / ".trash" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
-                backup.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                make_private_dir(backup.parent)
                 os.replace(target, backup)
-            os.replace(staging, target)
+            try:
+                os.replace(staging, target)
+            except OSError:
+                if backup is not None:
+                    os.replace(backup, target)
+                raise
             _fsync_dir(self.root)
             if backup is not None:
                 shutil.rmtree(backup, ignore_errors=True)
         except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
             raise StorageError(f"cannot import into {scope}: {exc.strerror or exc}") from exc
 
     async def move_scope_aside(self, scope: str) -> Path | None:
@@ -485,8 +513,8 @@ class DocumentStore:
         source = self.scope_dir(scope)
         if not source.exists():
             return None
-        target = self.root / ".removed" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target = self.root / ".removed" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+        make_private_dir(target.parent)
         os.replace(source, target)
         return target
 
@@ -507,11 +535,18 @@ class DocumentStore:
     async def restore_corrupt(self, corrupt: CorruptFile, doc: Document[Any] | None = None) -> Path:
         """Put a moved-aside file back; the current document (if any) is moved aside in its place.
 
-        With `doc` given, the file must parse as that document, so a still-broken file is not restored.
+        With `doc` given, the file must parse as that document (else at least as JSON), so a still-broken
+        file is not restored.
         """
+        raw = await asyncio.to_thread(corrupt.path.read_bytes)
         if doc is not None:
-            raw = await asyncio.to_thread(corrupt.path.read_bytes)
             decode_document(doc, raw)
+        else:
+            # A kind this process does not know: at least never put back what is not JSON at all.
+            try:
+                orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                raise CorruptDocumentError(f"not JSON: {exc}") from exc
         async with self._locked(corrupt.original):
             await _in_thread(self._restore, corrupt)
         self._cache.pop(corrupt.original, None)
@@ -533,11 +568,16 @@ def _read_archive(archive: bytes) -> dict[str, bytes]:
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as zf:
             manifest = orjson.loads(zf.read("manifest.json"))
-            if manifest.get("format") != ARCHIVE_FORMAT or manifest.get("version") != ARCHIVE_VERSION:
+            if (
+                not isinstance(manifest, dict)
+                or manifest.get("format") != ARCHIVE_FORMAT
+                or manifest.get("version") != ARCHIVE_VERSION
+                or not isinstance(manifest.get("documents", []), list)
+            ):
                 raise ValueError("not an AirFit user archive (or from an unsupported version)")
             documents: dict[str, bytes] = {}
             for name in manifest.get("documents", []):
-                if not re.fullmatch(r"[a-z][a-z0-9_]{0,63}\.json", name):
+                if not isinstance(name, str) or not DOCUMENT_FILE.fullmatch(name):
                     raise ValueError(f"unexpected document name {name!r} in archive")
                 documents[name] = zf.read(f"documents/{name}")
     except (zipfile.BadZipFile, KeyError, orjson.JSONDecodeError) as exc:

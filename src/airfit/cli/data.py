@@ -9,8 +9,8 @@ import click
 
 from airfit.cli.common import run_with_state
 from airfit.state import AppState
-from airfit.storage import registered_documents
-from airfit.users.service import UserNotFoundError
+from airfit.storage import StorageError, registered_documents, write_atomic
+from airfit.users.service import InvalidUserIdError, UserNotFoundError
 
 
 @click.command("export")
@@ -22,13 +22,16 @@ def export_user(user_id: str, file: Path) -> None:
     async def work(state: AppState) -> int:
         await state.users.require(user_id)
         archive = await state.store.export_scope(user_id)
-        await asyncio.to_thread(file.write_bytes, archive)
+        # Atomic and 0600 like every stored document: the archive holds the user's private data.
+        await asyncio.to_thread(write_atomic, file, archive)
         return len(archive)
 
     try:
         size = run_with_state(work)
-    except UserNotFoundError as exc:
+    except (UserNotFoundError, InvalidUserIdError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
     click.echo(f"exported {user_id} to {file} ({size} bytes)")
 
 
@@ -44,7 +47,7 @@ def import_user(user_id: str, file: Path) -> None:
 
     try:
         names = run_with_state(work)
-    except (UserNotFoundError, ValueError) as exc:
+    except (UserNotFoundError, ValueError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {len(names)} documents into {user_id}: {', '.join(names)}")
 

@@ -1,0 +1,110 @@
+"""Concurrent writers on one document: coroutines, real processes, and cancelled lock holders."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import orjson
+import pytest
+
+from airfit.storage import DocumentStore
+from tests.storage.workers import COUNTER, forkserver, hold_lock, increment
+
+pytestmark = pytest.mark.timeout(60)
+
+
+async def stored_count(data_dir: Path) -> int:
+    return (await DocumentStore(data_dir).read("brian", COUNTER)).count
+
+
+async def test_200_coroutines_lose_no_increment(data_dir: Path) -> None:
+    store = DocumentStore(data_dir)
+
+    async def bump() -> None:
+        async with store.transaction("brian", COUNTER) as counter:
+            value = counter.count
+            await asyncio.sleep(0)  # let every other coroutine try to get in between the read and the write
+            counter.count = value + 1
+
+    await asyncio.gather(*(bump() for _ in range(200)))
+    assert (await store.read("brian", COUNTER)).count == 200
+    assert await stored_count(data_dir) == 200
+
+
+async def test_four_processes_lose_no_increment(data_dir: Path) -> None:
+    ctx = forkserver()
+    go = ctx.Event()
+    workers = [ctx.Process(target=increment, args=(str(data_dir), "brian", 100, go)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    go.set()
+    for worker in workers:
+        await asyncio.to_thread(worker.join, 50)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    assert await stored_count(data_dir) == 400
+
+
+async def test_cancelled_while_waiting_for_another_process_leaves_no_lock(data_dir: Path) -> None:
+    """A request cancelled while the CLI holds the document's lock must not keep that lock afterwards."""
+    store = DocumentStore(data_dir)
+    ctx = forkserver()
+    held, release = ctx.Event(), ctx.Event()
+    holder = ctx.Process(target=hold_lock, args=(str(data_dir), "brian", held, release))
+    holder.start()
+    assert await asyncio.to_thread(held.wait, 20)
+
+    async def never_saved() -> None:
+        async with store.transaction("brian", COUNTER) as counter:
+            counter.count = 99
+
+    waiting = asyncio.create_task(never_saved())
+    await asyncio.sleep(0.1)
+    waiting.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await asyncio.to_thread(holder.join, 20)
+    assert holder.exitcode == 0
+
+    async def bump() -> None:
+        async with store.transaction("brian", COUNTER) as counter:
+            counter.count += 1
+
+    await asyncio.wait_for(bump(), timeout=5)
+    stored = orjson.loads((data_dir / "brian" / "t_counter.json").read_bytes())["data"]
+    assert stored == {"count": 1, "note": "written by the holder"}
+
+
+async def test_cancelled_holder_and_waiters_release_the_lock(data_dir: Path) -> None:
+    store = DocumentStore(data_dir)
+    entered = asyncio.Event()
+
+    async def hold_forever() -> None:
+        async with store.transaction("brian", COUNTER) as counter:
+            counter.count = 50
+            entered.set()
+            await asyncio.Event().wait()
+
+    async def wait_then_bump() -> None:
+        async with store.transaction("brian", COUNTER) as counter:
+            counter.count += 1
+
+    holder = asyncio.create_task(hold_forever())
+    await entered.wait()
+    waiters = [asyncio.create_task(wait_then_bump()) for _ in range(5)]
+    await asyncio.sleep(0.05)
+    waiters[0].cancel()
+    holder.cancel()
+    results = await asyncio.gather(holder, *waiters, return_exceptions=True)
+    assert [isinstance(r, asyncio.CancelledError) for r in results] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+    await asyncio.wait_for(wait_then_bump(), timeout=5)
+    assert await stored_count(data_dir) == 5
