@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.health.cache import ResponseCache
 from airfit.health.service import HealthService
 from airfit.llm.router import LLMRouter, discover
 from airfit.storage import DocumentStore
@@ -28,6 +30,8 @@ class AppState:
     health: HealthService
     training: TrainingService
     llm: LLMRouter
+    chat_context_cache: ResponseCache = field(default_factory=ResponseCache)
+    """The coach's rendered data-context blocks per user, valid while their source documents are unchanged."""
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
@@ -44,6 +48,8 @@ class AppState:
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Let background work finish (bounded), then cancel what is left."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.llm.settle(), timeout)
         if not self._tasks:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)

@@ -154,9 +154,11 @@ def test_status_reads_the_session_without_changing_it(
         assert c.get("/status").json()["session_id"] is None
     _chat(live, "hello")
     sessions = live.settings.data_dir / "_server" / "sessions.json"
-    before = sessions.read_bytes()
     with live.client() as c:
-        first, second = c.get("/status").json(), c.get("/status").json()
+        # The turn is stored just after the reply; /status waits for it.
+        first = c.get("/status").json()
+        before = sessions.read_bytes()
+        second = c.get("/status").json()
         health = c.get("/health").json()
     assert_decodes(first, STATUS)
     assert first == second

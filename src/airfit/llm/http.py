@@ -7,7 +7,7 @@ The SDKs' own retries are switched off: the router owns timeouts and fallback.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
@@ -44,6 +44,12 @@ class HttpProvider:
     name: str
     model: Model
     keeps_sessions: bool = False
+    agent: Agent[None, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # One agent for every call: building one costs about a millisecond, and the per-call system prompt
+        # goes in as run instructions. A fixed name spares pydantic-ai inspecting the caller's frames.
+        self.agent = Agent(self.model, name=self.name, retries=0)
 
     async def complete(
         self,
@@ -59,11 +65,11 @@ class HttpProvider:
 
         The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead.
         """
-        agent: Agent[None, str] = Agent(self.model, instructions=system_prompt or None, retries=0)
+        run = self.agent.run(
+            prompt, message_history=to_messages(history or []), instructions=system_prompt or None
+        )
         try:
-            result = await asyncio.wait_for(
-                agent.run(prompt, message_history=to_messages(history or [])), timeout
-            )
+            result = await asyncio.wait_for(run, timeout)
         except TimeoutError:
             raise ProviderError(f"timed out after {timeout:.0f} s") from None
         except (ModelAPIError, UnexpectedModelBehavior, AgentRunError) as exc:
