@@ -63,9 +63,9 @@ def test_migrated_session_and_memories_reach_the_coach(
     assert (status["session_id"], status["message_count"]) == (LEGACY_ID, 212)
     assert _status(live, "david")["session_id"] == david
     _chat(live, "brian")
-    argv = fake_clis.calls("claude")[-1]["argv"]
-    assert argv[argv.index("--resume") + 1] == LEGACY_ID
-    system = argv[argv.index("--system-prompt") + 1]
+    call = fake_clis.calls("claude")[-1]
+    assert call["argv"][call["argv"].index("--resume") + 1] == LEGACY_ID
+    system = call["system"]["text"]
     assert "the leg day burpee saga" in system
     assert "left knee felt fine on squats" in system
     after = _status(live, "brian")

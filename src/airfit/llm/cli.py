@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import signal
+import tempfile
 from dataclasses import dataclass
 
 from airfit.llm.models import ProviderError, SessionInUseError, SessionLostError, Turn
@@ -108,6 +109,18 @@ def _joined(system_prompt: str | None, prompt: str, history: list[Turn] | None) 
     return "\n\n".join(parts)
 
 
+def _private_file(text: str) -> str:
+    fd, path = tempfile.mkstemp(prefix="airfit-system-", suffix=".txt")  # mode 0600
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 @dataclass(frozen=True)
 class ClaudeCli:
     """`claude -p` with the prompt on stdin; named sessions via --session-id, continued with --resume."""
@@ -133,11 +146,16 @@ class ClaudeCli:
         argv = [self.executable, "-p", "--output-format", "text"]
         if session_id is not None:
             argv += ["--resume", session_id] if resume else ["--session-id", session_id]
-        if system_prompt:
-            argv += ["--system-prompt", system_prompt]
         if session_id is None and history:
             prompt = f"{history_block(history)}\n\n{prompt}"
-        return _answer(await run_tool(argv, prompt, timeout))
+        if not system_prompt:
+            return _answer(await run_tool(argv, prompt, timeout))
+        # The system prompt holds the user's profile and memories: a private file, never argv (see `ps`).
+        path = await asyncio.to_thread(_private_file, system_prompt)
+        try:
+            return _answer(await run_tool([*argv, "--system-prompt-file", path], prompt, timeout))
+        finally:
+            await asyncio.to_thread(_remove, path)
 
 
 @dataclass(frozen=True)
