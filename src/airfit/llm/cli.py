@@ -159,46 +159,34 @@ class ClaudeCli:
 
 
 @dataclass(frozen=True)
-class GeminiCli:
+class StatelessCli:
+    """A tool that keeps no session: the system prompt and earlier turns travel in the stdin prompt."""
+
+    executable: str
+    name: str
+    args: tuple[str, ...]
+    keeps_sessions: bool = False
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+    ) -> str:
+        """One answer from the tool."""
+        argv = [self.executable, *self.args]
+        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+
+
+def gemini_cli(executable: str) -> StatelessCli:
     """`gemini` in headless mode: stdin is not a terminal, so it reads the prompt from stdin and exits."""
-
-    executable: str
-    name: str = "gemini"
-    keeps_sessions: bool = False
-
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-    ) -> str:
-        """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
-        argv = [self.executable, "--output-format", "text"]
-        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+    return StatelessCli(executable, "gemini", ("--output-format", "text"))
 
 
-@dataclass(frozen=True)
-class CodexCli:
+def codex_cli(executable: str) -> StatelessCli:
     """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile)."""
-
-    executable: str
-    name: str = "codex"
-    keeps_sessions: bool = False
-
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-    ) -> str:
-        """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
-        argv = [self.executable, "exec", "--skip-git-repo-check", "--color", "never", "-"]
-        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+    return StatelessCli(executable, "codex", ("exec", "--skip-git-repo-check", "--color", "never", "-"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from airfit.config import Settings
-from airfit.llm.cli import ClaudeCli, CodexCli, GeminiCli
+from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,
     LLMResult,
@@ -81,12 +81,15 @@ def discover(settings: Settings) -> dict[str, Provider]:
 
 
 def _build(name: str, settings: Settings) -> Provider | None:
-    clis = {"claude": (ClaudeCli, settings.claude_cli), "gemini": (GeminiCli, settings.gemini_cli)}
-    clis["codex"] = (CodexCli, settings.codex_cli)
+    clis: dict[str, tuple[Callable[[str], Provider], str]] = {
+        "claude": (lambda path: ClaudeCli(executable=path), settings.claude_cli),
+        "gemini": (gemini_cli, settings.gemini_cli),
+        "codex": (codex_cli, settings.codex_cli),
+    }
     if name in clis:
-        kind, executable = clis[name]
+        make, executable = clis[name]
         path = shutil.which(executable)
-        return kind(executable=path) if path else None
+        return make(path) if path else None
     if name in ("openai", "anthropic"):
         # pydantic-ai and the vendor SDKs take seconds to import (far more on a Pi): only when configured.
         from airfit.llm.http import anthropic_provider, openai_provider
