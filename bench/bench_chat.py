@@ -1,8 +1,11 @@
 """The server's own overhead on `POST /chat` with an instant provider and three years of data per user.
 
 The server measures itself: `Server-Timing: overhead;dur=…` covers everything in the request except the
-provider call (context building, prompt assembly, session and history bookkeeping). Providers: a local
-OpenAI-compatible server (no process spawn), then an instant fake CLI (one process per call).
+provider call (context building, prompt assembly, waiting for the user's lock). The turn's session and
+history writes follow the reply. The server runs pinned to CPU 0, this script (clients, fake provider) on
+the other cores. Also printed: the server's CPU time per chat (incl. the background profile learning, one
+more LLM call per chat). Providers: a local OpenAI-compatible server (no process spawn), then an instant
+fake CLI (one process per call, on the server's core).
 
     uv run python bench/bench_chat.py [--requests 200]
 """
@@ -12,14 +15,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import os
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,6 +35,7 @@ from tests.fakes.clis import FakeClis  # noqa: E402
 from tests.fakes.openai_server import Rule, fake_openai_server  # noqa: E402
 from tests.live import make_settings, process_server  # noqa: E402
 
+from airfit.config import Settings  # noqa: E402
 from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot  # noqa: E402
 from airfit.storage import DocumentStore  # noqa: E402
 
@@ -98,34 +106,62 @@ def run_user(url: str, user: str, count: int, out: list[float]) -> None:
             out.append(_overhead_ms(response))
 
 
-def measure(url: str, requests: int) -> None:
-    """Single user, then three users at once; prints medians and wall times."""
+def _figures(values: list[float]) -> str:
+    p95 = statistics.quantiles(values, n=20)[18]
+    return f"overhead median {statistics.median(values):.2f} ms, p95 {p95:.2f} ms"
+
+
+def _cpu(server: psutil.Process) -> float:
+    times = server.cpu_times()
+    return times.user + times.system
+
+
+def measure(url: str, server: psutil.Process, requests: int) -> None:
+    """One user, then three at once: overhead median/p95, wall time and server CPU per chat."""
     run_user(url, "brian", 10, [])  # warm caches and the first-use bookkeeping
     for user in USERS[1:]:
         run_user(url, user, 5, [])
     single: list[float] = []
-    started = time.perf_counter()
+    cpu, started = _cpu(server), time.perf_counter()
     run_user(url, "brian", requests, single)
-    single_wall = time.perf_counter() - started
+    single_wall, single_cpu = time.perf_counter() - started, _cpu(server) - cpu
     per_user: dict[str, list[float]] = {u: [] for u in USERS}
     threads = [threading.Thread(target=run_user, args=(url, u, requests, per_user[u])) for u in USERS]
-    started = time.perf_counter()
+    cpu, started = _cpu(server), time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    multi_wall = time.perf_counter() - started
-    quantiles = statistics.quantiles(single, n=20)
+    multi_wall, multi_cpu = time.perf_counter() - started, _cpu(server) - cpu
     print(
-        f"  1 user : overhead median {statistics.median(single):.2f} ms, p95 {quantiles[18]:.2f} ms; "
-        f"{requests} chats in {single_wall:.2f} s ({single_wall / requests * 1000:.1f} ms each)"
+        f"  1 user : {_figures(single)}; {single_wall / requests * 1000:.1f} ms per chat, "
+        f"server CPU {single_cpu / requests * 1000:.1f} ms per chat"
     )
     together = [x for values in per_user.values() for x in values]
     print(
-        f"  3 users: overhead median {statistics.median(together):.2f} ms "
-        f"(per user: {', '.join(f'{u} {statistics.median(v):.2f}' for u, v in per_user.items())}); "
-        f"{requests} chats each in {multi_wall:.2f} s ({multi_wall / requests * 1000:.1f} ms per round)"
+        f"  3 users: {_figures(together)} "
+        f"(per-user medians {', '.join(f'{statistics.median(v):.2f}' for v in per_user.values())}); "
+        f"{multi_wall / requests * 1000:.1f} ms per round of three chats, "
+        f"server CPU {multi_cpu / requests / 3 * 1000:.1f} ms per chat"
     )
+
+
+@contextmanager
+def pinned_server(settings: Settings, **env: str) -> Iterator[tuple[str, psutil.Process]]:
+    """`airfit serve` on CPU 0, this process (clients, fake provider) on CPU 1."""
+    with process_server(settings, **env) as (live, proc):
+        if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1:
+            os.sched_setaffinity(proc.pid, {0})
+            for thread in psutil.Process(proc.pid).threads():
+                os.sched_setaffinity(thread.id, {0})
+            os.sched_setaffinity(0, os.sched_getaffinity(0) - {0})
+        # Drain the server's log: a full stderr pipe would block the server mid-request.
+        lines: list[bytes] = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True)
+        reader.start()
+        yield live.url, psutil.Process(proc.pid)
+        problems = [line for line in lines if line.startswith((b"WARNING", b"ERROR"))]
+        print(f"  server log: {len(lines)} lines, {len(problems)} warnings or errors")
 
 
 def main() -> None:
@@ -141,18 +177,16 @@ def main() -> None:
             fake.rules = [Rule(match="Extract only NEW information", reply="{}")]
             fake.default = Rule(reply="Great week. Keep going.")
             settings = make_settings(data_dir, **fake.settings())
-            with process_server(settings, OPENAI_BASE_URL=fake.url, AIRFIT_OPENAI_MODEL="fake-model") as (
-                live,
-                _,
-            ):
+            env = {"OPENAI_BASE_URL": fake.url, "AIRFIT_OPENAI_MODEL": "fake-model"}
+            with pinned_server(settings, **env) as (url, server):
                 print("provider: fake OpenAI-compatible HTTP server (instant)")
-                measure(live.url, args.requests)
+                measure(url, server, args.requests)
         clis = FakeClis.install(Path(tmp) / "bin")
         clis.configure("gemini", default={"reply": "Great week. Keep going."})
         settings = make_settings(data_dir, providers="gemini")
-        with process_server(settings, GEMINI_CLI=str(clis.bin_dir / "gemini")) as (live, _):
-            print("provider: instant fake gemini CLI (one process per call)")
-            measure(live.url, max(args.requests // 4, 20))
+        with pinned_server(settings, GEMINI_CLI=str(clis.bin_dir / "gemini")) as (url, server):
+            print("provider: instant fake gemini CLI (one process per call, sharing the server's core)")
+            measure(url, server, max(args.requests // 4, 20))
 
 
 if __name__ == "__main__":

@@ -112,9 +112,8 @@ def _populate(live: LiveServer, fake: FakeHevy) -> dict[str, list[str]]:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """Three populated users on one server (built once for the whole matrix)."""
     with running_fake_hevy() as fake:
-        end = datetime.now(UTC).date().isoformat()
-        fake.add_account(HEVY_KEYS["brian"], generated_workouts(4, seed=1, end=end))
-        fake.add_account(HEVY_KEYS["david"], generated_workouts(4, seed=7, end=end))
+        fake.add_account(HEVY_KEYS["brian"], generated_workouts(4, seed=1))
+        fake.add_account(HEVY_KEYS["david"], generated_workouts(4, seed=7))
         settings = make_settings(
             tmp_path_factory.mktemp("iso"), hevy_base_url=fake.url, hevy_retry_delay=0.01
         )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from airfit.config import Settings
+from airfit.health.cache import ResponseCache
 from airfit.health.service import HealthService
 from airfit.insights.engine import InsightEngine
 from airfit.llm.router import LLMRouter, discover
@@ -30,6 +32,8 @@ class AppState:
     health: HealthService
     training: TrainingService
     llm: LLMRouter
+    chat_context_cache: ResponseCache = field(default_factory=ResponseCache)
+    """The coach's rendered data-context blocks per user, valid while their source documents are unchanged."""
     insights: InsightEngine = field(default_factory=InsightEngine)
     # Jobs are added by the app (`airfit.scheduler.jobs`), which may import every domain; this module may not.
     scheduler: Scheduler = field(default_factory=Scheduler)
@@ -49,6 +53,8 @@ class AppState:
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Let background work finish (bounded), then cancel what is left."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.llm.settle(), timeout)
         if not self._tasks:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)

@@ -69,6 +69,7 @@ async def read_status(caller: CallerDep, state: StateDep) -> StatusResponse:
     """The caller's view of the server: providers, chat session and any unreadable files."""
     corrupt = await asyncio.to_thread(state.store.corrupt_files, caller.user_id)
     # Read only: looking at the session must not create it or count a message (SERVER_BEHAVIOR §14 #38).
+    await state.llm.settle(caller.user_id)
     session = await latest_session(state.store, caller.user_id)
     return StatusResponse(
         status="ok" if not corrupt else "degraded",

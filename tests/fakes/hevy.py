@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,12 @@ MAX_PAGE_SIZE = 10
 
 
 def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
-    """Workouts from `shared/bench/gen_workouts.py`, newest first."""
+    """Workouts from `shared/bench/gen_workouts.py`, newest first, ending yesterday (UTC) by default.
+
+    The generator stamps workouts up to 20:00 UTC of its end date; ending today would put some of them in the
+    future whenever a test runs early in the UTC day, and a change feed with future events is not Hevy's.
+    """
+    end = end or (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     spec = importlib.util.spec_from_file_location("gen_workouts", BENCH_DIR / "gen_workouts.py")
     assert spec is not None
     assert spec.loader is not None

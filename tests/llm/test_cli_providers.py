@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import psutil
 
@@ -41,6 +42,11 @@ def test_prompt_goes_through_stdin_never_argv(
     assert not any("secret-message-1234" in arg for arg in call["argv"])
     assert call["argv"][:3] == ["-p", "--output-format", "text"]
     assert "--session-id" in call["argv"]
+    # The system prompt (profile, memories) travels in a private file that is gone after the call.
+    assert "--system-prompt" not in call["argv"]
+    assert call["system"]["mode"] == "0o600"
+    assert "fitness coach" in call["system"]["text"]
+    assert not Path(call["argv"][call["argv"].index("--system-prompt-file") + 1]).exists()
 
 
 def test_claude_session_created_then_resumed_and_survives_restart(
@@ -154,9 +160,11 @@ def test_status_reads_the_session_without_changing_it(
         assert c.get("/status").json()["session_id"] is None
     _chat(live, "hello")
     sessions = live.settings.data_dir / "_server" / "sessions.json"
-    before = sessions.read_bytes()
     with live.client() as c:
-        first, second = c.get("/status").json(), c.get("/status").json()
+        # The turn is stored just after the reply; /status waits for it.
+        first = c.get("/status").json()
+        before = sessions.read_bytes()
+        second = c.get("/status").json()
         health = c.get("/health").json()
     assert_decodes(first, STATUS)
     assert first == second

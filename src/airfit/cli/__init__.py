@@ -30,6 +30,9 @@ EPILOG = (
 def main() -> None:
     """AirFit server: a self-hosted, multi-user AI fitness coach for a household."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # The HTTP client logs every outgoing request (each LLM and Hevy call) at INFO: noise, written on the
+    # event loop.
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
 
 
 main.add_command(serve)

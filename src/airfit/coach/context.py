@@ -5,17 +5,36 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import Any, Literal
 
 from airfit.coach.models import FoodLine, NutritionContext
+from airfit.health.models import CONTEXT_STORE
 from airfit.health.summaries import body_comp_text, weekly_summary_text
+from airfit.health.windows import local_today
+from airfit.insights.models import INSIGHTS
 from airfit.insights.service import insights_text
+from airfit.profile.models import PROFILE
 from airfit.state import AppState
+from airfit.storage import SERVER_SCOPE, Document
+from airfit.training.models import WORKOUTS
 from airfit.training.summaries import recent_workouts_text, set_tracker_text
+from airfit.users.models import USERS
 
 logger = logging.getLogger(__name__)
 
-Section = Callable[[AppState, str], Awaitable[str]]
+Render = Callable[[AppState, str], Awaitable[str]]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One stored-data block of the chat context, and the user's documents it is computed from."""
+
+    name: str
+    render: Render
+    sources: tuple[Document[Any], ...]
+    kind: Literal["data", "workouts", "insights"] = "data"
 
 
 async def _recent_workouts(state: AppState, user_id: str) -> str:
@@ -23,18 +42,13 @@ async def _recent_workouts(state: AppState, user_id: str) -> str:
 
 
 DATA_SECTIONS: list[Section] = [
-    insights_text,
-    weekly_summary_text,
-    body_comp_text,
-    set_tracker_text,
-    _recent_workouts,
+    Section("insights", insights_text, (INSIGHTS,), kind="insights"),
+    Section("weekly_summary", weekly_summary_text, (CONTEXT_STORE, PROFILE)),
+    Section("body_comp", body_comp_text, (CONTEXT_STORE,)),
+    Section("set_tracker", set_tracker_text, (WORKOUTS,), kind="workouts"),
+    Section("recent_workouts", _recent_workouts, (WORKOUTS,), kind="workouts"),
 ]
 """The stored-data blocks of every chat, in prompt order."""
-
-WORKOUT_SECTIONS: set[Section] = {set_tracker_text, _recent_workouts}
-"""Blocks `GET /chat/context?include_hevy=false` leaves out."""
-INSIGHT_SECTIONS: set[Section] = {insights_text}
-"""Blocks `GET /chat/context?include_insights=false` leaves out."""
 
 # Keys the app really sends (contract M9), with the original server's names as aliases.
 HEALTH_LABELS = {
@@ -57,14 +71,35 @@ QUALITY_KEYS = ("quality_flags", "quality_score", "is_baseline_excluded")
 async def data_sections(state: AppState, user_id: str, sections: list[Section] | None = None) -> list[str]:
     """The non-empty stored-data blocks; one failing block is logged and left out, never a 500."""
     chosen = DATA_SECTIONS if sections is None else sections
-    results = await asyncio.gather(*(section(state, user_id) for section in chosen), return_exceptions=True)
+    today = local_today(await state.users.timezone_of(user_id))
+    results = await asyncio.gather(
+        *(_cached(state, user_id, section, today) for section in chosen), return_exceptions=True
+    )
     blocks = []
     for section, result in zip(chosen, results, strict=True):
         if isinstance(result, BaseException):
-            logger.error("Chat context block %s failed for %s", section.__name__, user_id, exc_info=result)
-        elif result and result.strip():
+            logger.error("Chat context block %s failed for %s", section.name, user_id, exc_info=result)
+        elif result.strip():
             blocks.append(result.strip())
     return blocks
+
+
+async def _cached(state: AppState, user_id: str, section: Section, today: date) -> str:
+    """A block as last rendered, while its documents, the user's registry entry and their day are unchanged.
+
+    Rendering walks up to a year of days; a chat would otherwise redo it for every message.
+    """
+    sources = (
+        await state.store.read(SERVER_SCOPE, USERS),
+        *[await state.store.read(user_id, doc) for doc in section.sources],
+    )
+    key = (user_id, section.name, today)
+    cached = state.chat_context_cache.get(key, sources)
+    if cached is not None:
+        return cached.decode()
+    text = await section.render(state, user_id)
+    state.chat_context_cache.put(key, sources, text.encode())
+    return text
 
 
 def data_age(stamp: str, today: date, tz: tzinfo) -> str:

@@ -144,12 +144,8 @@ async def chat_context(
     """Everything the app needs to call Gemini directly (`GET /chat/context`)."""
     profile = await state.store.read(user_id, PROFILE)
     memory = await _memory(state, user_id)
-    chosen = [
-        s
-        for s in ctx.DATA_SECTIONS
-        if (include_hevy or s not in ctx.WORKOUT_SECTIONS)
-        and (include_insights or s not in ctx.INSIGHT_SECTIONS)
-    ]
+    wanted = {"data": True, "workouts": include_hevy, "insights": include_insights}
+    chosen = [s for s in ctx.DATA_SECTIONS if wanted[s.kind]]
     blocks = await ctx.data_sections(state, user_id, chosen)
     return ChatContextResponse(
         system_prompt=system_prompt(profile, memory),
@@ -176,6 +172,7 @@ async def onboarding_turn(state: AppState, user_id: str, message: str) -> Onboar
     result = await state.llm.converse(
         user_id, text, system_prompt=ONBOARDING_SYSTEM_PROMPT, user_text=text, remembered=strip_markers
     )
+    await state.llm.settle(user_id)
     session = await sessions.latest_session(state.store, user_id)
     session_id = result.session_id or (session.session_id if session else "") or ""
     if not result.success:
@@ -235,6 +232,7 @@ async def regenerate_personality(state: AppState, user_id: str) -> PersonalityRe
 
 async def learn_from_history(state: AppState, user_id: str) -> LearnResponse:
     """Behaviour patterns from the user's recent conversation (`POST /profile/learn`)."""
+    await state.llm.settle(user_id)
     turns = await sessions.recent_turns(state.store, user_id, sessions.HISTORY_LIMIT)
     profile = await state.store.read(user_id, PROFILE)
     if not turns:
@@ -255,6 +253,7 @@ async def sync_memories(state: AppState, user_id: str, kind: MemoryType, content
 
 async def clear_sessions(state: AppState, user_id: str) -> bool:
     """Forget the user's chat sessions and turn history (also used by `DELETE /profile`)."""
+    await state.llm.settle(user_id)
     return await sessions.clear_sessions(state.store, user_id)
 
 

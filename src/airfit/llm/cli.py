@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import signal
+import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -113,6 +114,18 @@ def _joined(system_prompt: str | None, prompt: str, history: list[Turn] | None) 
     return "\n\n".join(parts)
 
 
+def _private_file(text: str) -> str:
+    fd, path = tempfile.mkstemp(prefix="airfit-system-", suffix=".txt")  # mode 0600
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 @dataclass(frozen=True)
 class ClaudeCli:
     """`claude -p` with the prompt on stdin; named sessions via --session-id, continued with --resume."""
@@ -140,58 +153,50 @@ class ClaudeCli:
         argv = [self.executable, "-p", "--output-format", "text"]
         if session_id is not None:
             argv += ["--resume", session_id] if resume else ["--session-id", session_id]
-        if system_prompt:
-            argv += ["--system-prompt", system_prompt]
         if tools is not None:
             argv += claude_mcp_args(tools.state.settings, tools.user_id)
         if session_id is None and history:
             prompt = f"{history_block(history)}\n\n{prompt}"
-        return _answer(await run_tool(argv, prompt, timeout))
+        if not system_prompt:
+            return _answer(await run_tool(argv, prompt, timeout))
+        # The system prompt holds the user's profile and memories: a private file, never argv (see `ps`).
+        path = await asyncio.to_thread(_private_file, system_prompt)
+        try:
+            return _answer(await run_tool([*argv, "--system-prompt-file", path], prompt, timeout))
+        finally:
+            await asyncio.to_thread(_remove, path)
 
 
 @dataclass(frozen=True)
-class GeminiCli:
+class StatelessCli:
+    """A tool that keeps no session: the system prompt and earlier turns travel in the stdin prompt."""
+
+    executable: str
+    name: str
+    args: tuple[str, ...]
+    keeps_sessions: bool = False
+
+    async def complete(
+        self,
+        prompt: str,
+        *,
+        system_prompt: str | None,
+        timeout: float,
+        history: list[Turn] | None = None,
+        session_id: str | None = None,
+        resume: bool = False,
+        tools: ToolDeps | None = None,
+    ) -> str:
+        """One answer from the tool (it has no way to call the data tools, so `tools` is not used)."""
+        argv = [self.executable, *self.args]
+        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+
+
+def gemini_cli(executable: str) -> StatelessCli:
     """`gemini` in headless mode: stdin is not a terminal, so it reads the prompt from stdin and exits."""
-
-    executable: str
-    name: str = "gemini"
-    keeps_sessions: bool = False
-
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-        tools: ToolDeps | None = None,
-    ) -> str:
-        """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
-        argv = [self.executable, "--output-format", "text"]
-        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+    return StatelessCli(executable, "gemini", ("--output-format", "text"))
 
 
-@dataclass(frozen=True)
-class CodexCli:
+def codex_cli(executable: str) -> StatelessCli:
     """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile)."""
-
-    executable: str
-    name: str = "codex"
-    keeps_sessions: bool = False
-
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-        tools: ToolDeps | None = None,
-    ) -> str:
-        """One answer; the system prompt and earlier turns travel in the prompt (no session)."""
-        argv = [self.executable, "exec", "--skip-git-repo-check", "--color", "never", "-"]
-        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+    return StatelessCli(executable, "codex", ("exec", "--skip-git-repo-check", "--color", "never", "-"))

@@ -7,11 +7,11 @@ The SDKs' own retries are switched off: the router owns timeouts and fallback.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
-from pydantic_ai import Agent, AgentRunResult
+from pydantic_ai import Agent
 from pydantic_ai.exceptions import AgentRunError, ModelAPIError, UnexpectedModelBehavior
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.models import Model
@@ -45,6 +45,17 @@ class HttpProvider:
     name: str
     model: Model
     keeps_sessions: bool = False
+    agent: Agent[None, str] = field(init=False)
+    tool_agent: Agent[ToolDeps, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # One agent for every call: building one costs about a millisecond, and the per-call system prompt
+        # goes in as run instructions. A fixed name spares pydantic-ai inspecting the caller's frames.
+        self.agent = Agent(self.model, name=self.name, retries=0)
+        # The same with the data tools; whose data they read comes from each run's deps.
+        self.tool_agent = Agent(
+            self.model, name=self.name, retries=0, deps_type=ToolDeps, tools=agent_tools()
+        )
 
     async def complete(
         self,
@@ -62,9 +73,14 @@ class HttpProvider:
         The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead. With
         `tools`, the model may call the data tools, which read the user named in `tools` only.
         """
-        messages = to_messages(history or [])
+        messages, instructions = to_messages(history or []), system_prompt or None
+        run = (
+            self.agent.run(prompt, message_history=messages, instructions=instructions)
+            if tools is None
+            else self.tool_agent.run(prompt, message_history=messages, instructions=instructions, deps=tools)
+        )
         try:
-            result = await asyncio.wait_for(self._run(prompt, system_prompt, messages, tools), timeout)
+            result = await asyncio.wait_for(run, timeout)
         except TimeoutError:
             raise ProviderError(f"timed out after {timeout:.0f} s") from None
         except (ModelAPIError, UnexpectedModelBehavior, AgentRunError) as exc:
@@ -73,18 +89,6 @@ class HttpProvider:
         if not text:
             raise ProviderError("empty answer")
         return text
-
-    async def _run(
-        self, prompt: str, system_prompt: str | None, messages: list[ModelMessage], tools: ToolDeps | None
-    ) -> AgentRunResult[str]:
-        instructions = system_prompt or None
-        if tools is None:
-            plain: Agent[None, str] = Agent(self.model, instructions=instructions, retries=0)
-            return await plain.run(prompt, message_history=messages)
-        agent = Agent(
-            self.model, instructions=instructions, retries=0, deps_type=ToolDeps, tools=agent_tools()
-        )
-        return await agent.run(prompt, message_history=messages, deps=tools)
 
 
 def openai_provider(base_url: str, model_name: str, api_key: str | None) -> HttpProvider:

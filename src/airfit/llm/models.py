@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from airfit.storage import Document, register
 
@@ -63,6 +63,12 @@ class SessionRecord(BaseModel):
     started: bool = False
     last_topic: str | None = None
 
+    @field_validator("created_at", "last_used")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        # The original wrote naive local times; they must compare with this server's aware ones.
+        return value if value.tzinfo is not None else value.astimezone(UTC)
+
 
 class SessionBook(BaseModel):
     """All sessions of the household, keyed `user_id:provider`."""
@@ -71,7 +77,7 @@ class SessionBook(BaseModel):
 
 
 def _legacy_sessions(data: dict[str, Any]) -> dict[str, Any]:
-    """The original file was the bare mapping; its only key was `default:claude` (see `adopt_legacy`)."""
+    """The original's bare mapping of sessions, as `airfit migrate` writes it (keys `<user>:<provider>`)."""
     sessions = {}
     for key, value in data.items():
         if isinstance(value, dict) and isinstance(value.get("session_id"), str):

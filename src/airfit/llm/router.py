@@ -13,19 +13,28 @@ import logging
 import shutil
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from airfit.config import Settings
-from airfit.llm.cli import ClaudeCli, CodexCli, GeminiCli
+from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,
     LLMResult,
     ProviderError,
     SessionInUseError,
     SessionLostError,
+    SessionRecord,
     Turn,
 )
-from airfit.llm.sessions import append_turns, current_session, new_session, recent_turns, record_turn
+from airfit.llm.sessions import (
+    append_turns,
+    current_session,
+    exchange,
+    new_session,
+    recent_turns,
+    record_turn,
+)
 from airfit.storage import DocumentStore
 
 if TYPE_CHECKING:
@@ -76,12 +85,15 @@ def discover(settings: Settings) -> dict[str, Provider]:
 
 
 def _build(name: str, settings: Settings) -> Provider | None:
-    clis = {"claude": (ClaudeCli, settings.claude_cli), "gemini": (GeminiCli, settings.gemini_cli)}
-    clis["codex"] = (CodexCli, settings.codex_cli)
+    clis: dict[str, tuple[Callable[[str], Provider], str]] = {
+        "claude": (lambda path: ClaudeCli(executable=path), settings.claude_cli),
+        "gemini": (gemini_cli, settings.gemini_cli),
+        "codex": (codex_cli, settings.codex_cli),
+    }
     if name in clis:
-        kind, executable = clis[name]
+        make, executable = clis[name]
         path = shutil.which(executable)
-        return kind(executable=path) if path else None
+        return make(path) if path else None
     if name in ("openai", "anthropic"):
         # pydantic-ai and the vendor SDKs take seconds to import (far more on a Pi): only when configured.
         from airfit.llm.http import anthropic_provider, openai_provider
@@ -98,6 +110,32 @@ def _build(name: str, settings: Settings) -> Provider | None:
     return None
 
 
+@dataclass
+class Unsaved:
+    """One user's answered turns whose bookkeeping is still being written."""
+
+    turns: list[Turn] = field(default_factory=list)
+    sessions: dict[str, str] = field(default_factory=dict)
+    """Provider -> the session id that last answered."""
+
+    def after(self, stored: list[Turn]) -> list[Turn]:
+        """The stored turns followed by the unsaved ones not among them yet."""
+        return stored + [turn for turn in self.turns if turn not in stored]
+
+    def session(self, provider: str) -> SessionRecord | None:
+        """The session a not yet stored turn was answered on (already started by that turn)."""
+        session_id = self.sessions.get(provider)
+        if session_id is None:
+            return None
+        return SessionRecord(session_id=session_id, provider=provider, started=True)
+
+    def forget(self, provider: str, session_id: str | None, turns: list[Turn]) -> None:
+        """Drop what has now been stored."""
+        self.turns = [turn for turn in self.turns if not any(turn is done for done in turns)]
+        if session_id is not None and self.sessions.get(provider) == session_id:
+            del self.sessions[provider]
+
+
 class LLMRouter:
     """Routes calls to the available providers; holds no user's data, only per-user locks."""
 
@@ -106,6 +144,8 @@ class LLMRouter:
         self.store = store
         self.providers = providers
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._bookkeeping: dict[str, asyncio.Task[None]] = {}
+        self._unsaved: dict[str, Unsaved] = {}
 
     def available(self) -> list[str]:
         """Names of the providers that can be tried, in preference order."""
@@ -142,7 +182,9 @@ class LLMRouter:
         (bound to this same user) lets providers that can call tools query the user's data.
         """
         async with self.user_lock(user_id):
-            history = await recent_turns(self.store, user_id, HISTORY_TURNS)
+            unsaved = self._unsaved.setdefault(user_id, Unsaved())
+            stored = await recent_turns(self.store, user_id, HISTORY_TURNS)
+            history = unsaved.after(stored)[-HISTORY_TURNS:]
 
             async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
                 if provider.keeps_sessions:
@@ -154,9 +196,52 @@ class LLMRouter:
 
             result = await self._route(budget, attempt)
             if result.success:
-                await record_turn(self.store, user_id, result.provider, result.session_id)
-                await append_turns(self.store, user_id, user_text, remembered(result.text))
+                self._keep(user_id, result, exchange(user_text, remembered(result.text)))
             return result
+
+    def _keep(self, user_id: str, result: LLMResult, turns: list[Turn]) -> None:
+        """Answer first, store after: the turn's fsynced writes run in the background, each user's in order.
+
+        Until they are stored, the user's next turn sees them through `Unsaved`, and readers of the user's
+        session or history wait for them (`settle`).
+        """
+        unsaved = self._unsaved.setdefault(user_id, Unsaved())
+        unsaved.turns.extend(turns)
+        if result.session_id is not None:
+            unsaved.sessions[result.provider] = result.session_id
+        previous = self._bookkeeping.get(user_id)
+        record = self._record(user_id, previous, result.provider, result.session_id, turns)
+        self._bookkeeping[user_id] = asyncio.create_task(record, name=f"chat-record:{user_id}")
+
+    async def _record(
+        self,
+        user_id: str,
+        previous: asyncio.Task[None] | None,
+        provider: str,
+        session_id: str | None,
+        turns: list[Turn],
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        try:
+            await record_turn(self.store, user_id, provider, session_id)
+            await append_turns(self.store, user_id, turns)
+        except Exception:
+            logger.exception("Could not store the chat turn of %s", user_id)
+        finally:
+            self._unsaved[user_id].forget(provider, session_id, turns)
+
+    async def settle(self, user_id: str | None = None) -> None:
+        """Wait until the answered turns of one user (or of everyone) are stored."""
+        owners = [user_id] if user_id is not None else list(self._bookkeeping)
+        for owner in owners:
+            task = self._bookkeeping.get(owner)
+            if task is None:
+                continue
+            # Shielded: a cancelled reader must not cancel the write it was waiting for.
+            await asyncio.shield(task)
+            if self._bookkeeping.get(owner) is task:
+                del self._bookkeeping[owner]
 
     async def _route(self, budget: float, attempt: Attempt) -> LLMResult:
         if not self.providers:
@@ -197,7 +282,9 @@ class LLMRouter:
     ) -> tuple[str, str]:
         """A turn on the user's named CLI session; a lost session is recreated once, never more."""
         deadline = time.monotonic() + timeout
-        session = await current_session(self.store, user_id, provider.name)
+        session = self._unsaved[user_id].session(provider.name) or await current_session(
+            self.store, user_id, provider.name
+        )
         try:
             text = await provider.complete(
                 prompt,

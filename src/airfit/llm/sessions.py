@@ -69,23 +69,19 @@ async def clear_sessions(store: DocumentStore, user_id: str) -> bool:
     return bool(mine) or had_history
 
 
-def adopt_legacy_sessions(book_sessions: dict[str, SessionRecord], user_id: str) -> dict[str, SessionRecord]:
-    """Re-key the original server's `default:<provider>` sessions to `<user_id>:<provider>` (migration)."""
-    adopted = {}
-    for key, record in book_sessions.items():
-        owner, _, provider = key.partition(":")
-        adopted[session_key(user_id, provider) if owner == "default" else key] = record
-    return adopted
-
-
 async def recent_turns(store: DocumentStore, user_id: str, limit: int = 12) -> list[Turn]:
     """The user's last turns, oldest first."""
     history = await store.read(user_id, CHAT_HISTORY)
     return list(history.turns[-limit:])
 
 
-async def append_turns(store: DocumentStore, user_id: str, user_text: str, reply: str) -> None:
-    """Add one exchange to the user's history, dropping the oldest turns beyond the limit."""
+def exchange(user_text: str, reply: str) -> list[Turn]:
+    """One question and its answer, as the history keeps them."""
+    return [Turn(role="user", content=user_text), Turn(role="assistant", content=reply)]
+
+
+async def append_turns(store: DocumentStore, user_id: str, turns: list[Turn]) -> None:
+    """Add turns to the user's history, dropping the oldest beyond the limit."""
     async with store.transaction(user_id, CHAT_HISTORY) as history:
-        history.turns.extend([Turn(role="user", content=user_text), Turn(role="assistant", content=reply)])
+        history.turns.extend(turns)
         del history.turns[:-HISTORY_LIMIT]

@@ -60,10 +60,13 @@ def main():
     child = None
     if rule.get("child"):
         child = subprocess.Popen(["sleep", "300"]).pid
+    system = None
+    if "--system-prompt-file" in sys.argv:
+        system_file = Path(sys.argv[sys.argv.index("--system-prompt-file") + 1])
+        system = {"text": system_file.read_text(), "mode": oct(system_file.stat().st_mode & 0o777)}
+    call = {"argv": sys.argv[1:], "stdin": prompt, "system": system, "pid": os.getpid(), "child": child}
     with open(HERE / f"{NAME}.calls.jsonl", "a") as log:
-        log.write(
-            json.dumps({"argv": sys.argv[1:], "stdin": prompt, "pid": os.getpid(), "child": child}) + "\n"
-        )
+        log.write(json.dumps(call) + "\n")
     if rule.get("hang"):
         time.sleep(300)
     time.sleep(float(rule.get("delay", 0)))
