@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from airfit.cli.common import run_with_state
+from airfit.documents import ALL_DOCUMENTS
 from airfit.state import AppState
-from airfit.storage import StorageError, registered_documents, write_atomic
+from airfit.storage import StorageError, write_atomic
 from airfit.users.service import InvalidUserIdError, UserNotFoundError
 
 
@@ -64,7 +65,7 @@ def doctor(restore_name: str | None, clean: bool) -> None:
             match = [c for c in corrupt if c.path.name == restore_name or str(c.path) == restore_name]
             if not match:
                 raise click.ClickException(f"no moved-aside file named {restore_name!r}")
-            doc = registered_documents().get(match[0].original.name.removesuffix(".json"))
+            doc = {d.name: d for d in ALL_DOCUMENTS}.get(match[0].original.name.removesuffix(".json"))
             try:
                 restored = await state.store.restore_corrupt(match[0], doc)
             except Exception as exc:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import click
-import uvicorn
 
-from airfit.app import create_app
 from airfit.cli.common import load_settings
 
 
@@ -14,6 +12,12 @@ from airfit.cli.common import load_settings
 @click.option("--port", type=int, help="Port to listen on (default: AIRFIT_PORT or 8080).")
 def serve(host: str | None, port: int | None) -> None:
     """Start the server (data in AIRFIT_DATA_DIR, default ./data)."""
+    # Imported here: every other command (the MCP server above all, spawned for each claude chat) starts
+    # faster without FastAPI's routers and uvicorn.
+    import uvicorn
+
+    from airfit.app import create_app
+
     settings = load_settings()
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     if overrides:
