@@ -41,7 +41,17 @@ READERS = [
     "/training/strength-history?exercise=Bench%20Press%20(Barbell)&days=365",
     "/nutrition/training-day",
     "/chat/context",
+    "/insights?limit=50",
+    "/insights/data-preview?days=30",
+    "/scheduler/status",
     "/export",
+]
+TOOL_CALLS = [
+    {"name": "query_workouts", "arguments": {"days": 90}},
+    {"name": "query_nutrition", "arguments": {"days": 30, "include_meals": True}},
+    {"name": "query_body_comp", "arguments": {"days": 90}},
+    {"name": "query_recovery", "arguments": {"days": 30}},
+    {"name": "query_insights", "arguments": {"limit": 10}},
 ]
 
 
@@ -98,6 +108,8 @@ def _populate(live: LiveServer, fake: FakeHevy) -> dict[str, list[str]]:
             assert synced.status_code == 200, synced.text
             assert c.post("/insights/sync", json={"days": _days(user)}).status_code == 200
             markers[user] = [_marker(user), f"{WEIGHTS[user]}"]
+            # Statistical insights need no LLM; they are built from (and may quote) the user's own data.
+            assert c.post("/scheduler/trigger-insights?force=true").status_code == 200
             if user in HEVY_KEYS:
                 assert c.put("/hevy/key", json={"api_key": HEVY_KEYS[user]}).status_code == 200
                 assert c.post("/training/sync?full=true").json()["status"] == "success"
@@ -154,6 +166,18 @@ def test_reader_sees_only_callers_data(world: World, path: str, user: str, via: 
         assert not leaked, f"{path} as {user} shows {other}'s data: {leaked}"
 
 
+@pytest.mark.parametrize("call", TOOL_CALLS, ids=lambda c: c["name"])
+@pytest.mark.parametrize("user", USERS)
+def test_tools_see_only_callers_data(world: World, user: str, call: dict[str, object]) -> None:
+    with world.live.client(user) as c:
+        response = c.post("/tools/execute", json=call)
+    assert response.status_code == 200, response.text
+    assert response.json()["success"] is True
+    for other in (u for u in USERS if u != user):
+        leaked = [m for m in world.markers[other] if m in response.json()["content"]]
+        assert not leaked, f"{call['name']} as {user} shows {other}'s data: {leaked}"
+
+
 @pytest.mark.parametrize("user", USERS)
 def test_each_user_gets_their_own_data_back(world: World, user: str) -> None:
     with world.live.client(user) as c:
@@ -175,3 +199,19 @@ def test_another_users_id_in_paths_and_headers_is_refused(world: World) -> None:
         assert c.post("/import", content=b"PK\x03\x04not-a-zip").status_code == 400
     with live.client(headers={"X-User-ID": "../brian"}) as c:
         assert c.get("/profile").status_code == 400
+
+
+def test_user_without_workouts_sees_none_of_the_others(world: World) -> None:
+    """Aggregates carry no markers, so: jonathan has no Hevy account, and every training view stays empty."""
+    with world.live.client("jonathan") as c:
+        tracker = c.get("/hevy/set-tracker?days=30").json()
+        assert all(group["current"] == 0 for group in tracker["muscle_groups"].values())
+        assert c.get("/hevy/lift-progress?top_n=6").json()["lifts"] == []
+        assert c.get("/hevy/recent-workouts?limit=10").json()["workouts"] == []
+        assert c.get("/training/exercises?limit=20").json()["exercises"] == []
+        history = c.get("/training/strength-history?exercise=Bench%20Press%20(Barbell)&days=365").json()
+        assert history["history"] == []
+        assert c.get("/nutrition/training-day").json()["is_training_day"] is False
+        assert c.get("/insights/context?range=quarter").json()["total_workouts"] == 0
+        workouts = c.post("/tools/execute", json={"name": "query_workouts", "arguments": {"days": 90}}).json()
+        assert "Bench Press" not in workouts["content"]
