@@ -16,7 +16,8 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from airfit.config import Settings
 from airfit.state import build_state
-from airfit.tools.agent import ToolDeps, agent_tools
+from airfit.tools.agent import agent_tools
+from airfit.tools.binding import ToolDeps
 from tests.insights.data import flat_days, gen_workouts, snapshot, store_workouts
 from tests.live import LiveServer, server_env
 

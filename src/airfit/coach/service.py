@@ -37,7 +37,7 @@ from airfit.coach.prompts import ONBOARDING_SYSTEM_PROMPT, profile_summary, syst
 from airfit.llm import sessions
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.state import AppState
-from airfit.tools.agent import ToolDeps
+from airfit.tools.binding import ToolDeps
 
 logger = logging.getLogger(__name__)
 

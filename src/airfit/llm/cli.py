@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from airfit.llm.models import ProviderError, SessionInUseError, SessionLostError, Turn
-from airfit.tools.mcp import claude_mcp_args
+from airfit.tools.binding import claude_mcp_args
 
 if TYPE_CHECKING:
-    from airfit.tools.agent import ToolDeps
+    from airfit.tools.binding import ToolDeps
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 # Notices the tools print around the answer. Matched against the whole line, so a coach reply that merely

@@ -21,7 +21,8 @@ from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
 
 from airfit.llm.models import ProviderError, Turn
-from airfit.tools.agent import ToolDeps, agent_tools
+from airfit.tools.agent import agent_tools
+from airfit.tools.binding import ToolDeps
 
 # Local servers (Ollama, llama.cpp) accept any key; the SDK refuses to start without one.
 PLACEHOLDER_KEY = "airfit-no-key"

@@ -38,7 +38,7 @@ from airfit.llm.sessions import (
 from airfit.storage import DocumentStore
 
 if TYPE_CHECKING:
-    from airfit.tools.agent import ToolDeps
+    from airfit.tools.binding import ToolDeps
 
 logger = logging.getLogger(__name__)
 

@@ -5,24 +5,13 @@ The user comes from the run's deps, which the server sets from the request's ide
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic_ai import RunContext, Tool
 
+from airfit.tools.binding import ToolDeps
 from airfit.tools.models import parameters
 from airfit.tools.service import TOOLS, execute
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
-
-
-@dataclass(frozen=True)
-class ToolDeps:
-    """Whose data the tools read."""
-
-    state: AppState
-    user_id: str
 
 
 def _tool(name: str) -> Tool[ToolDeps]:

@@ -2,31 +2,27 @@
 
 `airfit mcp --user brian` serves brian's data and nothing else: the user is fixed when the process starts
 and no tool argument can change it. The claude CLI provider starts one such process per conversation
-through `--mcp-config` (see `claude_mcp_args`).
+through `--mcp-config` (see `airfit.tools.binding.claude_mcp_args`).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
-import orjson
 from mcp.server import Server
 from mcp.server.stdio import stdio_server
 
 from airfit import __version__
+from airfit.tools.binding import SERVER_NAME
 from airfit.tools.models import parameters
 from airfit.tools.service import TOOLS, execute
 
 if TYPE_CHECKING:
     from mcp.server import ServerRequestContext
 
-    from airfit.config import Settings
     from airfit.state import AppState
 
-SERVER_NAME = "airfit"
 INSTRUCTIONS = "Read-only access to one AirFit user's training, nutrition, body, recovery and insight data."
 
 
@@ -65,32 +61,3 @@ async def serve_stdio(state: AppState, user_id: str) -> None:
     server = build_server(state, user_id)
     async with stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
-
-
-def mcp_config(settings: Settings, user_id: str) -> dict[str, Any]:
-    """The `--mcp-config` document that starts this user's MCP server against the same data directory."""
-    # abspath, not resolve(): no filesystem access on the event loop.
-    env = {"AIRFIT_DATA_DIR": os.path.abspath(settings.data_dir)}
-    if settings.timezone:
-        env["AIRFIT_TIMEZONE"] = settings.timezone
-    return {
-        "mcpServers": {
-            SERVER_NAME: {
-                "type": "stdio",
-                "command": sys.executable,
-                "args": ["-m", "airfit", "mcp", "--user", user_id],
-                "env": env,
-            }
-        }
-    }
-
-
-def claude_mcp_args(settings: Settings, user_id: str) -> list[str]:
-    """claude CLI arguments that give it this user's tools and no other MCP server."""
-    return [
-        "--mcp-config",
-        orjson.dumps(mcp_config(settings, user_id)).decode(),
-        "--strict-mcp-config",
-        "--allowedTools",
-        ",".join(f"mcp__{SERVER_NAME}__{name}" for name in TOOLS),
-    ]
