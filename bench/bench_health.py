@@ -13,55 +13,23 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import importlib.util
 import json
 import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import ModuleType
-from typing import IO
 
 import psutil
 
-from loadgen import LoadResult, pin, run_load
+from harness import SERVER_CPU, generated_days, pinned_server, server_env
+from loadgen import LoadResult, run_load
 
-REPO = Path(__file__).resolve().parents[1]
 USERS = ("alice", "bob", "carol")
-SERVER_CPU, LOAD_CPU = 0, 1
+LOAD_CPU = 1
 CONNECTIONS_PER_USER = 12
-START_TIMEOUT = 30.0
 ENDPOINTS = ("/insights/context?range=quarter", "/health/body-metrics?days=365")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _gen_days_path() -> Path:
-    # shared/ sits beside the clone (CI, /work/main) or beside a folder of worktrees.
-    for folder in REPO.parents:
-        candidate = folder / "shared" / "bench" / "gen_days.py"
-        if candidate.is_file():
-            return candidate
-    raise SystemExit("shared/bench/gen_days.py not found beside the repository")
-
-
-def _load_generator_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_days", _gen_days_path())
-    if spec is None or spec.loader is None:
-        raise SystemExit("cannot load gen_days.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _request(port: int, method: str, path: str, user: str, body: bytes | None = None) -> tuple[int, bytes]:
@@ -75,45 +43,11 @@ def _request(port: int, method: str, path: str, user: str, body: bytes | None = 
         conn.close()
 
 
-def start_server(data_dir: Path, port: int, log: IO[bytes]) -> subprocess.Popen[bytes]:
-    """`airfit serve` on one CPU, its log to `log`; returns once it answers `GET /health`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFIT_")}
-    env.update(
-        AIRFIT_DATA_DIR=str(data_dir),
-        AIRFIT_USERS=",".join(USERS),
-        AIRFIT_HOST="127.0.0.1",
-        AIRFIT_PORT=str(port),
-        AIRFIT_PROVIDERS="",
-        AIRFIT_SCHEDULER="false",
-        AIRFIT_TIMEZONE="UTC",
-        AIRFIT_LOG_LEVEL="warning",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "airfit", "serve"],
-        env=env,
-        preexec_fn=lambda: pin({SERVER_CPU}),
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("server exited during start")
-        try:
-            if _request(port, "GET", "/health", USERS[0])[0] == 200:
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("server did not start")
-
-
 def load_days(port: int, n_days: int) -> list[tuple[str, float]]:
     """Sync `n_days` days for each user in one request each; returns (user, seconds)."""
-    gen = _load_generator_module()
     timings = []
     for seed, user in enumerate(USERS, start=1):
-        body = json.dumps({"days": gen.days(n_days, seed)}).encode()
+        body = json.dumps({"days": generated_days(n_days, seed)}).encode()
         started = time.perf_counter()
         status, reply = _request(port, "POST", "/insights/sync", user, body)
         elapsed = time.perf_counter() - started
@@ -151,7 +85,7 @@ def load_endpoint(port: int, path: str, seconds: float, tool: str) -> LoadResult
 
 
 def run(
-    proc: subprocess.Popen[bytes], port: int, days: int, seconds: float, tool: str
+    server: psutil.Process, port: int, days: int, seconds: float, tool: str
 ) -> tuple[list[tuple[str, float]], list[tuple[str, LoadResult, float]], float]:
     """Sync, warm up, load each endpoint.
 
@@ -164,7 +98,6 @@ def run(
             status, _ = _request(port, "GET", path, user)
             if status != 200:
                 raise SystemExit(f"GET {path} as {user}: {status}")
-    server = psutil.Process(proc.pid)
     loads = []
     for path in ENDPOINTS:
         before = server.cpu_times()
@@ -189,20 +122,11 @@ def main() -> None:
     if (os.cpu_count() or 1) < 2:
         print("warning: one CPU only; server and load generator share it")
     tool = "python" if args.python else "auto"
-    data_dir = Path(tempfile.mkdtemp(prefix="airfit-bench-"))
-    port = _free_port()
-    with tempfile.TemporaryFile() as log:
-        proc = start_server(data_dir, port, log)
-        try:
-            syncs, loads, rss_mb = run(proc, port, args.days, args.duration, tool)
-        except BaseException:
-            log.seek(0)
-            print(log.read().decode(errors="replace")[-3000:], file=sys.stderr)
-            raise
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
-            shutil.rmtree(data_dir, ignore_errors=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="airfit-bench-") as tmp,
+        pinned_server(server_env(Path(tmp), ",".join(USERS))) as server,
+    ):
+        syncs, loads, rss_mb = run(server.process, server.port, args.days, args.duration, tool)
     _print_table(args.days, syncs, loads, rss_mb)
 
 

@@ -1,0 +1,149 @@
+"""What every benchmark needs: the data generators, a free port, and `airfit serve` pinned to one CPU.
+
+The generators live outside the repository, in `shared/bench/` beside the clone (CI, /work/main) or beside
+the folder of worktrees (/work/wt/<name>). The server runs as a subprocess on `SERVER_CPU` with its log in a
+temporary file (a pipe nobody reads would stall it once full) and is always stopped on leaving the block.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx2
+import psutil
+
+from loadgen import pin
+
+REPO = Path(__file__).resolve().parents[1]
+SERVER_CPU = 0
+START_TIMEOUT = 30.0
+LOG_TAIL = 3000
+
+
+def load_generator(name: str) -> ModuleType:
+    """Import `shared/bench/<name>.py` by path, from beside the repository or one level further up."""
+    for base in (REPO.parent, REPO.parent.parent):
+        path = base / "shared" / "bench" / f"{name}.py"
+        if path.is_file():
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise SystemExit(f"cannot load {path}")
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return module
+    raise SystemExit(f"shared/bench/{name}.py not found beside the repository")
+
+
+def generated_days(count: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
+    """`count` days from `gen_days.py` (one dict per day, oldest first), ending `end` (default today)."""
+    return load_generator("gen_days").days(count, seed, end)  # type: ignore[no-any-return]
+
+
+def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
+    """`weeks` of Hevy-shaped workouts from `gen_workouts.py`, newest first, ending `end` (default today)."""
+    return load_generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(data_dir: Path, users: str, **overrides: str) -> dict[str, str]:
+    """Environment for an `airfit` command: this one without AIRFIT_/HEVY_ settings, plus a bench's own.
+
+    Defaults: no LLM providers, no scheduler, UTC, log level warning; `overrides` replace or add variables.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFIT_", "HEVY_"))}
+    env.update(
+        AIRFIT_DATA_DIR=str(data_dir),
+        AIRFIT_USERS=users,
+        AIRFIT_PROVIDERS="",
+        AIRFIT_SCHEDULER="false",
+        AIRFIT_TIMEZONE="UTC",
+        AIRFIT_LOG_LEVEL="warning",
+    )
+    env.update(overrides)
+    return env
+
+
+@dataclass(frozen=True)
+class PinnedServer:
+    """A running `airfit serve`: where it listens, its process (for CPU and memory figures), its log."""
+
+    url: str
+    port: int
+    process: psutil.Process
+    log_path: Path
+
+    def log(self) -> str:
+        """Everything the server has logged so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def pinned_server(
+    env: Mapping[str, str], *, port: int | None = None, cpu: int = SERVER_CPU
+) -> Iterator[PinnedServer]:
+    """`python -m airfit serve` with `env` on 127.0.0.1, pinned to `cpu`, once it answers `GET /health`.
+
+    The port is a free one unless given. If the block raises, the tail of the server's log goes to stderr.
+    The server is terminated (killed if it lingers) on leaving the block, whatever happens.
+    """
+    port = port or free_port()
+    env = {**env, "AIRFIT_HOST": "127.0.0.1", "AIRFIT_PORT": str(port)}
+    with tempfile.TemporaryDirectory(prefix="airfit-bench-log-") as tmp:
+        log_path = Path(tmp) / "server.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "airfit", "serve"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                preexec_fn=lambda: pin({cpu}),
+            )
+        server = PinnedServer(f"http://127.0.0.1:{port}", port, psutil.Process(proc.pid), log_path)
+        try:
+            _wait_until_up(server, proc)
+            yield server
+        except BaseException:
+            print(server.log()[-LOG_TAIL:], file=sys.stderr)
+            raise
+        finally:
+            _stop(proc)
+
+
+def _wait_until_up(server: PinnedServer, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("server exited during start-up")
+        try:
+            if httpx2.get(f"{server.url}/health", timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            time.sleep(0.05)
+    raise SystemExit("server did not start")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
