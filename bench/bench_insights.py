@@ -13,19 +13,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
-
-import httpx2
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -37,33 +30,19 @@ from airfit.insights.stats import detect  # noqa: E402
 from airfit.profile.models import UserProfile  # noqa: E402
 from airfit.state import build_state  # noqa: E402
 from airfit.storage import DocumentStore  # noqa: E402
+from harness import generated_days, pinned_server, server_env  # noqa: E402
 from loadgen import run_load  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 USER = "brian"
-SERVER_CPU = 0
 STORED_INSIGHTS = 150
 RUNS = 20
-
-
-def _gen_days() -> ModuleType:
-    for folder in REPO.parents:
-        candidate = folder / "shared" / "bench" / "gen_days.py"
-        if candidate.is_file():
-            spec = importlib.util.spec_from_file_location("gen_days", candidate)
-            assert spec is not None
-            assert spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-    raise SystemExit("shared/bench/gen_days.py not found beside the repository")
 
 
 def snapshots(n_days: int) -> list[DailySnapshot]:
     """`n_days` generated days ending today, as stored snapshots."""
     keys = set(HealthDay.model_fields)
     out = []
-    for day in _gen_days().days(n_days, 1, datetime.now(UTC).date().isoformat()):
+    for day in generated_days(n_days, 1, datetime.now(UTC).date().isoformat()):
         nutrition = NutritionDay(
             calories=day["calories"], protein=day["protein"], carbs=day["carbs"], fat=day["fat"]
         )
@@ -113,42 +92,12 @@ def time_cold_pass(data_dir: Path) -> float:
     return asyncio.run(run()) * 1000
 
 
-def serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    """`airfit serve` pinned to one CPU; returns once it answers."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFIT_")}
-    env.update(
-        AIRFIT_DATA_DIR=str(data_dir),
-        AIRFIT_USERS=USER,
-        AIRFIT_HOST="127.0.0.1",
-        AIRFIT_PORT=str(port),
-        AIRFIT_PROVIDERS="",
-        AIRFIT_SCHEDULER="false",
-        AIRFIT_TIMEZONE="UTC",
-        AIRFIT_LOG_LEVEL="warning",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "airfit", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        preexec_fn=lambda: os.sched_setaffinity(0, {SERVER_CPU}),
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx2.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("server did not start")
-
-
 def main() -> None:
     """Run both measurements and print the figures."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=1095)
     parser.add_argument("--duration", type=float, default=10.0)
-    parser.add_argument("--port", type=int, default=18431)
+    parser.add_argument("--port", type=int, default=None, help="server port (default: a free one)")
     args = parser.parse_args()
     days = snapshots(args.days)
     with tempfile.TemporaryDirectory() as tmp:
@@ -158,14 +107,12 @@ def main() -> None:
             f"statistical detectors, {args.days} days:        {time_detect(days):7.1f} ms (median of {RUNS})"
         )
         print(f"statistical pass, cold store (read+detect+store): {time_cold_pass(data_dir):7.1f} ms")
-        proc = serve(data_dir, args.port)
-        try:
-            url = f"http://127.0.0.1:{args.port}/insights?limit=10"
+        with pinned_server(server_env(data_dir, USER), port=args.port) as server:
+            url = f"{server.url}/insights?limit=10"
             run_load(url, headers={"X-User-ID": USER}, seconds=2)
-            server = psutil.Process(proc.pid)
-            before = server.cpu_times()
+            before = server.process.cpu_times()
             result = run_load(url, headers={"X-User-ID": USER}, seconds=args.duration)
-            after = server.cpu_times()
+            after = server.process.cpu_times()
             cpu = (after.user - before.user) + (after.system - before.system)
             print(f"GET /insights?limit=10 ({STORED_INSIGHTS} stored), server on 1 core: {result.row()}")
             # On a busy machine the server does not get its whole core; requests per CPU-second it did
@@ -174,9 +121,6 @@ def main() -> None:
                 f"  server CPU {cpu / result.seconds:.0%} of one core; "
                 f"{result.requests / cpu:,.0f} requests per server CPU-second"
             )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 if __name__ == "__main__":
