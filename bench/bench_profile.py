@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,44 +18,11 @@ from pathlib import Path
 import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import pinned_server, server_env  # noqa: E402
 from loadgen import run_load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-profile.json"
-
-
-def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFIT_")}
-    env.update(
-        AIRFIT_DATA_DIR=str(data_dir),
-        AIRFIT_USERS="brian,david",
-        AIRFIT_HOST="127.0.0.1",
-        AIRFIT_PORT=str(port),
-        AIRFIT_SCHEDULER="false",
-        AIRFIT_PROVIDERS="",
-        AIRFIT_LOG_LEVEL="warning",
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "airfit", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        preexec_fn=lambda: os.sched_setaffinity(0, {0}),
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _writes(url: str, count: int) -> tuple[float, int]:
@@ -90,29 +54,26 @@ def main() -> None:
     parser.add_argument("-d", "--seconds", type=float, default=5.0)
     parser.add_argument("--writes", type=int, default=400)
     args = parser.parse_args()
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="airfit-bench-") as tmp:
-        proc = _start(Path(tmp), port)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            httpx2.post(
-                f"{url}/profile/import-seed",
-                content=SEED.read_bytes(),
-                headers={"Content-Type": "application/json", "X-User-ID": "brian"},
-            ).raise_for_status()
-            print("GET /profile         ", run_load(f"{url}/profile", seconds=args.seconds).row())
-            elapsed, found = asyncio.run(_writes(url, args.writes))
-            print(
-                f"POST /profile/sync    {args.writes / elapsed:9.0f} req/s  ({args.writes} concurrent, "
-                f"2 users, {found}/{args.writes} goals kept, {elapsed:.2f} s)"
-            )
-            start = time.perf_counter()
-            archive = httpx2.get(f"{url}/export", headers={"X-User-ID": "brian"}).content
-            took = (time.perf_counter() - start) * 1000
-            print(f"GET /export           {took:9.1f} ms  ({len(archive)} bytes)")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with (
+        tempfile.TemporaryDirectory(prefix="airfit-bench-") as tmp,
+        pinned_server(server_env(Path(tmp), "brian,david")) as server,
+    ):
+        url = server.url
+        httpx2.post(
+            f"{url}/profile/import-seed",
+            content=SEED.read_bytes(),
+            headers={"Content-Type": "application/json", "X-User-ID": "brian"},
+        ).raise_for_status()
+        print("GET /profile         ", run_load(f"{url}/profile", seconds=args.seconds).row())
+        elapsed, found = asyncio.run(_writes(url, args.writes))
+        print(
+            f"POST /profile/sync    {args.writes / elapsed:9.0f} req/s  ({args.writes} concurrent, "
+            f"2 users, {found}/{args.writes} goals kept, {elapsed:.2f} s)"
+        )
+        start = time.perf_counter()
+        archive = httpx2.get(f"{url}/export", headers={"X-User-ID": "brian"}).content
+        took = (time.perf_counter() - start) * 1000
+        print(f"GET /export           {took:9.1f} ms  ({len(archive)} bytes)")
 
 
 if __name__ == "__main__":
