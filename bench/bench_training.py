@@ -10,11 +10,11 @@ requests per CPU-second of the server process.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2
@@ -23,9 +23,9 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from tests.fakes.hevy import generated_workouts, running_fake_hevy  # noqa: E402
-from tests.live import free_port  # noqa: E402
+from tests.fakes.hevy import running_fake_hevy  # noqa: E402
 
+from harness import generated_workouts, pinned_server, server_env  # noqa: E402
 from loadgen import pin, run_load  # noqa: E402
 
 KEY = "bench000-0000-4000-8000-000000000001"
@@ -38,36 +38,6 @@ ENDPOINTS = [
     "/training/strength-history?exercise=Bench%20Press%20(Barbell)&days=365",
     "/nutrition/training-day",
 ]
-
-
-def _env(data_dir: Path, port: int, hevy_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFIT_", "HEVY_"))}
-    env.update(
-        AIRFIT_DATA_DIR=str(data_dir),
-        AIRFIT_USERS="brian",
-        AIRFIT_DEFAULT_USER="brian",
-        AIRFIT_HOST="127.0.0.1",
-        AIRFIT_PORT=str(port),
-        AIRFIT_SCHEDULER="false",
-        AIRFIT_PROVIDERS="",
-        AIRFIT_TIMEZONE="UTC",
-        AIRFIT_LOG_LEVEL="warning",
-        HEVY_BASE_URL=hevy_url,
-    )
-    return env
-
-
-def _wait_up(url: str, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("server exited during start-up")
-        try:
-            if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx2.TransportError:
-            time.sleep(0.1)
-    raise SystemExit("server did not start")
 
 
 def _measure(server: psutil.Process, url: str, seconds: float, note: str = "") -> None:
@@ -87,12 +57,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     args = parser.parse_args()
     pin({1})
-    workouts = generated_workouts(args.weeks)
+    # Ending yesterday: the generator stamps workouts up to 20:00 UTC of its end date, and Hevy's change feed
+    # has no workouts from the future.
+    workouts = generated_workouts(args.weeks, end=(datetime.now(UTC) - timedelta(days=1)).date().isoformat())
     with tempfile.TemporaryDirectory() as tmp, running_fake_hevy() as fake:
         fake.add_account(KEY, workouts)
         data_dir = Path(tmp) / "data"
-        port = free_port()
-        env = _env(data_dir, port, fake.url)
+        env = server_env(data_dir, "brian", AIRFIT_DEFAULT_USER="brian", HEVY_BASE_URL=fake.url)
         stored = subprocess.run(
             [sys.executable, "-m", "airfit", "users", "hevy-key", "brian", "--no-verify"],
             input=f"{KEY}\n",
@@ -104,25 +75,16 @@ def main() -> None:
         )
         if stored.returncode != 0:
             raise SystemExit(stored.stderr)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "airfit", "serve"], env=env, preexec_fn=lambda: pin({0})
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_up(url, proc)
+        with pinned_server(env) as server:
             began = time.perf_counter()
-            result = httpx2.post(f"{url}/training/sync?full=true", timeout=120).json()
+            result = httpx2.post(f"{server.url}/training/sync?full=true", timeout=120).json()
             elapsed = time.perf_counter() - began
             pages = len(fake.requests("/v1/workouts"))
             print(f"workouts generated: {len(workouts)} ({args.weeks} weeks), Hevy pages fetched: {pages}")
             print(f"full import: {elapsed:.2f} s  -> {result}")
-            server = psutil.Process(proc.pid)
             for path in ENDPOINTS:
-                _measure(server, url + path, args.seconds)
-            _measure(server, url + "/health", args.seconds, "  (framework reference)")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+                _measure(server.process, server.url + path, args.seconds)
+            _measure(server.process, server.url + "/health", args.seconds, "  (framework reference)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ temporary file (a pipe nobody reads would stall it once full) and is always stop
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import socket
@@ -23,8 +24,6 @@ from typing import Any
 
 import httpx2
 import psutil
-
-from loadgen import pin
 
 REPO = Path(__file__).resolve().parents[1]
 SERVER_CPU = 0
@@ -114,7 +113,7 @@ def pinned_server(
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
-                preexec_fn=lambda: pin({cpu}),
+                preexec_fn=lambda: _pin(cpu),
             )
         server = PinnedServer(f"http://127.0.0.1:{port}", port, psutil.Process(proc.pid), log_path)
         try:
@@ -125,6 +124,14 @@ def pinned_server(
             raise
         finally:
             _stop(proc)
+
+
+def _pin(cpu: int) -> None:
+    # Not loadgen.pin: that stays within the caller's CPUs, so a bench already pinned to the load CPU would
+    # leave its server beside the load generator.
+    if hasattr(os, "sched_setaffinity"):
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(0, {cpu})
 
 
 def _wait_until_up(server: PinnedServer, proc: subprocess.Popen[bytes]) -> None:
