@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import statistics
 import sys
@@ -33,11 +32,11 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fakes.clis import FakeClis  # noqa: E402
 from tests.fakes.openai_server import Rule, fake_openai_server  # noqa: E402
-from tests.live import make_settings, process_server  # noqa: E402
 
-from airfit.config import Settings  # noqa: E402
 from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot  # noqa: E402
 from airfit.storage import DocumentStore  # noqa: E402
+from harness import SERVER_CPU, PinnedServer, generated_days, pinned_server, server_env  # noqa: E402
+from loadgen import pin  # noqa: E402
 
 USERS = ("brian", "david", "jonathan")
 HEALTH = {
@@ -59,18 +58,6 @@ NUTRITION = {
 }
 
 
-def _generated_days(count: int) -> list[dict]:
-    # shared/ sits beside the clone (CI, main checkout); a worktree is one level deeper.
-    candidates = [base / "shared" / "bench" / "gen_days.py" for base in (ROOT.parent, ROOT.parent.parent)]
-    path = next((p for p in candidates if p.exists()), candidates[0])
-    spec = importlib.util.spec_from_file_location("gen_days", path)
-    if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.days(count)  # type: ignore[no-any-return]
-
-
 def _snapshot(day: dict) -> DailySnapshot:
     nutrition = {k: day[k] for k in ("calories", "protein", "carbs", "fat")}
     nutrition["entry_count"] = day["nutrition_entries"]
@@ -80,7 +67,7 @@ def _snapshot(day: dict) -> DailySnapshot:
 
 def load_data(data_dir: Path, days: int) -> None:
     """Three years of daily snapshots for every user."""
-    store = ContextStore(snapshots={d["date"]: _snapshot(d) for d in _generated_days(days)})
+    store = ContextStore(snapshots={d["date"]: _snapshot(d) for d in generated_days(days)})
 
     async def write() -> None:
         documents = DocumentStore(data_dir)
@@ -147,20 +134,13 @@ def measure(url: str, server: psutil.Process, requests: int) -> None:
 
 
 @contextmanager
-def pinned_server(settings: Settings, **env: str) -> Iterator[tuple[str, psutil.Process]]:
-    """`airfit serve` on CPU 0, this process (clients, fake provider) on CPU 1."""
-    with process_server(settings, **env) as (live, proc):
-        if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > 1:
-            os.sched_setaffinity(proc.pid, {0})
-            for thread in psutil.Process(proc.pid).threads():
-                os.sched_setaffinity(thread.id, {0})
-            os.sched_setaffinity(0, os.sched_getaffinity(0) - {0})
-        # Drain the server's log: a full stderr pipe would block the server mid-request.
-        lines: list[bytes] = []
-        reader = threading.Thread(target=lambda: lines.extend(proc.stderr or []), daemon=True)
-        reader.start()
-        yield live.url, psutil.Process(proc.pid)
-        problems = [line for line in lines if line.startswith((b"WARNING", b"ERROR"))]
+def chat_server(data_dir: Path, **env: str) -> Iterator[PinnedServer]:
+    """`airfit serve` for the three users on CPU 0, log level info; prints how many log lines are problems."""
+    env = server_env(data_dir, ",".join(USERS), AIRFIT_DEFAULT_USER="brian", AIRFIT_LOG_LEVEL="info", **env)
+    with pinned_server(env) as server:
+        yield server
+        lines = server.log().splitlines()
+        problems = [line for line in lines if line.startswith(("WARNING", "ERROR"))]
         print(f"  server log: {len(lines)} lines, {len(problems)} warnings or errors")
 
 
@@ -169,6 +149,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="chats per user and phase")
     parser.add_argument("--days", type=int, default=1095, help="days of data per user")
     args = parser.parse_args()
+    pin(set(range(os.cpu_count() or 1)) - {SERVER_CPU})
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         load_data(data_dir, args.days)
@@ -176,17 +157,16 @@ def main() -> None:
         with fake_openai_server() as fake:
             fake.rules = [Rule(match="Extract only NEW information", reply="{}")]
             fake.default = Rule(reply="Great week. Keep going.")
-            settings = make_settings(data_dir, **fake.settings())
             env = {"OPENAI_BASE_URL": fake.url, "AIRFIT_OPENAI_MODEL": "fake-model"}
-            with pinned_server(settings, **env) as (url, server):
+            with chat_server(data_dir, AIRFIT_PROVIDERS="openai", **env) as server:
                 print("provider: fake OpenAI-compatible HTTP server (instant)")
-                measure(url, server, args.requests)
+                measure(server.url, server.process, args.requests)
         clis = FakeClis.install(Path(tmp) / "bin")
         clis.configure("gemini", default={"reply": "Great week. Keep going."})
-        settings = make_settings(data_dir, providers="gemini")
-        with pinned_server(settings, GEMINI_CLI=str(clis.bin_dir / "gemini")) as (url, server):
+        gemini = str(clis.bin_dir / "gemini")
+        with chat_server(data_dir, AIRFIT_PROVIDERS="gemini", GEMINI_CLI=gemini) as server:
             print("provider: instant fake gemini CLI (one process per call, sharing the server's core)")
-            measure(url, server, max(args.requests // 4, 20))
+            measure(server.url, server.process, max(args.requests // 4, 20))
 
 
 if __name__ == "__main__":
