@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = build_state(settings)
         state.scheduler = default_scheduler()
         app.state.airfit = state
+        for line in await asyncio.to_thread(state.store.recover_interrupted_imports):
+            logger.warning("Start-up recovery: %s", line)
         added = await state.users.ensure(settings.initial_users)
         if added:
             logger.info("Registered users: %s", ", ".join(added))

@@ -500,6 +500,34 @@ class DocumentStore:
                 shutil.rmtree(staging, ignore_errors=True)
             raise StorageError(f"cannot import into {scope}: {exc.strerror or exc}") from exc
 
+    def recover_interrupted_imports(self) -> list[str]:
+        """Finish what a killed import left (blocking: call from a thread); returns what was done.
+
+        An import moves the user's directory to `.trash/` and then puts the new one in its place; a kill
+        between the two leaves no directory. The previous data is put back (the import never happened), and
+        staging directories of unfinished imports are removed.
+        """
+        done: list[str] = []
+        trash = self.root / ".trash"
+        for backup in sorted(trash.iterdir(), reverse=True) if trash.is_dir() else []:
+            scope = backup.name.rsplit("-", 1)[0]
+            if not backup.is_dir() or not SCOPE_PATTERN.fullmatch(scope):
+                continue
+            target = self.scope_dir(scope)
+            if target.exists():
+                # The import finished; only removing the superseded copy was cut short.
+                shutil.rmtree(backup, ignore_errors=True)
+                continue
+            os.replace(backup, target)
+            _fsync_dir(self.root)
+            logger.warning("An import into %s was interrupted; restored the data it had replaced.", scope)
+            done.append(f"restored {scope}'s data from an interrupted import")
+        staging = self.root / ".staging"
+        for leftover in list(staging.iterdir()) if staging.is_dir() else []:
+            shutil.rmtree(leftover, ignore_errors=True)
+            done.append(f"removed an unfinished import's staging copy {leftover.name}")
+        return done
+
     async def move_scope_aside(self, scope: str) -> Path | None:
         """Move a scope's directory to `.removed/` (kept, never deleted); returns where it went."""
         names = await asyncio.to_thread(self._scope_documents, scope)

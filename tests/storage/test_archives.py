@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from airfit.storage import DocumentStore, StorageError, encode_document
+from tests.live import make_settings, thread_server
 from tests.storage.files import make_zip, manifest, snapshot
 from tests.storage.workers import BLOB, COUNTER, Blob, Counter
 
@@ -185,3 +186,36 @@ async def test_failure_mid_swap_keeps_previous_data(
     assert snapshot(data_dir / "brian") == before
     assert (await store.read("brian", COUNTER)).count == 4
     assert list((data_dir / ".staging").iterdir()) == []
+
+
+class _Killed(BaseException):
+    """Stands in for SIGKILL: nothing in the store catches it, so no cleanup code runs."""
+
+
+async def test_import_killed_mid_swap_is_undone_at_next_start(
+    store: DocumentStore, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await populate(store, "brian", 3)
+    archive = await store.export_scope("brian")
+    async with store.transaction("brian", COUNTER) as counter:
+        counter.count = 4
+    before = snapshot(data_dir / "brian")
+    real_replace = os.replace
+
+    def killed_between_the_renames(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(src).parent == data_dir / ".staging" and Path(dst) == data_dir / "brian":
+            raise _Killed
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", killed_between_the_renames)
+    with pytest.raises(_Killed):
+        await store.import_scope("brian", archive)
+    monkeypatch.undo()
+    assert not (data_dir / "brian").exists()
+
+    # The next server start puts the previous data back and clears the half-done import.
+    with thread_server(make_settings(data_dir)):
+        pass
+    assert snapshot(data_dir / "brian") == before
+    assert list((data_dir / ".staging").iterdir()) == []
+    assert list((data_dir / ".trash").iterdir()) == []

@@ -60,6 +60,8 @@ def doctor(restore_name: str | None, clean: bool) -> None:
     """List files that could not be read and were moved aside; restore one with --restore."""
 
     async def work(state: AppState) -> None:
+        for line in await asyncio.to_thread(state.store.recover_interrupted_imports):
+            click.echo(line)
         corrupt = await asyncio.to_thread(state.store.corrupt_files)
         if restore_name:
             match = [c for c in corrupt if c.path.name == restore_name or str(c.path) == restore_name]
