@@ -148,6 +148,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="chats per user and phase")
     parser.add_argument("--days", type=int, default=1095, help="days of data per user")
+    parser.add_argument(
+        "--provider-delay", type=float, default=0.5, help="seconds the provider takes in the latency phase"
+    )
     args = parser.parse_args()
     pin(set(range(os.cpu_count() or 1)) - {SERVER_CPU})
     with tempfile.TemporaryDirectory() as tmp:
@@ -161,6 +164,11 @@ def main() -> None:
             with chat_server(data_dir, AIRFIT_PROVIDERS="openai", **env) as server:
                 print("provider: fake OpenAI-compatible HTTP server (instant)")
                 measure(server.url, server.process, args.requests)
+                # With a provider that takes real time, three users at once should take as long as one:
+                # nothing serialises users, only each user's own turns.
+                fake.default = Rule(reply="Great week. Keep going.", delay=args.provider_delay)
+                print(f"provider: the same server answering after {args.provider_delay:.1f} s")
+                measure(server.url, server.process, max(args.requests // 20, 8))
         clis = FakeClis.install(Path(tmp) / "bin")
         clis.configure("gemini", default={"reply": "Great week. Keep going."})
         gemini = str(clis.bin_dir / "gemini")
