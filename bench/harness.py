@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,10 @@ import httpx2
 import psutil
 
 REPO = Path(__file__).resolve().parents[1]
+# The benches reuse the test suite's process helpers rather than keeping copies of them.
+sys.path.insert(0, str(REPO))
+from tests.live import free_port, stop_process  # noqa: E402
+
 SERVER_CPU = 0
 START_TIMEOUT = 30.0
 LOG_TAIL = 3000
@@ -53,13 +56,6 @@ def generated_days(count: int, seed: int = 1, end: str | None = None) -> list[di
 def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
     """`weeks` of Hevy-shaped workouts from `gen_workouts.py`, newest first, ending `end` (default today)."""
     return load_generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def server_env(data_dir: Path, users: str, **overrides: str) -> dict[str, str]:
@@ -123,7 +119,7 @@ def pinned_server(
             print(server.log()[-LOG_TAIL:], file=sys.stderr)
             raise
         finally:
-            _stop(proc)
+            stop_process(proc)
 
 
 def _pin(cpu: int) -> None:
@@ -145,12 +141,3 @@ def _wait_until_up(server: PinnedServer, proc: subprocess.Popen[bytes]) -> None:
         except httpx2.TransportError:
             time.sleep(0.05)
     raise SystemExit("server did not start")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)

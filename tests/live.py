@@ -126,12 +126,17 @@ def process_server(
             _wait_until_up(live, proc, log)
             yield live, proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=5)
+            stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen[bytes]) -> None:
+    """Ask a server process to exit; kill it if it has not within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
 
 
 def _wait_until_up(live: LiveServer, proc: subprocess.Popen[bytes], log: IO[bytes]) -> None:
