@@ -8,7 +8,6 @@ temporary file (a pipe nobody reads would stall it once full) and is always stop
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import subprocess
 import sys
@@ -18,7 +17,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx2
@@ -28,34 +26,21 @@ REPO = Path(__file__).resolve().parents[1]
 # The benches reuse the test suite's process helpers rather than keeping copies of them.
 sys.path.insert(0, str(REPO))
 from tests.live import free_port, stop_process  # noqa: E402
+from tests.shared_data import generator  # noqa: E402
 
 SERVER_CPU = 0
 START_TIMEOUT = 30.0
 LOG_TAIL = 3000
 
 
-def load_generator(name: str) -> ModuleType:
-    """Import `shared/bench/<name>.py` by path, from beside the repository or one level further up."""
-    for base in (REPO.parent, REPO.parent.parent):
-        path = base / "shared" / "bench" / f"{name}.py"
-        if path.is_file():
-            spec = importlib.util.spec_from_file_location(name, path)
-            if spec is None or spec.loader is None:
-                raise SystemExit(f"cannot load {path}")
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module
-    raise SystemExit(f"shared/bench/{name}.py not found beside the repository")
-
-
 def generated_days(count: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
     """`count` days from `gen_days.py` (one dict per day, oldest first), ending `end` (default today)."""
-    return load_generator("gen_days").days(count, seed, end)  # type: ignore[no-any-return]
+    return generator("gen_days").days(count, seed, end)  # type: ignore[no-any-return]
 
 
 def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
     """`weeks` of Hevy-shaped workouts from `gen_workouts.py`, newest first, ending `end` (default today)."""
-    return load_generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
+    return generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
 
 
 def server_env(data_dir: Path, users: str, **overrides: str) -> dict[str, str]:

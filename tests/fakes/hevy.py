@@ -9,7 +9,6 @@ Tests change data between syncs and script failures (5xx, 429 with Retry-After, 
 from __future__ import annotations
 
 import copy
-import importlib.util
 import math
 import threading
 import time
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -26,12 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-REPO = Path(__file__).resolve().parents[2]
-# shared/ sits beside the clone (CI, /work/main) or beside the worktrees' parent (/work/wt/<name>).
-BENCH_DIR = next(
-    (p for p in (REPO.parent / "shared" / "bench", REPO.parent.parent / "shared" / "bench") if p.is_dir()),
-    REPO.parent / "shared" / "bench",
-)
+from tests.shared_data import generator
+
 MAX_PAGE_SIZE = 10
 
 
@@ -42,12 +36,7 @@ def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> lis
     future whenever a test runs early in the UTC day, and a change feed with future events is not Hevy's.
     """
     end = end or (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    spec = importlib.util.spec_from_file_location("gen_workouts", BENCH_DIR / "gen_workouts.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.workouts(weeks, seed, end)  # type: ignore[no-any-return]
+    return generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
 
 
 def _iso(moment: datetime) -> str:

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, timedelta
-from functools import cache
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-@cache
-def _generator() -> ModuleType:
-    # shared/ sits beside the clone (CI, the main checkout) or beside a folder of worktrees.
-    path = next(
-        p / "shared" / "bench" / "gen_days.py" for p in REPO.parents if (p / "shared" / "bench").is_dir()
-    )
-    spec = importlib.util.spec_from_file_location("gen_days", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.shared_data import generator
 
 
 def generated_days(n: int, *, seed: int = 1, end: date | None = None) -> list[dict[str, Any]]:
     """`n` realistic days ending at `end` (default today), from shared/bench/gen_days.py."""
-    return _generator().days(n, seed, end.isoformat() if end else None)  # type: ignore[no-any-return]
+    return generator("gen_days").days(n, seed, end.isoformat() if end else None)  # type: ignore[no-any-return]
 
 
 def ios_day(day: date, **overrides: Any) -> dict[str, Any]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot, HealthDay, NutritionDay
@@ -16,27 +14,14 @@ from airfit.profile.models import PROFILE, UserProfile
 from airfit.storage import DocumentStore
 from airfit.training.models import EXERCISE_STORE, WORKOUTS, Workout, WorkoutsDoc
 from airfit.training.strength import build_exercise_store, workout_days
+from tests.shared_data import generator
 
-REPO = Path(__file__).resolve().parents[2]
-# shared/ sits beside the clone (CI, /work/main) or beside the worktrees' parent (/work/wt/<name>).
-BENCH = next(
-    p for p in (REPO.parent / "shared" / "bench", REPO.parent.parent / "shared" / "bench") if p.is_dir()
-)
 HEALTH_KEYS = set(HealthDay.model_fields)
-
-
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def gen_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
     """`n` days of the shared generator ending at `end` (the iOS sync payload shape)."""
-    return _module("gen_days").days(n, seed, end.isoformat())  # type: ignore[no-any-return]
+    return generator("gen_days").days(n, seed, end.isoformat())  # type: ignore[no-any-return]
 
 
 def flat_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
@@ -86,7 +71,7 @@ def days_before(end: date, n: int) -> date:
 
 def gen_workouts(weeks: int, seed: int, end: date) -> list[dict[str, Any]]:
     """`weeks` of the shared Hevy workout generator ending at `end` (newest first, Hevy's shape)."""
-    return _module("gen_workouts").workouts(weeks, seed, end.isoformat())  # type: ignore[no-any-return]
+    return generator("gen_workouts").workouts(weeks, seed, end.isoformat())  # type: ignore[no-any-return]
 
 
 def store_workouts(
