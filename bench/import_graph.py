@@ -1,6 +1,6 @@
 """Print the package's import-structure figures: who imports the state container, and the import circles.
 
-    uv run python bench/import_graph.py
+uv run python bench/import_graph.py
 """
 
 from __future__ import annotations
