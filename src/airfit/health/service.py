@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 
+from airfit.cache import ResponseCache
 from airfit.health.aggregates import body_metrics, context_summary, snapshot_list
-from airfit.health.cache import ResponseCache
 from airfit.health.merge import merge_day
 from airfit.health.models import (
     CONTEXT_STORE,
@@ -71,11 +71,7 @@ class HealthService:
         sources: tuple[BaseModel, ...],
         compute: Callable[[], BaseModel],
     ) -> bytes:
-        body = self.cache.get(key, sources)
-        if body is None:
-            body = compute().model_dump_json().encode()
-            self.cache.put(key, sources, body)
-        return body
+        return self.cache.body(key, sources, lambda: compute().model_dump_json().encode())
 
     async def context_json(self, *, user_id: str, days: int) -> bytes:
         """`ContextSummary` of the last `days` days, serialized; compliance uses the user's own targets."""
