@@ -25,6 +25,7 @@ from airfit.training.service import TrainingService
 from airfit.users.identity import require_admin, resolve_caller
 from airfit.users.models import Caller
 from airfit.users.service import UserService
+from airfit.users.signin import SignInCodes
 
 # Every dependency is `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread hop
 # per request that costs more than the work itself.
@@ -94,6 +95,12 @@ async def get_scheduler(request: Request) -> Scheduler:
     return scheduler
 
 
+async def get_signin(request: Request) -> SignInCodes:
+    """One-time sign-in codes (one instance, so wrong-code counts survive between requests)."""
+    signin: SignInCodes = _published(request, "signin")
+    return signin
+
+
 async def get_caller(request: Request) -> Caller:
     """The user this request acts for (see `airfit.users.identity`)."""
     background: Background = _published(request, "background")
@@ -122,6 +129,7 @@ InsightsDep = Annotated[InsightEngine, Depends(get_insights)]
 CoachDep = Annotated[Coach, Depends(get_coach)]
 ToolsDep = Annotated[DataTools, Depends(get_tools)]
 SchedulerDep = Annotated[Scheduler, Depends(get_scheduler)]
+SignInDep = Annotated[SignInCodes, Depends(get_signin)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 UserIdDep = Annotated[str, Depends(get_user_id)]
 AdminDep = Annotated[Caller, Depends(get_admin)]

@@ -26,6 +26,7 @@ from airfit.storage import DocumentStore
 from airfit.tools.binding import DataTools
 from airfit.training.service import TrainingService
 from airfit.users.service import UserService
+from airfit.users.signin import SignInCodes
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class Services:
     tools: DataTools
     coach: Coach
     scheduler: Scheduler
+    signin: SignInCodes
 
     def publish(self, target: Any) -> None:
         """Set every service as an attribute of `target` (the app's `state`) under its field name."""
@@ -99,4 +101,5 @@ def build_services(settings: Settings) -> Services:
         tools=tools,
         coach=coach,
         scheduler=Scheduler(jobs, store=store, users=users, locks=locks),
+        signin=SignInCodes(store, users),
     )

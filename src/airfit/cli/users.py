@@ -11,7 +11,6 @@ import click
 from airfit.cli.common import run_with_services
 from airfit.services import Services
 from airfit.users.service import InvalidUserIdError, TokenNotFoundError, UserExistsError, UserNotFoundError
-from airfit.users.signin import SignInCodes
 
 T = TypeVar("T")
 
@@ -134,8 +133,8 @@ def revoke_token(token_id: str) -> None:
 def login_code(user_id: str, minutes: int) -> None:
     """Print a one-time code that signs USER_ID in on the web client (used once, then it is gone)."""
 
-    async def work(state: AppState) -> None:
-        issued = await SignInCodes(state.store, state.users).issue(user_id, ttl=timedelta(minutes=minutes))
+    async def work(services: Services) -> None:
+        issued = await services.signin.issue(user_id, ttl=timedelta(minutes=minutes))
         click.echo(issued.code)
         click.echo(
             f"(for {issued.user_id}; enter it on the sign-in page before {issued.expires_at:%H:%M} UTC)",
