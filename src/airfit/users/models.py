@@ -32,6 +32,8 @@ class UserRecord(BaseModel):
 
     created_at: datetime
     timezone: str | None = None
+    demo: bool = False
+    """Created by `airfit demo` with generated data; `airfit demo --remove` deletes it (never a real user)."""
 
 
 class UserRegistry(BaseModel):
@@ -73,6 +75,7 @@ class UserInfo(BaseModel):
     id: str
     created_at: datetime
     timezone: str | None = None
+    demo: bool = False
 
 
 class TokenInfo(BaseModel):
