@@ -31,9 +31,7 @@ def demo(remove: bool, years: int) -> None:
         try:
             if remove:
                 removed = await household.remove(state)
-                click.echo(
-                    f"removed demo users: {', '.join(removed)}" if removed else "no demo users to remove"
-                )
+                click.echo(f"removed {', '.join(removed)}" if removed else "there were no demo users")
                 return
             for done in await household.install(state, years=years):
                 verb = "refreshed" if done.refreshed else "created"
