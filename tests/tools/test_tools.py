@@ -18,7 +18,7 @@ from airfit.config import Settings
 from airfit.llm.http import HttpProvider
 from airfit.llm.models import LLMRequest
 from airfit.services import build_services
-from tests.insights.data import flat_days, gen_workouts, snapshot, store_workouts
+from tests.insights.data import complete_days, gen_workouts, snapshot, store_workouts
 from tests.live import LiveServer, server_env
 
 TOOL_NAMES = {"query_workouts", "query_nutrition", "query_body_comp", "query_recovery", "query_insights"}
@@ -26,7 +26,7 @@ TOOL_NAMES = {"query_workouts", "query_nutrition", "query_body_comp", "query_rec
 
 def _store(data_dir: Path, user: str, protein: int, workouts: list[dict[str, Any]]) -> None:
     today = datetime.now(UTC).date()
-    days = flat_days(40, 31, today)
+    days = complete_days(40, 31, today)
     for day in days:
         day["protein"] = protein
     store_workouts(data_dir, user, workouts, [snapshot(d) for d in days])

@@ -24,12 +24,16 @@ def load_settings() -> Settings:
         raise click.ClickException(f"invalid settings: {problems}") from exc
 
 
-def run_with_services(work: Callable[[Services], Awaitable[T]]) -> T:
-    """Run async work against the configured data directory (safe beside a running server)."""
+def run_with_services(work: Callable[[Services], Awaitable[T]], *, ensure_users: bool = True) -> T:
+    """Run async work against the configured data directory (safe beside a running server).
+
+    The configured users are registered first unless `ensure_users` is False.
+    """
 
     async def runner() -> T:
         services = build_services(load_settings())
-        await services.users.ensure(services.settings.initial_users)
+        if ensure_users:
+            await services.users.ensure(services.settings.initial_users)
         return await work(services)
 
     return asyncio.run(runner())
