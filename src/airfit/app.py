@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    # FastAPI's documented way to extend the schema is replacing `app.openapi`; mypy sees a method assigned.
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -36,7 +36,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 import orjson
 from pydantic import BaseModel, Field, ValidationError
@@ -353,12 +353,13 @@ class DocumentStore:
         path = self.path(scope, doc)
         entry = self._cache.get(path)
         now = time.monotonic()
+        # The cache is keyed by file, and a file holds one kind of document: an entry's value is an `M`.
         if entry is not None and now - entry.checked < STAT_TTL_SECONDS:
-            return entry.value  # type: ignore[return-value]
+            return cast(M, entry.value)
         key = await asyncio.to_thread(_stat_key, path)
         if entry is not None and entry.key == key:
             entry.checked = now
-            return entry.value  # type: ignore[return-value]
+            return cast(M, entry.value)
         try:
             key, value = await asyncio.to_thread(self._load, path, doc)
         except CorruptDocumentError:
@@ -367,7 +368,7 @@ class DocumentStore:
         newer = self._cache.get(path)
         if newer is not None and newer is not entry:
             # A transaction saved (or another read cached) while this read was loading; ours may be older.
-            return newer.value  # type: ignore[return-value]
+            return cast(M, newer.value)
         self._cache[path] = _CacheEntry(key, time.monotonic(), value)
         return value
 
@@ -532,19 +533,20 @@ class DocumentStore:
     def _zip_scope(self, scope: str) -> bytes:
         buffer = io.BytesIO()
         directory = self.scope_dir(scope)
+        documents: list[str] = []
         manifest = {
             "format": ARCHIVE_FORMAT,
             "version": ARCHIVE_VERSION,
             "scope": scope,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "documents": [],
+            "documents": documents,
         }
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
                 if not DOCUMENT_FILE.fullmatch(path.name):
                     continue
                 archive.writestr(f"documents/{path.name}", path.read_bytes())
-                manifest["documents"].append(path.name)
+                documents.append(path.name)
             archive.writestr("manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
         return buffer.getvalue()
 
