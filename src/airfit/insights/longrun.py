@@ -4,9 +4,9 @@ Pure functions of the stored days; the insight detectors and the coach's context
 `Picture`, so what the coach says and what the insights say cannot disagree.
 
 Method (the bench `bench/bench_detectors.py` measures its false alarms and power):
-- Trends: a Theil–Sen line through daily readings (4 weeks) or weekly medians (13 and 52 weeks), tested
-  with its robust, autocorrelation-aware standard error (`robust.theil_sen`). A trend is reported when it is
-  significant after a Bonferroni split of `ALPHA` over every metric and scale, and its total change over the
+- Trends: a Theil–Sen line through daily readings (4 and 13 weeks) or weekly medians (52 weeks), tested
+  with its robust, autocorrelation-aware standard error, backed by Mann–Kendall (`robust.theil_sen`); it
+  must be significant after a Bonferroni split of `ALPHA` over every metric and scale, and the change over the
   span is at least the metric's meaningful change. Per metric and direction the scale with the clearest
   evidence (largest |z|) is reported. Weekly medians make one mis-weigh irrelevant and a week without
   readings is just a missing point.
@@ -14,7 +14,7 @@ Method (the bench `bench/bench_detectors.py` measures its false alarms and power
   than the meaningful amount and the slope fell significantly (a test of the difference of the two slopes).
 - Goal: the current weight (median of the last week's readings) against the profile's target, at the rate of
   the reported weight trend.
-- Patterns: weekend against weekday means over the last 8 weeks (Welch's t-test, Bonferroni over the
+- Patterns: weekend against weekday means over the last 12 weeks (Welch's t-test, Bonferroni over the
   metrics tested) with a minimum practical difference.
 """
 
@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from airfit.health.models import DailySnapshot
 from airfit.insights.robust import RobustFit, t_critical, theil_sen, welch, z_critical
 
-ALPHA = 0.01
-"""Family-wise false-alarm rate of one evaluation of each detector family."""
+ALPHA = 0.002
+"""Family-wise false-alarm rate of one evaluation of each detector family (calibrated by the bench)."""
 HORIZON_DAYS = 364
 
 
@@ -124,7 +124,7 @@ class Scale:
         return f"{self.weeks} weeks"
 
 
-SCALES = (Scale(4, 1, 10), Scale(13, 7, 8), Scale(52, 7, 26))
+SCALES = (Scale(4, 1, 10), Scale(13, 1, 30), Scale(52, 7, 26))
 TREND_TESTS = len(TREND_METRICS) * len(SCALES)
 Z_TREND = z_critical(ALPHA, TREND_TESTS)
 
@@ -134,7 +134,8 @@ def trend_critical(df: float) -> float:
     return t_critical(ALPHA, df, TREND_TESTS)
 
 
-Points = list[tuple[date, float]]
+Points = list[tuple[int, float]]
+"""(day ordinal, value), oldest first: integer days keep the arithmetic cheap."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ class TrendFinding:
     start: date
     end: date
     readings: int
-    shown: Points
+    shown: list[tuple[date, float]]
     """The points fitted (daily readings or weekly medians), oldest first."""
 
     @property
@@ -184,25 +185,27 @@ class TrendFinding:
     @property
     def clear(self) -> bool:
         """Significant after the multiple-comparison split, and large enough to matter."""
-        return abs(self.fit.z) >= trend_critical(self.fit.df) and abs(self.total) >= self.metric.min_change
+        significant = abs(self.fit.evidence) >= trend_critical(self.fit.df)
+        return significant and abs(self.total) >= self.metric.min_change
 
 
 def series(days: Mapping[date, DailySnapshot], today: date, metric: Metric) -> Points:
     """The metric's readings of the last `HORIZON_DAYS` days up to today, oldest first."""
+    first = today.toordinal() - HORIZON_DAYS + 1
     out = []
-    for offset in range(HORIZON_DAYS - 1, -1, -1):
-        day = today - timedelta(days=offset)
-        snapshot = days.get(day)
-        if snapshot is not None and (value := metric.value(snapshot)) is not None:
-            out.append((day, value))
+    for day, snapshot in days.items():
+        ordinal = day.toordinal()
+        if first <= ordinal <= today.toordinal() and (value := metric.value(snapshot)) is not None:
+            out.append((ordinal, value))
+    out.sort()
     return out
 
 
-def _weekly(points: Points, first: date) -> Points:
+def _weekly(points: Points, first: int) -> Points:
     """Median of each 7-day block counted from `first`, dated at the block's middle reading."""
-    blocks: dict[int, list[tuple[date, float]]] = {}
+    blocks: dict[int, list[tuple[int, float]]] = {}
     for day, value in points:
-        blocks.setdefault((day - first).days // 7, []).append((day, value))
+        blocks.setdefault((day - first) // 7, []).append((day, value))
     out = []
     for _, block in sorted(blocks.items()):
         middle = block[len(block) // 2][0]
@@ -210,28 +213,27 @@ def _weekly(points: Points, first: date) -> Points:
     return out
 
 
-def fit_window(
-    points: Points, first: date, last: date, bin_days: int
-) -> tuple[RobustFit, Points, int] | None:
+def fit_window(points: Points, first: int, last: int, bin_days: int) -> tuple[RobustFit, Points, int] | None:
     """Theil–Sen fit of the readings in [first, last] (weekly medians when `bin_days` is 7)."""
     window = [(d, v) for d, v in points if first <= d <= last]
     shown = _weekly(window, first) if bin_days == 7 else window
     if len(shown) < 3:
         return None
-    fit = theil_sen([float((d - first).days) for d, _ in shown], [v for _, v in shown], step=bin_days)
+    fit = theil_sen([float(d - first) for d, _ in shown], [v for _, v in shown], step=bin_days)
     return None if fit is None else (fit, shown, len(window))
 
 
 def fit_scale(points: Points, today: date, metric: Metric, scale: Scale) -> TrendFinding | None:
     """The metric's trend over one scale ending today, significant or not; None with too few readings."""
-    first = today - timedelta(days=scale.weeks * 7 - 1)
-    fitted = fit_window(points, first, today, scale.bin_days)
+    first = today.toordinal() - scale.weeks * 7 + 1
+    fitted = fit_window(points, first, today.toordinal(), scale.bin_days)
     if fitted is None or len(fitted[1]) < scale.min_points:
         return None
     fit, shown, readings = fitted
     # The fit's x axis starts at the window's first day; re-express it from the first point shown.
-    moved = RobustFit(fit.slope, fit.at(float((shown[0][0] - first).days)), fit.se, fit.n, fit.span, fit.df)
-    return TrendFinding(metric, scale, moved, shown[0][0], shown[-1][0], readings, shown)
+    moved = replace(fit, intercept=fit.at(float(shown[0][0] - first)))
+    dated = [(date.fromordinal(d), v) for d, v in shown]
+    return TrendFinding(metric, scale, moved, dated[0][0], dated[-1][0], readings, dated)
 
 
 def clear_trends(points: Points, today: date, metric: Metric) -> list[TrendFinding]:
@@ -242,9 +244,9 @@ def clear_trends(points: Points, today: date, metric: Metric) -> list[TrendFindi
         if found is None or not found.clear:
             continue
         current = best.get(found.direction)
-        if current is None or abs(found.fit.z) > abs(current.fit.z):
+        if current is None or abs(found.fit.evidence) > abs(current.fit.evidence):
             best[found.direction] = found
-    return sorted(best.values(), key=lambda f: abs(f.fit.z), reverse=True)
+    return sorted(best.values(), key=lambda f: abs(f.fit.evidence), reverse=True)
 
 
 # -- plateaus -------------------------------------------------------------------------------------------
@@ -274,27 +276,27 @@ class PlateauFinding:
 
 def plateau(points: Points, today: date, metric: Metric) -> PlateauFinding | None:
     """The longest recent flat stretch (3-8 weeks) that follows a clear trend, if any."""
+    end = today.toordinal()
     for length in PLATEAU_WINDOWS:
-        start = today - timedelta(days=length - 1)
-        recent = fit_window(points, start, today, 1)
-        if recent is None or recent[2] < max(8, length // 3):
-            continue
-        rfit, shown, readings = recent
-        first_week = [v for d, v in shown if (d - start).days < 7]
-        last_week = [v for d, v in shown if (today - d).days < 7]
-        if abs(rfit.slope * length) >= metric.min_change / 2 or not first_week or not last_week:
-            continue
-        if abs(statistics.median(last_week) - statistics.median(first_week)) >= metric.min_change / 2:
-            continue
-        prior_first = start - timedelta(days=PLATEAU_PRIOR_WEEKS * 7)
-        prior = fit_window(points, prior_first, start - timedelta(days=1), 7)
+        start = end - length + 1
+        # The trend before comes first: it is the cheaper fit, and without it there is no plateau.
+        prior = fit_window(points, start - PLATEAU_PRIOR_WEEKS * 7, start - 1, 7)
         if prior is None or len(prior[1]) < 8:
             continue
         pfit = prior[0]
-        if (
-            abs(pfit.z) < t_critical(ALPHA, pfit.df, PLATEAU_TESTS)
-            or abs(pfit.slope * pfit.span) < metric.min_change
+        if abs(pfit.slope * pfit.span) < metric.min_change or abs(pfit.evidence) < t_critical(
+            ALPHA, pfit.df, PLATEAU_TESTS
         ):
+            continue
+        recent = fit_window(points, start, end, 1)
+        if recent is None or recent[2] < max(8, length // 3):
+            continue
+        rfit, shown, readings = recent
+        first_week = [v for d, v in shown if d - start < 7]
+        last_week = [v for d, v in shown if end - d < 7]
+        if abs(rfit.slope * length) >= metric.min_change / 2 or not first_week or not last_week:
+            continue
+        if abs(statistics.median(last_week) - statistics.median(first_week)) >= metric.min_change / 2:
             continue
         slowdown = (pfit.slope - rfit.slope) * (1 if pfit.slope > 0 else -1)
         spread = (pfit.se**2 + rfit.se**2) ** 0.5
@@ -338,7 +340,7 @@ def goal_progress(
     """Progress toward the target weight; None without a target or a reading in the last week."""
     if target is None or target <= 0:
         return None
-    recent = [v for d, v in points if (today - d).days < GOAL_CURRENT_DAYS]
+    recent = [v for d, v in points if today.toordinal() - d < GOAL_CURRENT_DAYS]
     if not recent:
         return None
     current = statistics.median(recent)
@@ -359,7 +361,7 @@ def goal_progress(
 
 # -- weekly patterns ------------------------------------------------------------------------------------
 
-PATTERN_DAYS = 56
+PATTERN_DAYS = 84
 PATTERN_METRICS = (
     (CALORIES, 250.0),
     (PROTEIN, 20.0),
@@ -387,7 +389,7 @@ class PatternFinding:
 
 
 def weekend_patterns(days: Mapping[date, DailySnapshot], today: date) -> list[PatternFinding]:
-    """Metrics whose weekend mean differs clearly from the weekday mean over the last eight weeks."""
+    """Metrics whose weekend mean differs clearly from the weekday mean over the last twelve weeks."""
     found = []
     for metric, minimum in PATTERN_METRICS:
         weekend: list[float] = []
@@ -495,7 +497,7 @@ def pattern_sentence(found: PatternFinding) -> str:
     more = "higher" if found.difference > 0 else "lower"
     return (
         f"{metric.label} {abs(found.difference):,.{metric.digits}f} {metric.unit} {more} on weekends "
-        f"({metric.show(found.weekend)} vs {metric.show(found.weekday)} on weekdays, last 8 weeks)"
+        f"({metric.show(found.weekend)} vs {metric.show(found.weekday)} on weekdays, last 12 weeks)"
     )
 
 

@@ -1,8 +1,9 @@
 """Robust statistics for the long-run detectors: pure functions on plain numbers, no I/O.
 
-- `theil_sen`: the median of pairwise slopes, with a standard error from the median absolute deviation of
+- `theil_sen`: the median of pairwise slopes, with a standard error from the (outlier-clipped) spread of
   the residuals, inflated by the lag-1 autocorrelation of those residuals (day-to-day water weight is not
-  independent noise). One wild reading moves neither the slope nor the error estimate.
+  independent noise), and the Mann–Kendall statistic over the same pairs. One wild reading moves neither
+  the slope nor the error estimate.
 - `welch`: two-sample t statistic with Welch–Satterthwaite degrees of freedom.
 - `z_critical` / `t_critical`: two-sided critical values, used with a Bonferroni split of the error rate
   over every test a detector family runs.
@@ -22,6 +23,8 @@ THEIL_SEN_EFFICIENCY = 0.91
 MAX_AUTOCORRELATION = 0.8
 WINSOR = 3.0
 WINSOR_SCALE = 2.5
+KENDALL_GUARD = 2.576
+"""Two-sided 1 % for the Mann–Kendall check that backs a slope test."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,20 @@ class RobustFit:
     span: float
     """max(x) - min(x)."""
     df: float = math.inf
-    """Degrees of freedom for the slope's t test (points, less autocorrelation, less two)."""
+    """Degrees of freedom of the spread estimate (points less two); autocorrelation widens `se` instead."""
+    kendall_z: float = 0.0
+    """Mann–Kendall trend statistic, with the same autocorrelation correction."""
+
+    @property
+    def evidence(self) -> float:
+        """The slope's t statistic when the rank test agrees (Mann–Kendall significant at 1 %), else 0.
+
+        The slope test has the power (a rank statistic saturates with few points); the rank test guards
+        against a spread that happens to be underestimated.
+        """
+        if self.slope == 0 or self.kendall_z * self.slope <= 0 or abs(self.kendall_z) < KENDALL_GUARD:
+            return 0.0
+        return self.z
 
     @property
     def z(self) -> float:
@@ -80,15 +96,27 @@ def theil_sen(xs: Sequence[float], ys: Sequence[float], *, step: float = 1.0) ->
         return None
     slopes = [(ys[j] - ys[i]) / (xs[j] - xs[i]) for i in range(n) for j in range(i + 1, n) if xs[j] != xs[i]]
     slope = statistics.median(slopes)
+    # Mann–Kendall S: ups minus downs over the same pairs (x ascending, so a pair's slope has their sign).
+    kendall = sum(1 for s in slopes if s > 0) - sum(1 for s in slopes if s < 0)
     intercept = statistics.median(y - slope * x for x, y in zip(xs, ys, strict=True))
     residuals = [y - intercept - slope * x for x, y in zip(xs, ys, strict=True)]
     scale = _robust_scale(residuals)
-    rho = min(MAX_AUTOCORRELATION, max(0.0, _lag1(residuals, xs, step, scale)))
+    # The lag-1 estimate from a short series is biased low by about (1 + 3r) / n; add it back.
+    raw = _lag1(residuals, xs, step, scale)
+    rho = min(MAX_AUTOCORRELATION, max(0.0, raw + (1 + 3 * raw) / n))
     inflation = math.sqrt((1 + rho) / (1 - rho))
     se = scale / math.sqrt(sxx) / math.sqrt(THEIL_SEN_EFFICIENCY) * inflation
-    effective = n * (1 - rho) / (1 + rho)
+    # Without a tie correction the variance is too large when values tie, which only makes it stricter.
+    kendall_sd = math.sqrt(n * (n - 1) * (2 * n + 5) / 18) * inflation
+    kendall_z = (kendall - math.copysign(1, kendall)) / kendall_sd if kendall else 0.0
     return RobustFit(
-        slope=slope, intercept=intercept, se=se, n=n, span=xs[-1] - xs[0], df=max(1.0, effective - 2)
+        slope=slope,
+        intercept=intercept,
+        se=se,
+        n=n,
+        span=xs[-1] - xs[0],
+        df=max(1.0, n - 2.0),
+        kendall_z=kendall_z,
     )
 
 

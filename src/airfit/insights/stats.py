@@ -28,13 +28,15 @@ COMPLIANCE_PRIOR_DAYS = 28
 COMPLIANCE_MIN_RECENT = 7
 COMPLIANCE_MIN_PRIOR = 14
 COMPLIANCE_MIN_SHIFT = 0.3
-COMPLIANCE_MIN_Z = 3.0
+COMPLIANCE_MIN_Z = 3.5
 STREAK_MIN_DAYS = 14
+STREAK_HISTORY_DAYS = 56
+STREAK_MAX_CHANCE = 0.001
 
 BASELINE_DAYS = 28
 ANOMALY_RECENT_DAYS = 3
 BASELINE_MIN_POINTS = 14
-ANOMALY_MIN_Z = 3.0
+ANOMALY_MIN_Z = 4.0
 SLEEP_MIN_DROP_HOURS = 0.75
 HRV_MIN_DROP_FRACTION = 0.10
 RHR_MIN_RISE_BPM = 3.0
@@ -143,7 +145,7 @@ def _trend_insight(ctx: Context, trend: longrun.TrendFinding, lean: longrun.Tren
         f"{abs(trend.total):.{max(1, digits)}f} {metric.unit} in {weeks} weeks",
         body=body,
         importance=0.7,
-        confidence=_confidence(trend.fit.z, longrun.Z_TREND),
+        confidence=_confidence(trend.fit.evidence, longrun.Z_TREND),
         fingerprint=f"{metric.key}_trend:{trend.direction}",
         data=SupportingData(
             metric=metric.key,
@@ -231,7 +233,7 @@ def goal_progress(ctx: Context) -> list[Insight]:
             title=title,
             body=f"Your {longrun.goal_sentence(goal)}.",
             importance=importance,
-            confidence=_confidence(goal.trend.fit.z, longrun.Z_TREND) if goal.trend else 0.9,
+            confidence=_confidence(goal.trend.fit.evidence, longrun.Z_TREND) if goal.trend else 0.9,
             fingerprint=f"goal_progress:{goal.status}",
             data=SupportingData(
                 metric="weight",
@@ -296,7 +298,7 @@ def _compliance(
     prior = _tracked(ctx.between(COMPLIANCE_RECENT_DAYS + COMPLIANCE_PRIOR_DAYS - 1, COMPLIANCE_RECENT_DAYS))
     found: list[Insight] = []
     streak = _streak(ctx, hit)
-    if streak >= STREAK_MIN_DAYS:
+    if streak >= STREAK_MIN_DAYS and _streak_chance(ctx, hit, streak) <= STREAK_MAX_CHANCE:
         found.append(
             _insight(
                 ctx,
@@ -345,6 +347,17 @@ def _compliance(
         )
     )
     return found
+
+
+def _streak_chance(ctx: Context, hit: Callable[[DailySnapshot], bool], streak: int) -> float:
+    """How likely a streak this long is at the user's usual hit rate (the eight weeks before it).
+
+    A streak is news only when it beats the user's habit: someone who hits the target three days in four
+    gets a 14-day streak every few months by chance alone.
+    """
+    before = _tracked(ctx.between(streak + STREAK_HISTORY_DAYS, streak + 1))
+    rate = sum(hit(s) for _, s in before) / len(before) if len(before) >= COMPLIANCE_MIN_PRIOR else 0.5
+    return float(rate**streak)
 
 
 def _streak(ctx: Context, hit: Callable[[DailySnapshot], bool]) -> int:
@@ -404,9 +417,10 @@ def _readings(
 
 
 def _z(recent_mean: float, baseline: Sequence[float], n: int) -> float:
-    """How many standard errors the mean of n recent readings lies from the baseline mean."""
+    """How many standard errors the mean of n recent readings lies from the baseline mean (both uncertain)."""
     sd = statistics.stdev(baseline)
-    return 0.0 if sd == 0 else (recent_mean - statistics.fmean(baseline)) / (sd / math.sqrt(n))
+    se = sd * math.sqrt(1 / n + 1 / len(baseline))
+    return 0.0 if se == 0 else (recent_mean - statistics.fmean(baseline)) / se
 
 
 def _recovery(
