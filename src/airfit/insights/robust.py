@@ -23,6 +23,7 @@ THEIL_SEN_EFFICIENCY = 0.91
 MAX_AUTOCORRELATION = 0.8
 WINSOR = 3.0
 WINSOR_SCALE = 2.5
+EXACT = 1e-9
 KENDALL_GUARD = 2.576
 """Two-sided 1 % for the Mann–Kendall check that backs a slope test."""
 
@@ -101,6 +102,9 @@ def theil_sen(xs: Sequence[float], ys: Sequence[float], *, step: float = 1.0) ->
     intercept = statistics.median(y - slope * x for x, y in zip(xs, ys, strict=True))
     residuals = [y - intercept - slope * x for x, y in zip(xs, ys, strict=True)]
     scale = _robust_scale(residuals)
+    if scale <= EXACT * max(1.0, max(abs(y) for y in ys)):
+        # The points lie on the line up to rounding: no noise, and no autocorrelation to find in rounding.
+        scale = 0.0
     # The lag-1 estimate from a short series is biased low by about (1 + 3r) / n; add it back.
     raw = _lag1(residuals, xs, step, scale)
     rho = min(MAX_AUTOCORRELATION, max(0.0, raw + (1 + 3 * raw) / n))
