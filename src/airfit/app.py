@@ -27,7 +27,7 @@ from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.routes import router as scheduler_router
 from airfit.state import build_state
 from airfit.status import router as status_router
-from airfit.storage import StorageError
+from airfit.storage import DocumentTooLargeError, StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, limits=body_limits(settings))
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)
+    app.add_exception_handler(DocumentTooLargeError, _too_large)
     app.add_exception_handler(Exception, _unexpected_error)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -129,6 +130,10 @@ async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         {"detail": f"storage failure: {exc}"}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
     )
+
+
+async def _too_large(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
