@@ -109,6 +109,8 @@ class Document(Generic[M]):
     version: int = 1
     migrations: Mapping[int, Migration] = field(default_factory=dict)
     max_bytes: int = MAX_DOCUMENT_BYTES
+    # Credentials: left out of exports unless asked for, and kept by an import that does not carry them.
+    secret: bool = False
 
     @property
     def filename(self) -> str:
@@ -131,6 +133,10 @@ def register(doc: Document[M]) -> Document[M]:
 def registered_documents() -> dict[str, Document[Any]]:
     """All declared document kinds by name."""
     return dict(_REGISTERED)
+
+
+def _secret_files() -> set[str]:
+    return {doc.filename for doc in _REGISTERED.values() if doc.secret}
 
 
 @dataclass
@@ -180,6 +186,13 @@ def make_private_dir(directory: Path) -> None:
     make_private_dir(directory.parent)
     with contextlib.suppress(FileExistsError):
         directory.mkdir(mode=0o700)
+
+
+def make_private_tree(root: Path) -> None:
+    """Owner-only modes for a copied directory tree (0700 directories, 0600 files), like every stored file."""
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
@@ -543,13 +556,16 @@ class DocumentStore:
             names.update(p.name[: -len(".json")] for p in directory.glob("*.json"))
         return names
 
-    async def export_scope(self, scope: str) -> bytes:
-        """A zip archive of every document of a scope, in its stored (enveloped) form."""
+    async def export_scope(self, scope: str, *, include_secrets: bool = False) -> bytes:
+        """A zip archive of every document of a scope, in its stored (enveloped) form.
+
+        Secret documents (credentials such as the Hevy key) are left out unless `include_secrets`.
+        """
         names = await asyncio.to_thread(self._scope_documents, scope)
         async with self._scope_locked(scope, names):
-            return await _in_thread(self._zip_scope, scope)
+            return await _in_thread(self._zip_scope, scope, include_secrets)
 
-    def _zip_scope(self, scope: str) -> bytes:
+    def _zip_scope(self, scope: str, include_secrets: bool) -> bytes:
         buffer = io.BytesIO()
         directory = self.scope_dir(scope)
         manifest = {
@@ -557,11 +573,13 @@ class DocumentStore:
             "version": ARCHIVE_VERSION,
             "scope": scope,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "secrets_included": include_secrets,
             "documents": [],
         }
+        left_out = set() if include_secrets else _secret_files()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
-                if not DOCUMENT_FILE.fullmatch(path.name):
+                if not DOCUMENT_FILE.fullmatch(path.name) or path.name in left_out:
                     continue
                 archive.writestr(f"documents/{path.name}", path.read_bytes())
                 manifest["documents"].append(path.name)
@@ -592,9 +610,12 @@ class DocumentStore:
             staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
             for name, payload in documents.items():
                 write_atomic(staging / name, payload)
+            kept_json = _secret_files()
             for extra in target.iterdir() if target.is_dir() else []:
-                # Keep files the archive does not cover (corrupt copies, lock-free extras) with the new data.
-                if extra.is_file() and extra.name not in documents and not extra.name.endswith(".json"):
+                # Keep files the archive does not cover (corrupt copies, lock-free extras, and credentials
+                # when the archive was exported without them) with the new data.
+                uncovered = not extra.name.endswith(".json") or extra.name in kept_json
+                if extra.is_file() and extra.name not in documents and uncovered:
                     shutil.copy2(extra, staging / extra.name)
                 elif extra.is_dir():
                     # Directories (e.g. `memories/`) are not in archives: an import must not drop them.

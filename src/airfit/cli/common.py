@@ -24,12 +24,17 @@ def load_settings() -> Settings:
         raise click.ClickException(f"invalid settings: {problems}") from exc
 
 
-def run_with_state(work: Callable[[AppState], Awaitable[T]]) -> T:
-    """Run async work against the configured data directory (safe beside a running server)."""
+def run_with_state(work: Callable[[AppState], Awaitable[T]], *, read_only: bool = False) -> T:
+    """Run async work against the configured data directory (safe beside a running server).
+
+    A command that changes data first registers AIRFIT_USERS, as the server does at start; a `read_only`
+    one writes nothing at all, not even that.
+    """
 
     async def runner() -> T:
         state = build_state(load_settings())
-        await state.users.ensure(state.settings.initial_users)
+        if not read_only:
+            await state.users.ensure(state.settings.initial_users)
         return await work(state)
 
     return asyncio.run(runner())

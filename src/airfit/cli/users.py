@@ -16,9 +16,9 @@ T = TypeVar("T")
 _USER_ERRORS = (InvalidUserIdError, UserExistsError, UserNotFoundError, TokenNotFoundError, ValueError)
 
 
-def _run(work: Callable[[AppState], Awaitable[T]]) -> T:
+def _run(work: Callable[[AppState], Awaitable[T]], *, read_only: bool = False) -> T:
     try:
-        return run_with_state(work)
+        return run_with_state(work, read_only=read_only)
     except _USER_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -37,7 +37,7 @@ def list_users() -> None:
             zone = f"  timezone={user.timezone}" if user.timezone else ""
             click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}")
 
-    _run(work)
+    _run(work, read_only=True)
 
 
 @users.command("add")
@@ -111,7 +111,7 @@ def list_tokens(user_id: str | None) -> None:
             used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
             click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}")
 
-    _run(work)
+    _run(work, read_only=True)
 
 
 @token.command("revoke")
