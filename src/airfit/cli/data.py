@@ -37,7 +37,7 @@ def export_user(user_id: str, file: Path, include_secrets: bool) -> None:
         return len(archive)
 
     try:
-        size = run_with_state(work, read_only=True)
+        size = run_with_state(work)
     except (UserNotFoundError, InvalidUserIdError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
