@@ -24,16 +24,16 @@ def load_settings() -> Settings:
         raise click.ClickException(f"invalid settings: {problems}") from exc
 
 
-def run_with_state(work: Callable[[AppState], Awaitable[T]], *, read_only: bool = False) -> T:
+def run_with_state(work: Callable[[AppState], Awaitable[T]], *, ensure_users: bool = True) -> T:
     """Run async work against the configured data directory (safe beside a running server).
 
-    A command that changes data first registers AIRFIT_USERS, as the server does at start; a `read_only`
-    one writes nothing at all, not even that.
+    The configured users are registered first (as the server does at start) unless `ensure_users` is
+    False: read-only commands pass False, so they write nothing at all.
     """
 
     async def runner() -> T:
         state = build_state(load_settings())
-        if not read_only:
+        if ensure_users:
             await state.users.ensure(state.settings.initial_users)
         return await work(state)
 

@@ -18,9 +18,9 @@ T = TypeVar("T")
 _USER_ERRORS = (InvalidUserIdError, UserExistsError, UserNotFoundError, TokenNotFoundError, ValueError)
 
 
-def _run(work: Callable[[AppState], Awaitable[T]], *, read_only: bool = False) -> T:
+def _run(work: Callable[[AppState], Awaitable[T]], *, ensure_users: bool = True) -> T:
     try:
-        return run_with_state(work, read_only=read_only)
+        return run_with_state(work, ensure_users=ensure_users)
     except _USER_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -37,9 +37,10 @@ def list_users() -> None:
     async def work(state: AppState) -> None:
         for user in await state.users.list():
             zone = f"  timezone={user.timezone}" if user.timezone else ""
-            click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}")
+            marker = "  (demo: airfit demo --remove)" if user.demo else ""
+            click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}{marker}")
 
-    _run(work, read_only=True)
+    _run(work, ensure_users=False)
 
 
 @users.command("add")
@@ -113,7 +114,7 @@ def list_tokens(user_id: str | None) -> None:
             used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
             click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}")
 
-    _run(work, read_only=True)
+    _run(work, ensure_users=False)
 
 
 @token.command("revoke")
