@@ -156,3 +156,10 @@ def test_item13_valid_queries_still_answer(server: LiveServer) -> None:
         assert c.get("/insights", params={"limit": 200}).status_code == 200
         for name in ("week", "month", "quarter"):
             assert c.get("/insights/context", params={"range": name}).status_code == 200
+
+
+@pytest.mark.parametrize("key", ["é", "a\nb", "key\r\nX-Injected: 1", "\x00", "😀"])
+def test_hevy_key_that_cannot_be_a_header_is_422(server: LiveServer, key: str) -> None:
+    # Found by the schemathesis run: a non-ASCII key reached the Hevy client's headers and gave a 500.
+    with server.client("brian") as c:
+        assert c.put("/hevy/key", json={"api_key": key}).status_code == 422

@@ -456,7 +456,9 @@ class TrainingDayResponse(BaseModel):
 class HevyKeyRequest(BaseModel):
     """`PUT /hevy/key`."""
 
-    api_key: str = Field(min_length=1, max_length=200)
+    # Sent to Hevy as a header: visible ASCII only (a UUID in practice), so no newline or non-ASCII text can
+    # reach the header (a 500, or a header injection) whatever the client sends.
+    api_key: str = Field(min_length=1, max_length=200, pattern=r"^\s*[!-~]+\s*$")
 
 
 class HevyStatus(BaseModel):
