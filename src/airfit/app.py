@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from airfit import __version__
+from airfit.apidocs import docs_router
 from airfit.backup.routes import router as backup_router
 from airfit.coach.history_routes import router as chat_history_router
 from airfit.coach.routes import router as coach_router
-from airfit.config import Settings
+from airfit.config import AuthMode, Settings
+from airfit.deps import get_caller
 from airfit.errors import ERROR_RESPONSES, request_validation_error
 from airfit.health.log_routes import router as web_log_router
 from airfit.health.routes import router as health_router
@@ -25,23 +27,30 @@ from airfit.insights.routes import router as insights_router
 from airfit.limits import BodyLimits, RequestGuard
 from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
-from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.routes import router as scheduler_router
-from airfit.state import build_state
+from airfit.services import build_services
+from airfit.status import public_router as health_probe_router
 from airfit.status import router as status_router
 from airfit.storage import DocumentTooLargeError, StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
-from airfit.users.web_routes import router as signin_router
+from airfit.users.web_routes import public_router as signin_router
+from airfit.users.web_routes import router as own_tokens_router
 from airfit.web import client_app
 
 logger = logging.getLogger(__name__)
 
+# Every router requires a resolved caller (a router-level dependency, so a new route cannot forget it), except
+# these: the availability probe and the browser's sign-in.
+PUBLIC_ROUTERS: list[APIRouter] = [health_probe_router, signin_router]
+IDENTITY = [Depends(get_caller)]
+
 # FastAPI tries routes in order: health goes first because its summary GETs are the hottest path and its
 # fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
-ROUTERS = [
+ROUTERS: list[APIRouter] = [
     health_router,
+    health_probe_router,
     status_router,
     users_router,
     profile_router,
@@ -53,6 +62,7 @@ ROUTERS = [
     coach_router,
     nutrition_router,
     signin_router,
+    own_tokens_router,
     web_log_router,
     chat_history_router,
 ]
@@ -64,29 +74,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state = build_state(settings)
-        state.scheduler = default_scheduler()
-        app.state.airfit = state
-        for line in await asyncio.to_thread(state.store.recover_interrupted_imports):
-            logger.warning("Start-up recovery: %s", line)
-        added = await state.users.ensure(settings.initial_users)
-        if added:
-            logger.info("Registered users: %s", ", ".join(added))
-        if settings.scheduler:
-            state.scheduler.start(state)
+        services = build_services(settings)
+        services.publish(app.state)
+        await services.start()
         yield
-        await state.scheduler.stop()
-        await state.drain()
-        await state.training.aclose()
+        await services.close()
 
     app = FastAPI(
         title="AirFit server",
         version=__version__,
         summary="Self-hosted, multi-user AI fitness coach for a household.",
         lifespan=lifespan,
+        # Replaced by `airfit.apidocs`: FastAPI's own pages load their scripts from a CDN.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     for router in ROUTERS:
-        app.include_router(router, responses=ERROR_RESPONSES)
+        identity = [] if router in PUBLIC_ROUTERS else IDENTITY
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=identity)
+    if settings.docs:
+        docs_identity = IDENTITY if settings.auth is AuthMode.TOKEN else []
+        app.include_router(docs_router(lambda: _openapi(app)), dependencies=docs_identity)
     # Last: the browser client's files take whatever path no API route claimed.
     app.mount("/", client_app(), name="web")
     app.add_middleware(RequestGuard, limits=body_limits(settings))
@@ -107,7 +116,9 @@ def body_limits(settings: Settings) -> BodyLimits:
 
 
 # Routes anyone may call, even with AIRFIT_AUTH=token.
-PUBLIC_PATHS = {"/health", "/signin/options", "/signin/code"}
+PUBLIC_PATHS = {
+    route.path for router in PUBLIC_ROUTERS for route in router.routes if isinstance(route, APIRoute)
+}
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
