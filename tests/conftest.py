@@ -13,6 +13,7 @@ import pytest
 from airfit.config import Settings
 from tests.fakes.clis import FakeClis
 from tests.fakes.openai_server import FakeOpenAI, fake_openai_server
+from tests.inproc import app_server
 from tests.live import LiveServer, make_settings, thread_server
 
 
@@ -40,7 +41,24 @@ def settings(data_dir: Path) -> Settings:
 
 @pytest.fixture
 def start_server(data_dir: Path) -> Iterator[Callable[..., LiveServer]]:
-    """Start real servers with setting overrides; all stop when the test ends."""
+    """Start apps in-process (no socket) with setting overrides; all stop when the test ends."""
+    with ExitStack() as stack:
+
+        def start(**overrides: Any) -> LiveServer:
+            return stack.enter_context(app_server(make_settings(data_dir, **overrides)))
+
+        yield start
+
+
+@pytest.fixture
+def server(start_server: Callable[..., LiveServer]) -> LiveServer:
+    """The app in-process with the default test settings: for route logic."""
+    return start_server()
+
+
+@pytest.fixture
+def start_live_server(data_dir: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start real uvicorn servers on 127.0.0.1 with setting overrides; all stop when the test ends."""
     with ExitStack() as stack:
 
         def start(**overrides: Any) -> LiveServer:
@@ -50,9 +68,9 @@ def start_server(data_dir: Path) -> Iterator[Callable[..., LiveServer]]:
 
 
 @pytest.fixture
-def server(start_server: Callable[..., LiveServer]) -> LiveServer:
-    """A real server with the default test settings."""
-    return start_server()
+def live_server(start_live_server: Callable[..., LiveServer]) -> LiveServer:
+    """A real server on a socket: for what needs one (CLI beside the server, real clients, URLs)."""
+    return start_live_server()
 
 
 @pytest.fixture

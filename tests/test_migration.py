@@ -312,11 +312,11 @@ def test_sessions_merge_with_existing_household_sessions(settings: Settings, dat
 
 
 def test_migrated_data_is_served(
-    settings: Settings, data_dir: Path, start_server: Callable[..., LiveServer]
+    settings: Settings, data_dir: Path, start_live_server: Callable[..., LiveServer]
 ) -> None:
     _write_legacy(data_dir)
     assert _migrate(settings).returncode == 0
-    live = start_server()
+    live = start_live_server()
     with live.client() as c:
         profile = c.get("/profile").json()
         archive = c.get("/export").content

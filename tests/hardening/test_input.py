@@ -18,8 +18,10 @@ from tests.live import LiveServer, run_cli
 JSON = {"Content-Type": "application/json"}
 
 
-def test_item1_integer_beyond_64_bits_is_422_and_nothing_stored(server: LiveServer, data_dir: Path) -> None:
-    with server.client("brian") as c:
+def test_item1_integer_beyond_64_bits_is_422_and_nothing_stored(
+    live_server: LiveServer, data_dir: Path
+) -> None:
+    with live_server.client("brian") as c:
         assert c.post("/insights/sync", json={"days": [{"date": "2024-01-02", "calories": 5}]}).is_success
         response = c.post(
             "/insights/sync", json={"days": [{"date": "2024-01-01", "calories": 100000000000000000000}]}
@@ -66,8 +68,8 @@ async def test_item1_one_bad_record_keeps_the_rest_of_the_document(
         b'{"days":[{"date":"2024-01-01","\\ud800":1}]}',
     ],
 )
-def test_item2_values_json_cannot_carry_are_422(server: LiveServer, body: bytes) -> None:
-    with server.client("brian") as c:
+def test_item2_values_json_cannot_carry_are_422(live_server: LiveServer, body: bytes) -> None:
+    with live_server.client("brian") as c:
         response = c.post("/insights/sync", content=body, headers=JSON)
         assert response.status_code == 422
         assert response.json()["detail"][0]["type"] == "json_invalid"
@@ -85,9 +87,9 @@ def test_item2_values_json_cannot_carry_are_422(server: LiveServer, body: bytes)
     ],
 )
 def test_item2_hevy_key_never_echoed_or_logged(
-    server: LiveServer, body: bytes, caplog: pytest.LogCaptureFixture
+    live_server: LiveServer, body: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.DEBUG), server.client("brian") as c:
+    with caplog.at_level(logging.DEBUG), live_server.client("brian") as c:
         response = c.put("/hevy/key", content=body, headers=JSON)
     assert response.status_code == 422
     assert b"sekrit" not in response.content
@@ -116,17 +118,17 @@ async def test_item2_validation_handler_encodes_anything_and_echoes_no_input() -
 
 
 @pytest.mark.parametrize("zone", ["America", "Etc", "Europe/", "../../etc/passwd", "x" * 5000, ""])
-def test_item3_bad_time_zones_are_422(server: LiveServer, zone: str) -> None:
-    with server.client("brian") as c:
+def test_item3_bad_time_zones_are_422(live_server: LiveServer, zone: str) -> None:
+    with live_server.client("brian") as c:
         assert c.patch("/me", json={"timezone": zone}).status_code == 422
         assert c.get("/me").json()["timezone"] is None
 
 
-def test_item3_admin_create_user_with_huge_or_odd_fields_is_422(server: LiveServer) -> None:
-    token = run_cli(server.settings, "users", "token", "create", "brian", "--name", "t", "--admin")
+def test_item3_admin_create_user_with_huge_or_odd_fields_is_422(live_server: LiveServer) -> None:
+    token = run_cli(live_server.settings, "users", "token", "create", "brian", "--name", "t", "--admin")
     assert token.returncode == 0, token.stderr
     secret = token.stdout.strip()
-    with server.client(token=secret) as c:
+    with live_server.client(token=secret) as c:
         assert c.post("/admin/users", json={"id": "a" * 5000}).status_code == 422
         assert c.post("/admin/users", json={"id": "zed", "timezone": "z" * 5000}).status_code == 422
         assert c.post("/admin/users", json={"id": "zed", "timezone": "America"}).status_code == 422
@@ -143,15 +145,15 @@ def test_item3_admin_create_user_with_huge_or_odd_fields_is_422(server: LiveServ
         ("/insights/context", {"range": ""}),
     ],
 )
-def test_item13_queries_are_validated(server: LiveServer, path: str, params: dict[str, object]) -> None:
-    with server.client("brian") as c:
+def test_item13_queries_are_validated(live_server: LiveServer, path: str, params: dict[str, object]) -> None:
+    with live_server.client("brian") as c:
         response = c.get(path, params=params)
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"][0] == "query"
 
 
-def test_item13_valid_queries_still_answer(server: LiveServer) -> None:
-    with server.client("brian") as c:
+def test_item13_valid_queries_still_answer(live_server: LiveServer) -> None:
+    with live_server.client("brian") as c:
         assert c.get("/insights", params={"limit": 10}).status_code == 200
         assert c.get("/insights", params={"limit": 200}).status_code == 200
         for name in ("week", "month", "quarter"):
@@ -159,14 +161,14 @@ def test_item13_valid_queries_still_answer(server: LiveServer) -> None:
 
 
 @pytest.mark.parametrize("key", ["é", "a\nb", "key\r\nX-Injected: 1", "\x00", "😀"])
-def test_hevy_key_that_cannot_be_a_header_is_422(server: LiveServer, key: str) -> None:
+def test_hevy_key_that_cannot_be_a_header_is_422(live_server: LiveServer, key: str) -> None:
     # Found by the schemathesis run: a non-ASCII key reached the Hevy client's headers and gave a 500.
-    with server.client("brian") as c:
+    with live_server.client("brian") as c:
         assert c.put("/hevy/key", json={"api_key": key}).status_code == 422
 
 
-def test_item13_openapi_declares_errors_and_identity(server: LiveServer) -> None:
-    with server.client() as c:
+def test_item13_openapi_declares_errors_and_identity(live_server: LiveServer) -> None:
+    with live_server.client() as c:
         doc = c.get("/openapi.json").json()
     schemes = doc["components"]["securitySchemes"]
     assert schemes["bearer"] == {

@@ -20,22 +20,22 @@ JSON = {"Content-Type": "application/json"}
 ZIP = {"Content-Type": "application/zip"}
 
 
-def _raw_response(server: LiveServer, head: bytes, timeout: float = 5.0) -> bytes:
+def _raw_response(live_server: LiveServer, head: bytes, timeout: float = 5.0) -> bytes:
     """Send only a request head (no body) and return what the server answers within `timeout`."""
-    host, port = server.url.removeprefix("http://").split(":")
+    host, port = live_server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as sock:
         sock.sendall(head)
         sock.sendall(b"{")
         return sock.recv(65536)
 
 
-def test_item4_declared_huge_body_is_413_before_it_is_read(server: LiveServer) -> None:
+def test_item4_declared_huge_body_is_413_before_it_is_read(live_server: LiveServer) -> None:
     head = (
         b"POST /insights/sync HTTP/1.1\r\nHost: x\r\nX-User-ID: brian\r\nContent-Type: application/json\r\n"
         b"Content-Length: 300000000\r\n\r\n"
     )
     started = time.monotonic()
-    answer = _raw_response(server, head)
+    answer = _raw_response(live_server, head)
     assert answer.startswith(b"HTTP/1.1 413")
     assert time.monotonic() - started < 5
 
@@ -53,9 +53,9 @@ def _chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
     ("path", "content_type"), [("/profile/sync", "application/json"), ("/import", "application/zip")]
 )
 def test_item4_streamed_body_over_limit_is_413(
-    start_server: Callable[..., LiveServer], path: str, content_type: str
+    start_live_server: Callable[..., LiveServer], path: str, content_type: str
 ) -> None:
-    live = start_server(max_import_bytes=1024 * 1024)
+    live = start_live_server(max_import_bytes=1024 * 1024)
     # No Content-Length (chunked): the bytes are counted as they arrive.
     with live.client("brian") as c:
         response = c.post(path, content=_chunks(3 * 1024 * 1024), headers={"Content-Type": content_type})
@@ -63,8 +63,8 @@ def test_item4_streamed_body_over_limit_is_413(
     assert "detail" in response.json()
 
 
-def test_item4_limits_are_per_route_and_configurable(start_server: Callable[..., LiveServer]) -> None:
-    live = start_server(max_body_bytes=4096, max_sync_body_bytes=4 * 1024 * 1024)
+def test_item4_limits_are_per_route_and_configurable(start_live_server: Callable[..., LiveServer]) -> None:
+    live = start_live_server(max_body_bytes=4096, max_sync_body_bytes=4 * 1024 * 1024)
     days = [
         {"date": f"2020-01-{d:02d}", "steps": 1000 + d, "quality_flags": ["f" * 150] * 40}
         for d in range(1, 29)
@@ -77,8 +77,8 @@ def test_item4_limits_are_per_route_and_configurable(start_server: Callable[...,
         assert c.post("/profile/sync", json={"name": "Brian"}).status_code == 200
 
 
-def test_item4_document_is_bounded(start_server: Callable[..., LiveServer], data_dir: Path) -> None:
-    live = start_server(max_body_bytes=8 * 1024 * 1024)
+def test_item4_document_is_bounded(start_live_server: Callable[..., LiveServer], data_dir: Path) -> None:
+    live = start_live_server(max_body_bytes=8 * 1024 * 1024)
     with live.client("brian") as c:
         assert c.post("/profile/sync", json={"name": "Brian"}).status_code == 200
         exported = c.get("/profile/export").json()
@@ -89,8 +89,8 @@ def test_item4_document_is_bounded(start_server: Callable[..., LiveServer], data
     assert b"uuuu" not in (data_dir / "brian" / "profile.json").read_bytes()
 
 
-def _export(server: LiveServer, user: str = "brian") -> bytes:
-    with server.client(user) as c:
+def _export(live_server: LiveServer, user: str = "brian") -> bytes:
+    with live_server.client(user) as c:
         assert c.post("/profile/sync", json={"name": "Brian", "goals": ["lift"]}).status_code == 200
         assert (
             c.post("/insights/sync", json={"days": [{"date": "2024-03-01", "steps": 5}]}).status_code == 200
@@ -120,8 +120,8 @@ def _documents(data_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((data_dir / "brian").glob("*.json"))}
 
 
-def test_item4_archive_that_inflates_is_refused(server: LiveServer, data_dir: Path) -> None:
-    archive = _export(server)
+def test_item4_archive_that_inflates_is_refused(live_server: LiveServer, data_dir: Path) -> None:
+    archive = _export(live_server)
     before = _documents(data_dir)
     profile = b'{"key":"profile","version":1,"data":{"name":"' + b"z" * (40 * 1024 * 1024) + b'"}}'
     bomb = _rebuild(archive, {"documents/profile.json": profile})
@@ -130,7 +130,7 @@ def test_item4_archive_that_inflates_is_refused(server: LiveServer, data_dir: Pa
     huge = b'"' + b"0" * (40 * 1024 * 1024) + b'"'
     unknown = _rebuild(archive, {"documents/extra.json": huge}, documents=[*listed, "extra.json"])
     many = _rebuild(archive, {f"junk/{i}": b"" for i in range(200)})
-    with server.client("brian") as c:
+    with live_server.client("brian") as c:
         for candidate in (bomb, unknown, many):
             response = c.post("/import", content=candidate, headers=ZIP)
             assert response.status_code in (400, 413), response.text
@@ -159,8 +159,8 @@ def _odd_method(archive: bytes) -> bytes:
     return bytes(data)
 
 
-def test_item5_damaged_archives_are_400_and_change_nothing(server: LiveServer, data_dir: Path) -> None:
-    archive = _export(server)
+def test_item5_damaged_archives_are_400_and_change_nothing(live_server: LiveServer, data_dir: Path) -> None:
+    archive = _export(live_server)
     before = _documents(data_dir)
     rng = random.Random(11)
     candidates = [_corrupt_member_data(archive, rng) for _ in range(20)] + [_odd_method(archive)]
@@ -171,7 +171,7 @@ def test_item5_damaged_archives_are_400_and_change_nothing(server: LiveServer, d
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         candidates.append(bytes(damaged))
     statuses = set()
-    with server.client("brian") as c:
+    with live_server.client("brian") as c:
         for candidate in candidates[:21]:
             response = c.post("/import", content=candidate, headers=ZIP)
             assert response.status_code == 400, response.text
@@ -182,14 +182,14 @@ def test_item5_damaged_archives_are_400_and_change_nothing(server: LiveServer, d
 
 
 def test_item5_cli_import_of_damaged_archive_is_an_error_not_a_traceback(
-    server: LiveServer, data_dir: Path, tmp_path: Path
+    live_server: LiveServer, data_dir: Path, tmp_path: Path
 ) -> None:
-    archive = _export(server)
+    archive = _export(live_server)
     before = _documents(data_dir)
     for damaged in (_corrupt_member_data(archive, random.Random(5)), _odd_method(archive)):
         path = tmp_path / "damaged.zip"
         path.write_bytes(damaged)
-        result = run_cli(server.settings, "import", "brian", str(path))
+        result = run_cli(live_server.settings, "import", "brian", str(path))
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
         assert "damaged" in result.stderr

@@ -16,22 +16,22 @@ from tests.live import LiveServer
 TODAY = datetime.now(UTC).date()  # the test servers run with AIRFIT_TIMEZONE=UTC
 
 
-def _stored(server: LiveServer, user: str) -> dict[str, Any]:
-    store = DocumentStore(server.settings.data_dir)
+def _stored(live_server: LiveServer, user: str) -> dict[str, Any]:
+    store = DocumentStore(live_server.settings.data_dir)
     context = asyncio.run(store.read(user, CONTEXT_STORE))
     return {d: s.model_dump(mode="json") for d, s in context.snapshots.items()}
 
 
-def test_ios_week_syncs_and_answers_the_contract_shape(server: LiveServer) -> None:
+def test_ios_week_syncs_and_answers_the_contract_shape(live_server: LiveServer) -> None:
     week = ios_week(TODAY)
     assert all("bedtime_consistency" not in d and d["quality_score"] == 1 for d in week)
-    with server.client() as c:
+    with live_server.client() as c:
         response = c.post("/insights/sync", json={"days": week})
     assert response.status_code == 200
     body = response.json()
     assert body == {"status": "synced", "dates_synced": [d["date"] for d in week], "count": 7}
     assert type(body["count"]) is int
-    stored = _stored(server, "brian")[TODAY.isoformat()]
+    stored = _stored(live_server, "brian")[TODAY.isoformat()]
     assert stored["health"]["quality_score"] == 1.0
     assert stored["health"]["weight_lbs"] == 180.0
     assert stored["health"]["bedtime_consistency"] is None
@@ -40,9 +40,9 @@ def test_ios_week_syncs_and_answers_the_contract_shape(server: LiveServer) -> No
     assert stored["sources_synced"] == ["nutrition", "health"]
 
 
-def test_absent_keys_never_wipe_stored_values(server: LiveServer) -> None:
+def test_absent_keys_never_wipe_stored_values(live_server: LiveServer) -> None:
     day = TODAY - timedelta(days=1)
-    with server.client("david") as c:
+    with live_server.client("david") as c:
         assert c.post(
             "/insights/sync", json={"days": [ios_day(day, bedtime_consistency="stable")]}
         ).is_success
@@ -64,7 +64,7 @@ def test_absent_keys_never_wipe_stored_values(server: LiveServer) -> None:
             quality_flags=["no_sleep_data"],
         )
         assert c.post("/insights/sync", json={"days": [partial]}).is_success
-    stored = _stored(server, "david")[day.isoformat()]
+    stored = _stored(live_server, "david")[day.isoformat()]
     assert stored["nutrition"] == {
         "calories": 2100,
         "protein": 150,
@@ -80,17 +80,17 @@ def test_absent_keys_never_wipe_stored_values(server: LiveServer) -> None:
     assert health["quality_flags"] == ["no_sleep_data"]
 
 
-def test_new_nutrition_totals_overwrite_the_old_ones(server: LiveServer) -> None:
-    with server.client() as c:
+def test_new_nutrition_totals_overwrite_the_old_ones(live_server: LiveServer) -> None:
+    with live_server.client() as c:
         c.post("/insights/sync", json={"days": [ios_day(TODAY)]}).raise_for_status()
         c.post("/insights/sync", json={"days": [ios_day(TODAY, calories=900, protein=0, steps=120)]})
-    stored = _stored(server, "brian")[TODAY.isoformat()]
+    stored = _stored(live_server, "brian")[TODAY.isoformat()]
     assert (stored["nutrition"]["calories"], stored["nutrition"]["protein"]) == (900, 0)
     assert stored["health"]["steps"] == 120
 
 
-def test_sync_keeps_the_workout_block(server: LiveServer) -> None:
-    store = DocumentStore(server.settings.data_dir)
+def test_sync_keeps_the_workout_block(live_server: LiveServer) -> None:
+    store = DocumentStore(live_server.settings.data_dir)
 
     async def add_workout() -> None:
         async with store.transaction("brian", CONTEXT_STORE) as context:
@@ -101,9 +101,9 @@ def test_sync_keeps_the_workout_block(server: LiveServer) -> None:
             )
 
     asyncio.run(add_workout())
-    with server.client() as c:
+    with live_server.client() as c:
         c.post("/insights/sync", json={"days": [ios_day(TODAY)]}).raise_for_status()
-    stored = _stored(server, "brian")[TODAY.isoformat()]
+    stored = _stored(live_server, "brian")[TODAY.isoformat()]
     assert stored["workout"]["workout_count"] == 1
     assert stored["workout"]["workout_titles"] == ["Push"]
     assert stored["sources_synced"] == ["hevy", "nutrition", "health"]
@@ -127,43 +127,43 @@ def test_sync_keeps_the_workout_block(server: LiveServer) -> None:
         ({"calories": 2100}, "date"),
     ],
 )
-def test_bad_day_is_422_naming_the_field(server: LiveServer, day: dict[str, Any], field: str) -> None:
-    with server.client() as c:
+def test_bad_day_is_422_naming_the_field(live_server: LiveServer, day: dict[str, Any], field: str) -> None:
+    with live_server.client() as c:
         response = c.post("/insights/sync", json={"days": [ios_day(TODAY), day]})
     assert response.status_code == 422
     locations = [e["loc"] for e in response.json()["detail"]]
     assert ["body", "days", 1, field] in locations
-    assert _stored(server, "brian") == {}  # nothing of a rejected batch is stored
+    assert _stored(live_server, "brian") == {}  # nothing of a rejected batch is stored
 
 
 @pytest.mark.parametrize("body", [{}, {"day": []}, {"days": "2024-01-01"}, []])
-def test_missing_or_malformed_days_is_422(server: LiveServer, body: Any) -> None:
-    with server.client() as c:
+def test_missing_or_malformed_days_is_422(live_server: LiveServer, body: Any) -> None:
+    with live_server.client() as c:
         response = c.post("/insights/sync", json=body)
     assert response.status_code == 422
     assert any(e["loc"][:2] == ["body", "days"] or e["loc"] == ["body"] for e in response.json()["detail"])
 
 
-def test_oversized_batch_is_422(server: LiveServer) -> None:
+def test_oversized_batch_is_422(live_server: LiveServer) -> None:
     start = date(2000, 1, 1)
     days = [{"date": (start + timedelta(days=i)).isoformat()} for i in range(MAX_SYNC_DAYS + 1)]
-    with server.client() as c:
+    with live_server.client() as c:
         response = c.post("/insights/sync", json={"days": days})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "days"]
 
 
-def test_unknown_user_is_404(server: LiveServer) -> None:
-    with server.client("mallory") as c:
+def test_unknown_user_is_404(live_server: LiveServer) -> None:
+    with live_server.client("mallory") as c:
         response = c.post("/insights/sync", json={"days": [ios_day(TODAY)]})
     assert response.status_code == 404
-    assert not (server.settings.data_dir / "mallory").exists()
+    assert not (live_server.settings.data_dir / "mallory").exists()
 
 
-async def test_concurrent_syncs_of_three_users_all_land_without_leaks(server: LiveServer) -> None:
+async def test_concurrent_syncs_of_three_users_all_land_without_leaks(live_server: LiveServer) -> None:
     users = ("brian", "david", "jonathan")
     first = TODAY - timedelta(days=49)
-    clients = {user: server.async_client(user) for user in users}
+    clients = {user: live_server.async_client(user) for user in users}
 
     async def sync(user: str, index: int) -> int:
         day = ios_day(first + timedelta(days=index), calories=1000 * (users.index(user) + 1) + index)
@@ -201,18 +201,18 @@ async def test_concurrent_syncs_of_three_users_all_land_without_leaks(server: Li
     ],
     ids=["full", "no-data-day", "flags", "unknown-key"],
 )
-def test_every_ios_day_shape_decodes(server: LiveServer, day: dict[str, Any]) -> None:
-    with server.client() as c:
+def test_every_ios_day_shape_decodes(live_server: LiveServer, day: dict[str, Any]) -> None:
+    with live_server.client() as c:
         response = c.post("/insights/sync", json={"days": [day]})
     assert response.status_code == 200
     assert response.json()["dates_synced"] == [TODAY.isoformat()]
-    stored = _stored(server, "brian")[TODAY.isoformat()]
+    stored = _stored(live_server, "brian")[TODAY.isoformat()]
     assert stored["health"]["is_baseline_excluded"] is day["is_baseline_excluded"]
     assert "future_field" not in stored
 
 
-def test_empty_batch_is_a_no_op(server: LiveServer) -> None:
-    with server.client() as c:
+def test_empty_batch_is_a_no_op(live_server: LiveServer) -> None:
+    with live_server.client() as c:
         response = c.post("/insights/sync", json={"days": []})
     assert response.status_code == 200
     assert response.json() == {"status": "synced", "dates_synced": [], "count": 0}

@@ -13,7 +13,7 @@ from tests.live import LiveServer, make_settings, run_cli
 
 
 def test_migrated_insights_and_scheduler_state(
-    tmp_path: Path, data_dir: Path, start_server: Callable[..., LiveServer]
+    tmp_path: Path, data_dir: Path, start_live_server: Callable[..., LiveServer]
 ) -> None:
     original = tmp_path / "original"
     original.mkdir()
@@ -52,7 +52,7 @@ def test_migrated_insights_and_scheduler_state(
     result = run_cli(make_settings(data_dir), "migrate", "--from", str(original))
     assert result.returncode == 0, result.stderr
 
-    live = start_server()
+    live = start_live_server()
     with live.client("brian") as brian, live.client("david") as david:
         insights = brian.get("/insights").json()
         status = brian.get("/scheduler/status").json()

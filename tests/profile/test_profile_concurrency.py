@@ -10,8 +10,8 @@ from tests.profile.swift import decode_profile, server_profile_export
 EDITS = 30
 
 
-async def _edits(server: LiveServer, user: str) -> None:
-    async with server.async_client(user) as c:
+async def _edits(live_server: LiveServer, user: str) -> None:
+    async with live_server.async_client(user) as c:
         seeded = await c.post(
             "/profile/sync", json=server_profile_export(patterns=[f"p{i}" for i in range(EDITS)])
         )
@@ -29,26 +29,26 @@ async def _edits(server: LiveServer, user: str) -> None:
         await asyncio.gather(*(one(i) for i in range(EDITS)))
 
 
-def test_concurrent_syncs_and_item_edits_from_two_users_lose_nothing(server: LiveServer) -> None:
+def test_concurrent_syncs_and_item_edits_from_two_users_lose_nothing(live_server: LiveServer) -> None:
     async def both() -> None:
-        await asyncio.gather(_edits(server, "brian"), _edits(server, "david"))
+        await asyncio.gather(_edits(live_server, "brian"), _edits(live_server, "david"))
 
     asyncio.run(both())
     for user in ("brian", "david"):
-        with server.client(user) as c:
+        with live_server.client(user) as c:
             body = c.get("/profile").json()
         decode_profile(body)
         assert sorted(body["goals"]) == sorted(f"{user} goal {i}" for i in range(EDITS))
         assert body["patterns"] == [f"{user} q{i}" for i in range(EDITS)]
 
 
-def test_one_users_profile_calls_never_reach_another(server: LiveServer) -> None:
-    with server.client("brian") as c:
+def test_one_users_profile_calls_never_reach_another(live_server: LiveServer) -> None:
+    with live_server.client("brian") as c:
         c.post(
             "/profile/sync", json=server_profile_export(name="Brian", goals=["B"], onboarding_complete=True)
         )
-    before = server.client("brian").get("/profile/export").json()["profile"]
-    with server.client("david") as c:
+    before = live_server.client("brian").get("/profile/export").json()["profile"]
+    with live_server.client("david") as c:
         assert c.get("/profile").json()["name"] is None
         c.post("/profile/sync", json=server_profile_export(name="David", goals=["D"]))
         c.patch("/profile/item", json={"category": "goals", "old_value": "D", "new_value": "D2"})
@@ -56,6 +56,6 @@ def test_one_users_profile_calls_never_reach_another(server: LiveServer) -> None
         c.post("/profile/import", json={"version": 1, "profile": {"name": "Imported"}})
         c.post("/profile/import-seed", json={"identity": {"name": "Seeded"}})
         c.delete("/profile")
-    with server.client("brian") as c:
+    with live_server.client("brian") as c:
         after = c.get("/profile/export").json()["profile"]
     assert after == before

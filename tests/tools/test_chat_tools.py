@@ -18,14 +18,14 @@ from tests.tools.test_tools import TOOL_NAMES, two_users  # noqa: F401
 
 @pytest.mark.usefixtures("two_users")
 def test_http_provider_calls_tools_on_the_callers_data(
-    start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
+    start_live_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.rules.append(
         Rule(
             match="protein", tool_call=("query_nutrition", {"days": "7"}), reply="Your numbers: {tool_result}"
         )
     )
-    live = start_server(**fake_openai.settings())
+    live = start_live_server(**fake_openai.settings())
     with live.client("brian") as brian, live.client("david") as david:
         mine = brian.post("/chat", json={"message": "how is my protein?"}).json()
         theirs = david.post("/chat", json={"message": "how is my protein?"}).json()
@@ -39,9 +39,9 @@ def test_http_provider_calls_tools_on_the_callers_data(
 
 @pytest.mark.usefixtures("two_users")
 async def test_claude_gets_an_mcp_server_bound_to_the_caller(
-    start_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
+    start_live_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
 ) -> None:
-    live = start_server(**fake_clis.settings("claude"))
+    live = start_live_server(**fake_clis.settings("claude"))
     async with live.async_client("david") as david:
         assert (await david.post("/chat", json={"message": "hi"})).json()["success"] is True
     [call] = fake_clis.calls("claude")

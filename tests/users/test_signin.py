@@ -15,23 +15,23 @@ from airfit.users.signin import MAX_FAILURES_PER_CLIENT, SignInCodes
 from tests.live import LiveServer, run_cli
 
 
-def _code(server: LiveServer, user: str) -> str:
+def _code(live_server: LiveServer, user: str) -> str:
     """A code printed by the real CLI (a separate process, as an admin would run it)."""
-    result = run_cli(server.settings, "users", "login-code", user)
+    result = run_cli(live_server.settings, "users", "login-code", user)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
-def _issue(server: LiveServer, user: str) -> str:
+def _issue(live_server: LiveServer, user: str) -> str:
     """A code issued in this process on the same data directory (quicker than the CLI)."""
-    store = DocumentStore(server.settings.data_dir)
+    store = DocumentStore(live_server.settings.data_dir)
     return asyncio.run(SignInCodes(store, UserService(store)).issue(user)).code
 
 
-def test_a_code_from_the_cli_signs_in_once_as_its_user(start_server: Callable[..., LiveServer]) -> None:
-    server = start_server(auth="token")
-    code = _code(server, "david")
-    with server.client() as anon:
+def test_a_code_from_the_cli_signs_in_once_as_its_user(start_live_server: Callable[..., LiveServer]) -> None:
+    live_server = start_live_server(auth="token")
+    code = _code(live_server, "david")
+    with live_server.client() as anon:
         made = anon.post("/signin/code", json={"code": code.lower().replace("-", " ")})
         assert made.status_code == 200, made.text
         token = made.json()["token"]
@@ -56,9 +56,9 @@ async def test_an_expired_code_is_refused(data_dir: Path) -> None:
     assert (await codes.exchange(fresh.code, client="x", token_name="t")) is not None
 
 
-def test_wrong_codes_are_rate_limited_even_a_right_one_after(server: LiveServer) -> None:
-    code = _issue(server, "brian")
-    with server.client() as anon:
+def test_wrong_codes_are_rate_limited_even_a_right_one_after(live_server: LiveServer) -> None:
+    code = _issue(live_server, "brian")
+    with live_server.client() as anon:
         for _ in range(MAX_FAILURES_PER_CLIENT):
             assert anon.post("/signin/code", json={"code": "AAAA-AAAA"}).status_code == 401
         limited = anon.post("/signin/code", json={"code": code})
@@ -66,44 +66,44 @@ def test_wrong_codes_are_rate_limited_even_a_right_one_after(server: LiveServer)
         assert int(limited.headers["Retry-After"]) > 0
 
 
-def test_a_code_of_a_removed_user_is_worthless(server: LiveServer) -> None:
-    code = _issue(server, "jonathan")
-    assert run_cli(server.settings, "users", "remove", "jonathan", "--yes").returncode == 0
-    with server.client() as anon:
+def test_a_code_of_a_removed_user_is_worthless(live_server: LiveServer) -> None:
+    code = _issue(live_server, "jonathan")
+    assert run_cli(live_server.settings, "users", "remove", "jonathan", "--yes").returncode == 0
+    with live_server.client() as anon:
         assert anon.post("/signin/code", json={"code": code}).status_code == 401
 
 
-def test_unknown_user_gets_no_code(server: LiveServer) -> None:
-    result = run_cli(server.settings, "users", "login-code", "nobody")
+def test_unknown_user_gets_no_code(live_server: LiveServer) -> None:
+    result = run_cli(live_server.settings, "users", "login-code", "nobody")
     assert result.returncode != 0
     assert "nobody" in result.stderr
 
 
 def test_picker_lists_ids_and_profile_names_and_can_be_turned_off(
-    start_server: Callable[..., LiveServer],
+    start_live_server: Callable[..., LiveServer],
 ) -> None:
-    server = start_server()
-    with server.client("david") as david:
+    live_server = start_live_server()
+    with live_server.client("david") as david:
         assert david.post("/profile/sync", json={"name": "Dave"}).status_code == 200
-    with server.client() as anon:
+    with live_server.client() as anon:
         options = anon.get("/signin/options").json()
     assert options["picker"] is True
     assert {"id": "david", "name": "Dave"} in options["users"]
     assert {"id": "brian", "name": "brian"} in options["users"]
-    hidden = start_server(user_picker=False)
+    hidden = start_live_server(user_picker=False)
     with hidden.client() as anon:
         assert anon.get("/signin/options").json() == {"auth": "open", "picker": False, "users": []}
 
 
 @pytest.mark.parametrize("auth", ["open", "token"])
 def test_own_tokens_list_create_revoke_and_never_anothers(
-    start_server: Callable[..., LiveServer], auth: str
+    start_live_server: Callable[..., LiveServer], auth: str
 ) -> None:
-    server = start_server(auth=auth)
-    with server.client() as anon:
-        brian = anon.post("/signin/code", json={"code": _issue(server, "brian")}).json()["token"]
-        david = anon.post("/signin/code", json={"code": _issue(server, "david")}).json()["token"]
-    with server.client(token=brian) as b, server.client(token=david) as d:
+    live_server = start_live_server(auth=auth)
+    with live_server.client() as anon:
+        brian = anon.post("/signin/code", json={"code": _issue(live_server, "brian")}).json()["token"]
+        david = anon.post("/signin/code", json={"code": _issue(live_server, "david")}).json()["token"]
+    with live_server.client(token=brian) as b, live_server.client(token=david) as d:
         assert b.post("/me/tokens", json={"name": "x", "admin": True}).status_code == 422
         made = b.post("/me/tokens", json={"name": "laptop"})
         assert made.status_code == 200

@@ -6,7 +6,6 @@ import click
 
 from airfit.cli.common import run_with_services
 from airfit.services import Services
-from airfit.tools.mcp import serve_stdio
 from airfit.users.service import InvalidUserIdError, UserNotFoundError
 
 
@@ -14,6 +13,9 @@ from airfit.users.service import InvalidUserIdError, UserNotFoundError
 @click.option("--user", "user_id", required=True, help="The user whose data the tools read.")
 def mcp(user_id: str) -> None:
     """Serve one user's data tools over MCP (stdio); used by the claude CLI provider."""
+
+    # The MCP SDK takes about a second to import: only this command loads it, not every `airfit` call.
+    from airfit.tools.mcp import serve_stdio
 
     async def run(services: Services) -> None:
         try:
