@@ -174,10 +174,12 @@ def go(page: Page, screen: str) -> None:
 
 
 def shoot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot under tests/web/out/."""
+    """Save a full-page screenshot under tests/web/out/, and what fits on the screen as a small JPEG (the
+    README's pictures in docs/ are copies of some of these)."""
     OUT.mkdir(exist_ok=True)
     path = OUT / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(OUT / f"{name}.jpg"), type="jpeg", quality=75)
     return path
 
 

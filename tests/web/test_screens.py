@@ -18,6 +18,8 @@ def _summary(violations: list[dict]) -> list[str]:  # type: ignore[type-arg]
 def test_every_screen_is_accessible_and_fits_in_both_themes_and_widths(
     open_server: LiveServer, browser: Browser
 ) -> None:
+    with open_server.client("brian") as brian:  # a conversation to show on the Coach screen
+        brian.post("/chat", json={"message": "How much protein should I eat?"}).raise_for_status()
     for scheme in ("light", "dark"):
         for width in (1100, 360):
             context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)

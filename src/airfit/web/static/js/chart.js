@@ -57,6 +57,7 @@ export function LineChart({ title, dates, series, id }) {
         legend: { live: false },
       };
       chart = new UPlot(opts, [dates.map(toTime), ...series.map((s) => s.values)], box.current);
+      requestAnimationFrame(() => performance.mark("airfit:chart"));
       observer = new ResizeObserver(() => box.current && chart.setSize({ width: box.current.clientWidth, height: 220 }));
       observer.observe(box.current);
     });
