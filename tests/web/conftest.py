@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright, against real servers on 127.0.0.1.
 
-One browser per test session (pytest-playwright's `browser`); each test opens its own contexts. Screenshots go
+One browser for the package's tests; each test opens its own contexts. Screenshots go
 to `tests/web/out/` (ignored by git). `airfit.lan` resolves to 127.0.0.1 inside the browser only, to test a
 plain-HTTP LAN origin (not a secure context, unlike loopback).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.fakes.openai_server import FakeOpenAI, Rule, fake_openai_server
 from tests.live import LiveServer, make_settings, thread_server
@@ -66,22 +66,31 @@ INSIGHTS = {
 COACH_REPLY = "Great question: aim for 0.8 g of protein per pound."
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's Chromium (Playwright cannot download browsers here), quiet and offline."""
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1",
-        ],
-    }
+# Generous: two cores are shared with other work, and a slow machine must not fail a correct page.
+expect.set_options(timeout=15_000)
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium (Playwright cannot download browsers here), quiet and offline.
+
+    Package-scoped rather than pytest-playwright's session-wide browser: while Playwright's sync API runs, its
+    event loop counts as running in this thread, so every later `asyncio.run` in the same worker would fail.
+    """
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
 
 
 def _days(user: str, count: int = 120) -> list[dict[str, Any]]:
