@@ -3,10 +3,17 @@ nothing wider than the viewport, and a screenshot of each (in tests/web/out/).""
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, expect
+import re
+from collections.abc import Iterator
 
-from tests.live import LiveServer
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.fakes.openai_server import FakeOpenAI
+from tests.live import LiveServer, make_settings, run_cli, thread_server
 from tests.web.conftest import axe_violations, go, pick, shoot
+
+DEMO_USER = "demo-alex"
 
 SCREENS = ["Today", "Trends", "Training", "Coach", "Log", "Insights", "Settings"]
 
@@ -15,11 +22,26 @@ def _summary(violations: list[dict]) -> list[str]:  # type: ignore[type-arg]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations]
 
 
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAI) -> Iterator[LiveServer]:
+    """The demo household of `airfit demo` (three years of days, workouts, targets, insights)."""
+    settings = make_settings(tmp_path_factory.mktemp("web-demo"), users="brian", **fake_llm.settings())
+    made = run_cli(settings, "demo")
+    assert made.returncode == 0, made.stderr
+    with thread_server(settings) as server:
+        with server.client(DEMO_USER) as alex:  # a conversation to show on the Coach screen
+            alex.post("/chat", json={"message": "How much protein should I eat?"}).raise_for_status()
+        yield server
+
+
+def _pick_demo(page: Page) -> None:
+    page.get_by_role("button", name=re.compile(DEMO_USER)).click()
+    expect(page.get_by_test_id("today-calories")).to_be_visible()
+
+
 def test_every_screen_is_accessible_and_fits_in_both_themes_and_widths(
-    open_server: LiveServer, browser: Browser
+    demo_server: LiveServer, browser: Browser
 ) -> None:
-    with open_server.client("brian") as brian:  # a conversation to show on the Coach screen
-        brian.post("/chat", json={"message": "How much protein should I eat?"}).raise_for_status()
     for scheme in ("light", "dark"):
         for width in (1100, 360):
             context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
@@ -27,12 +49,12 @@ def test_every_screen_is_accessible_and_fits_in_both_themes_and_widths(
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-            page.goto(open_server.url)
+            page.goto(demo_server.url)
             expect(page.get_by_role("heading", name="Who are you?")).to_be_visible()
             label = f"{scheme}-{width}"
             assert _summary(axe_violations(page)) == [], f"sign-in {label}"
             shoot(page, f"signin-{label}")
-            pick(page, "brian")
+            _pick_demo(page)
             for screen in SCREENS:
                 go(page, screen)
                 page.wait_for_load_state("networkidle")
