@@ -14,6 +14,7 @@ from airfit.health.models import CONTEXT_STORE
 from airfit.health.summaries import body_comp_text, weekly_summary_text
 from airfit.health.windows import local_today
 from airfit.insights.models import INSIGHTS
+from airfit.insights.picture import long_run_text
 from airfit.insights.service import insights_text
 from airfit.profile.models import PROFILE
 from airfit.storage import SERVER_SCOPE, Document, DocumentStore
@@ -53,6 +54,7 @@ DATA_SECTIONS: list[Section] = [
     Section("insights", _insights, (INSIGHTS,), kind="insights"),
     Section("weekly_summary", weekly_summary_text, (CONTEXT_STORE, PROFILE)),
     Section("body_comp", body_comp_text, (CONTEXT_STORE,)),
+    Section("long_run", long_run_text, (CONTEXT_STORE, PROFILE)),
     Section("set_tracker", set_tracker_text, (WORKOUTS,), kind="workouts"),
     Section("recent_workouts", recent_workouts_text, (WORKOUTS,), kind="workouts"),
 ]
