@@ -152,8 +152,10 @@ def test_a_plain_http_lan_origin_works_without_a_secure_context(open_server: Liv
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_token_mode_code_sign_in_and_revocation(start_server: Callable[..., LiveServer], page: Page) -> None:
-    server = start_server(auth="token", users="brian,david")
+def test_token_mode_code_sign_in_and_revocation(
+    start_live_server: Callable[..., LiveServer], page: Page
+) -> None:
+    server = start_live_server(auth="token", users="brian,david")
     page.goto(server.url)
     expect(page.get_by_role("heading", name="Who are you?")).to_have_count(0)
     page.get_by_label("Code", exact=True).fill("WRON-GCOD")
