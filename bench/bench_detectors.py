@@ -150,13 +150,13 @@ SCENARIOS = (
         lambda e: [demo.Trend("calories", _weeks(e, 8), -70)],
     ),
     Scenario(
-        "protein +4 g/week for 8 weeks",
+        "protein +4 g/week for 8 weeks (subtle: 1.5 daily SDs)",
         "protein_trend:up",
         ("protein_",),
         lambda e: [demo.Trend("protein", _weeks(e, 8), 4)],
     ),
     Scenario(
-        "sleep -0.08 h/week for 13 weeks",
+        "sleep -0.08 h/week for 13 weeks (subtle: 1.7 daily SDs)",
         "sleep_trend:down",
         ("sleep_",),
         lambda e: [demo.Trend("sleep_hours", _weeks(e, 13), -0.08)],
@@ -168,10 +168,28 @@ SCENARIOS = (
         lambda e: [demo.Trend("resting_hr", _weeks(e, 13), 0.35)],
     ),
     Scenario(
-        "HRV -0.8 ms/week for 13 weeks",
+        "HRV -0.8 ms/week for 13 weeks (subtle: 1.3 daily SDs)",
         "hrv_trend:down",
         ("hrv_",),
         lambda e: [demo.Trend("hrv_ms", _weeks(e, 13), -0.8)],
+    ),
+    Scenario(
+        "protein +6 g/week for 8 weeks",
+        "protein_trend:up",
+        ("protein_",),
+        lambda e: [demo.Trend("protein", _weeks(e, 8), 6)],
+    ),
+    Scenario(
+        "sleep -0.12 h/week for 13 weeks",
+        "sleep_trend:down",
+        ("sleep_",),
+        lambda e: [demo.Trend("sleep_hours", _weeks(e, 13), -0.12)],
+    ),
+    Scenario(
+        "HRV -1.5 ms/week for 13 weeks",
+        "hrv_trend:down",
+        ("hrv_",),
+        lambda e: [demo.Trend("hrv_ms", _weeks(e, 13), -1.5)],
     ),
     Scenario(
         "weight -1 lb/week for 16 weeks, then 4 weeks flat",

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from airfit.health.models import DailySnapshot
 from airfit.insights.robust import RobustFit, t_critical, theil_sen, welch, z_critical
 
-ALPHA = 0.002
+ALPHA = 0.001
 """Family-wise false-alarm rate of one evaluation of each detector family (calibrated by the bench)."""
 HORIZON_DAYS = 364
 
@@ -373,6 +373,8 @@ PATTERN_METRICS = (
     (STEPS, 2000.0),
 )
 PATTERN_MIN_WEEKEND, PATTERN_MIN_WEEKDAY = 6, 15
+PATTERN_Z = z_critical(ALPHA, len(PATTERN_METRICS))
+"""The normal-approximation bar of a weekend pattern (the test itself uses Student's t)."""
 
 
 @dataclass(frozen=True)
