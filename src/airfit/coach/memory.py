@@ -24,6 +24,8 @@ from airfit.storage import Document, DocumentStore, register
 MemoryType = Literal["remember", "callback", "tone", "thread"]
 MEMORY_TYPES: tuple[str, ...] = ("remember", "callback", "tone", "thread")
 MARKER = re.compile(r"<memory:(\w+)>(.*?)</memory:\1>", re.DOTALL)
+UNCLOSED = re.compile(r"<memory:\w+>(?:(?!</memory:).)*\Z", re.DOTALL)
+"""A marker opened and never closed, at the end (an answer cut off by its token limit)."""
 ENTRY_CHARS = 500
 ENTRY_LIMIT = 400
 """Entries kept between consolidations; beyond it the oldest go first."""
@@ -94,8 +96,9 @@ def extract_markers(text: str) -> list[tuple[MemoryType, str]]:
 
 
 def strip_markers(text: str) -> str:
-    """The reply as the user sees it: every marker removed, runs of blank lines collapsed."""
-    return re.sub(r"\n{3,}", "\n\n", MARKER.sub("", text)).strip()
+    """The reply as the user sees it: every marker (and an unclosed one at the end) removed, runs of blank
+    lines collapsed."""
+    return re.sub(r"\n{3,}", "\n\n", UNCLOSED.sub("", MARKER.sub("", text))).strip()
 
 
 async def add_memories(
