@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,14 +11,14 @@ from typing import Any
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
-from pydantic_ai import Agent
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from airfit.config import Settings
+from airfit.llm.http import HttpProvider
+from airfit.llm.models import LLMRequest
 from airfit.state import build_state
-from airfit.tools.agent import agent_tools
-from airfit.tools.binding import ToolDeps
+from airfit.tools.binding import bind
 from tests.insights.data import flat_days, gen_workouts, snapshot, store_workouts
 from tests.live import LiveServer, server_env
 
@@ -135,7 +136,7 @@ def test_recovery_and_insights_tools(server: LiveServer) -> None:
 
 
 @pytest.mark.usefixtures("two_users")
-async def test_pydantic_ai_tools_read_the_deps_user(settings: Settings) -> None:
+async def test_http_provider_tools_read_the_bound_user(settings: Settings) -> None:
     state = build_state(settings)
     await state.users.ensure(settings.initial_users)
 
@@ -146,11 +147,12 @@ async def test_pydantic_ai_tools_read_the_deps_user(settings: Settings) -> None:
         assert {t.name for t in info.function_tools} == TOOL_NAMES
         return ModelResponse(parts=[ToolCallPart("query_nutrition", {"days": "7"})])
 
-    agent = Agent(FunctionModel(call_nutrition), deps_type=ToolDeps, tools=agent_tools())
-    brian = await agent.run("how is my protein?", deps=ToolDeps(state, "brian"))
-    david = await agent.run("how is my protein?", deps=ToolDeps(state, "david"))
-    assert "protein: 201" in brian.output
-    assert "protein: 99" in david.output
+    provider = HttpProvider(name="function", model=FunctionModel(call_nutrition))
+    asked = LLMRequest("how is my protein?", timeout=10)
+    brian = await provider.complete(replace(asked, tools=bind(state, "brian")))
+    david = await provider.complete(replace(asked, tools=bind(state, "david")))
+    assert "protein: 201" in brian
+    assert "protein: 99" in david
 
 
 @pytest.mark.usefixtures("two_users")

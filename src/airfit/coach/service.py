@@ -37,7 +37,7 @@ from airfit.coach.prompts import ONBOARDING_SYSTEM_PROMPT, profile_summary, syst
 from airfit.llm import sessions
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.state import AppState
-from airfit.tools.binding import ToolDeps
+from airfit.tools.binding import bind as bind_tools
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ async def chat(state: AppState, user_id: str, request: ChatRequest) -> tuple[Cha
         system_prompt=system,
         user_text=request.message,
         remembered=strip_markers,
-        tools=ToolDeps(state, user_id),
+        tools=bind_tools(state, user_id),
     )
     if result.success:
         schedule_learning(state, user_id, request.message, result.text)

@@ -14,13 +14,8 @@ import re
 import signal
 import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from airfit.llm.models import ProviderError, SessionInUseError, SessionLostError, Turn
-from airfit.tools.binding import claude_mcp_args
-
-if TYPE_CHECKING:
-    from airfit.tools.binding import ToolDeps
+from airfit.llm.models import LLMRequest, ProviderError, SessionInUseError, SessionLostError, Turn
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 # Notices the tools print around the answer. Matched against the whole line, so a coach reply that merely
@@ -134,33 +129,24 @@ class ClaudeCli:
     name: str = "claude"
     keeps_sessions: bool = True
 
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-        tools: ToolDeps | None = None,
-    ) -> str:
+    async def complete(self, request: LLMRequest) -> str:
         """One answer; raises SessionLostError when `--resume` names a session the CLI does not know.
 
-        Without a session, earlier turns (if any) are written into the prompt. With `tools`, the CLI gets
+        Without a session, earlier turns (if any) are written into the prompt. With tools, the CLI gets
         that user's MCP server (`airfit mcp --user ...`) and nothing else.
         """
         argv = [self.executable, "-p", "--output-format", "text"]
+        session_id, prompt, timeout = request.session_id, request.prompt, request.timeout
         if session_id is not None:
-            argv += ["--resume", session_id] if resume else ["--session-id", session_id]
-        if tools is not None:
-            argv += claude_mcp_args(tools.state.settings, tools.user_id)
-        if session_id is None and history:
-            prompt = f"{history_block(history)}\n\n{prompt}"
-        if not system_prompt:
+            argv += ["--resume", session_id] if request.resume else ["--session-id", session_id]
+        if request.tools is not None:
+            argv += request.tools.mcp_args
+        if session_id is None and request.history:
+            prompt = f"{history_block(request.history)}\n\n{prompt}"
+        if not request.system_prompt:
             return _answer(await run_tool(argv, prompt, timeout))
         # The system prompt holds the user's profile and memories: a private file, never argv (see `ps`).
-        path = await asyncio.to_thread(_private_file, system_prompt)
+        path = await asyncio.to_thread(_private_file, request.system_prompt)
         try:
             return _answer(await run_tool([*argv, "--system-prompt-file", path], prompt, timeout))
         finally:
@@ -176,20 +162,11 @@ class StatelessCli:
     args: tuple[str, ...]
     keeps_sessions: bool = False
 
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-        tools: ToolDeps | None = None,
-    ) -> str:
+    async def complete(self, request: LLMRequest) -> str:
         """One answer from the tool (it has no way to call the data tools, so `tools` is not used)."""
         argv = [self.executable, *self.args]
-        return _answer(await run_tool(argv, _joined(system_prompt, prompt, history), timeout))
+        prompt = _joined(request.system_prompt, request.prompt, request.history)
+        return _answer(await run_tool(argv, prompt, request.timeout))
 
 
 def gemini_cli(executable: str) -> StatelessCli:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import Any
 
 from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
-from pydantic_ai import Agent
+from pydantic_ai import Agent, RunContext, Tool
 from pydantic_ai.exceptions import AgentRunError, ModelAPIError, UnexpectedModelBehavior
 from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.models import Model
@@ -19,10 +20,10 @@ from pydantic_ai.models.anthropic import AnthropicModel
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
+from pydantic_ai.toolsets import FunctionToolset
 
-from airfit.llm.models import ProviderError, Turn
-from airfit.tools.agent import agent_tools
-from airfit.tools.binding import ToolDeps
+from airfit.llm.models import LLMRequest, ProviderError, Turn
+from airfit.llm.tools import ToolBinding, ToolSpec
 
 # Local servers (Ollama, llama.cpp) accept any key; the SDK refuses to start without one.
 PLACEHOLDER_KEY = "airfit-no-key"
@@ -39,6 +40,20 @@ def to_messages(history: list[Turn]) -> list[ModelMessage]:
     return messages
 
 
+def _agent_tool(spec: ToolSpec) -> Tool[ToolBinding]:
+    async def run(ctx: RunContext[ToolBinding], **arguments: Any) -> str:
+        return await ctx.deps.execute(spec.name, arguments)
+
+    return Tool.from_schema(
+        run, name=spec.name, description=spec.description, json_schema=spec.parameters, takes_ctx=True
+    )
+
+
+def agent_toolset(specs: tuple[ToolSpec, ...]) -> FunctionToolset[ToolBinding]:
+    """The bound tools as pydantic-ai tools; whose data they read comes from each run's deps."""
+    return FunctionToolset([_agent_tool(spec) for spec in specs])
+
+
 @dataclass
 class HttpProvider:
     """A pydantic-ai model answering plain-text prompts."""
@@ -47,43 +62,48 @@ class HttpProvider:
     model: Model
     keeps_sessions: bool = False
     agent: Agent[None, str] = field(init=False)
-    tool_agent: Agent[ToolDeps, str] = field(init=False)
+    tool_agent: Agent[ToolBinding, str] = field(init=False)
+    _toolsets: dict[tuple[ToolSpec, ...], FunctionToolset[ToolBinding]] = field(
+        init=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         # One agent for every call: building one costs about a millisecond, and the per-call system prompt
         # goes in as run instructions. A fixed name spares pydantic-ai inspecting the caller's frames.
         self.agent = Agent(self.model, name=self.name, retries=0)
-        # The same with the data tools; whose data they read comes from each run's deps.
-        self.tool_agent = Agent(
-            self.model, name=self.name, retries=0, deps_type=ToolDeps, tools=agent_tools()
-        )
+        # The same for calls with data tools, which arrive with each run (bound to that run's user).
+        self.tool_agent = Agent(self.model, name=self.name, retries=0, deps_type=ToolBinding)
 
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-        tools: ToolDeps | None = None,
-    ) -> str:
+    def _toolset(self, specs: tuple[ToolSpec, ...]) -> FunctionToolset[ToolBinding]:
+        # Every chat binds the same specs: build their pydantic-ai tools once.
+        toolset = self._toolsets.get(specs)
+        if toolset is None:
+            toolset = self._toolsets.setdefault(specs, agent_toolset(specs))
+        return toolset
+
+    async def complete(self, request: LLMRequest) -> str:
         """One answer; any API, transport or empty-answer problem becomes a ProviderError.
 
         The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead. With
-        `tools`, the model may call the data tools, which read the user named in `tools` only.
+        `tools`, the model may call the data tools, which read the user they are bound to only.
         """
-        messages, instructions = to_messages(history or []), system_prompt or None
+        messages, instructions = to_messages(request.history), request.system_prompt or None
+        tools = request.tools
         run = (
-            self.agent.run(prompt, message_history=messages, instructions=instructions)
+            self.agent.run(request.prompt, message_history=messages, instructions=instructions)
             if tools is None
-            else self.tool_agent.run(prompt, message_history=messages, instructions=instructions, deps=tools)
+            else self.tool_agent.run(
+                request.prompt,
+                message_history=messages,
+                instructions=instructions,
+                deps=tools,
+                toolsets=[self._toolset(tools.specs)],
+            )
         )
         try:
-            result = await asyncio.wait_for(run, timeout)
+            result = await asyncio.wait_for(run, request.timeout)
         except TimeoutError:
-            raise ProviderError(f"timed out after {timeout:.0f} s") from None
+            raise ProviderError(f"timed out after {request.timeout:.0f} s") from None
         except (ModelAPIError, UnexpectedModelBehavior, AgentRunError) as exc:
             raise ProviderError(str(exc)[:500] or type(exc).__name__) from exc
         text = (result.output or "").strip()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from airfit.llm.tools import ToolBinding
 from airfit.storage import Document, register
 
 NO_PROVIDER_ERROR = (
@@ -50,6 +52,26 @@ class Turn(BaseModel):
     role: Literal["user", "assistant"]
     content: str
     at: datetime = Field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class LLMRequest:
+    """Everything one provider call is given; the router derives each attempt's copy with `replace`.
+
+    Per-call limits (output tokens, prompt budgets) belong here too, so every provider reads them alike.
+    """
+
+    prompt: str
+    timeout: float
+    system_prompt: str | None = None
+    history: list[Turn] = field(default_factory=list)
+    """Earlier turns, for providers that keep no session."""
+    session_id: str | None = None
+    """The CLI session to answer on (providers that keep sessions)."""
+    resume: bool = False
+    """Continue `session_id` (True) or create it (False)."""
+    tools: ToolBinding | None = None
+    """The data tools of the user this call is for; None for stateless calls."""
 
 
 class SessionRecord(BaseModel):

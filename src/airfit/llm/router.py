@@ -13,13 +13,14 @@ import logging
 import shutil
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from airfit.config import Settings
 from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,
+    LLMRequest,
     LLMResult,
     ProviderError,
     SessionInUseError,
@@ -35,10 +36,8 @@ from airfit.llm.sessions import (
     recent_turns,
     record_turn,
 )
+from airfit.llm.tools import ToolBinding
 from airfit.storage import DocumentStore
-
-if TYPE_CHECKING:
-    from airfit.tools.binding import ToolDeps
 
 logger = logging.getLogger(__name__)
 
@@ -56,18 +55,9 @@ class Provider(Protocol):
     name: str
     keeps_sessions: bool
 
-    async def complete(
-        self,
-        prompt: str,
-        *,
-        system_prompt: str | None,
-        timeout: float,
-        history: list[Turn] | None = None,
-        session_id: str | None = None,
-        resume: bool = False,
-        tools: ToolDeps | None = None,
-    ) -> str:
-        """One answer within `timeout` seconds; with `tools`, the model may read that user's data."""
+    async def complete(self, request: LLMRequest) -> str:
+        """One answer within `request.timeout` seconds; with `request.tools`, the model may read that user's
+        data."""
         ...
 
 
@@ -161,7 +151,7 @@ class LLMRouter:
         """A stateless call (nutrition, extraction, summaries): no session, no history."""
 
         async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
-            return await provider.complete(prompt, system_prompt=system_prompt, timeout=timeout), None
+            return await provider.complete(LLMRequest(prompt, timeout, system_prompt=system_prompt)), None
 
         return await self._route(budget, attempt)
 
@@ -174,7 +164,7 @@ class LLMRouter:
         user_text: str,
         remembered: Callable[[str], str] = str.strip,
         budget: float = CALL_BUDGET,
-        tools: ToolDeps | None = None,
+        tools: ToolBinding | None = None,
     ) -> LLMResult:
         """One conversation turn for one user, on their own session (or their own recent turns).
 
@@ -187,12 +177,10 @@ class LLMRouter:
             history = unsaved.after(stored)[-HISTORY_TURNS:]
 
             async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
+                request = LLMRequest(prompt, timeout, system_prompt=system_prompt, tools=tools)
                 if provider.keeps_sessions:
-                    return await self._in_session(provider, user_id, prompt, system_prompt, timeout, tools)
-                text = await provider.complete(
-                    prompt, system_prompt=system_prompt, timeout=timeout, history=history, tools=tools
-                )
-                return text, None
+                    return await self._in_session(provider, user_id, request)
+                return await provider.complete(replace(request, history=history)), None
 
             result = await self._route(budget, attempt)
             if result.success:
@@ -271,28 +259,15 @@ class LLMRouter:
             error="All providers failed: " + "; ".join(errors), elapsed=time.monotonic() - started
         )
 
-    async def _in_session(
-        self,
-        provider: Provider,
-        user_id: str,
-        prompt: str,
-        system_prompt: str | None,
-        timeout: float,
-        tools: ToolDeps | None,
-    ) -> tuple[str, str]:
+    async def _in_session(self, provider: Provider, user_id: str, request: LLMRequest) -> tuple[str, str]:
         """A turn on the user's named CLI session; a lost session is recreated once, never more."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + request.timeout
         session = self._unsaved[user_id].session(provider.name) or await current_session(
             self.store, user_id, provider.name
         )
         try:
             text = await provider.complete(
-                prompt,
-                system_prompt=system_prompt,
-                timeout=timeout,
-                session_id=session.session_id,
-                resume=session.started,
-                tools=tools,
+                replace(request, session_id=session.session_id, resume=session.started)
             )
         except (SessionLostError, SessionInUseError) as exc:
             left = deadline - time.monotonic()
@@ -303,11 +278,6 @@ class LLMRouter:
                 logger.info("Session of %s with %s was lost; starting a new one", user_id, provider.name)
                 session = new_session(provider.name)
             text = await provider.complete(
-                prompt,
-                system_prompt=system_prompt,
-                timeout=left,
-                session_id=session.session_id,
-                resume=resume,
-                tools=tools,
+                replace(request, timeout=left, session_id=session.session_id, resume=resume)
             )
         return text, session.session_id

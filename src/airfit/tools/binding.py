@@ -1,20 +1,21 @@
-"""How a provider is bound to one user's tools, without importing pydantic-ai or the MCP SDK.
+"""The data tools bound to one user, in the form the LLM layer takes them (`airfit.llm.tools.ToolBinding`).
 
-The chat path imports this on every server start; the heavy libraries load only where they are used: the
-pydantic-ai tools (`airfit.tools.agent`) with an HTTP provider, the MCP server (`airfit.tools.mcp`) in the
-`airfit mcp` process that the claude CLI starts.
+The chat path imports this on every server start, so it loads neither pydantic-ai nor the MCP SDK: the
+HTTP providers turn the binding into agent tools themselves, and the claude CLI starts the MCP server
+(`airfit.tools.mcp`) in its own `airfit mcp` process.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from airfit.tools.service import TOOLS
+from airfit.llm.tools import ToolBinding, ToolSpec
+from airfit.tools.models import parameters
+from airfit.tools.service import TOOLS, execute
 
 if TYPE_CHECKING:
     from airfit.config import Settings
@@ -23,12 +24,22 @@ if TYPE_CHECKING:
 SERVER_NAME = "airfit"
 
 
-@dataclass(frozen=True)
-class ToolDeps:
-    """Whose data the tools read."""
+SPECS = tuple(ToolSpec(name, tool.description, parameters(name)) for name, tool in TOOLS.items())
+"""Every data tool as the models are shown it."""
 
-    state: AppState
-    user_id: str
+
+def bind(state: AppState, user_id: str) -> ToolBinding:
+    """The tools over `user_id`'s data and nobody else's."""
+
+    async def run(name: str, arguments: Any) -> str:
+        return (await execute(state, user_id, name, arguments)).content
+
+    return ToolBinding(
+        user_id=user_id,
+        specs=SPECS,
+        execute=run,
+        mcp_args=tuple(claude_mcp_args(state.settings, user_id)),
+    )
 
 
 def mcp_config(settings: Settings, user_id: str) -> dict[str, Any]:
