@@ -101,9 +101,7 @@ def fit(budget: int, *, fixed: Sequence[str], blocks: Sequence[Block], history: 
 
     def total() -> int:
         return (
-            base
-            + sum(b.tokens for b in kept_blocks)
-            + sum(message_tokens(t.content) for t in kept_history)
+            base + sum(b.tokens for b in kept_blocks) + sum(message_tokens(t.content) for t in kept_history)
         )
 
     def drop_oldest() -> int:
