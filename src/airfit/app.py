@@ -6,16 +6,21 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from airfit import __version__
 from airfit.backup.routes import router as backup_router
 from airfit.coach.routes import router as coach_router
 from airfit.config import Settings
+from airfit.errors import ERROR_RESPONSES, request_validation_error
 from airfit.health.routes import router as health_router
 from airfit.insights.routes import router as insights_router
+from airfit.limits import BodyLimits, RequestGuard
 from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
 from airfit.scheduler.jobs import default_scheduler
@@ -74,10 +79,48 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=ERROR_RESPONSES)
+    app.add_middleware(RequestGuard, limits=body_limits(settings))
+    app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)
     app.add_exception_handler(Exception, _unexpected_error)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def body_limits(settings: Settings) -> BodyLimits:
+    """The request-body limit of every route (README, "Limits")."""
+    return BodyLimits(
+        default=settings.max_body_bytes,
+        by_path={"/insights/sync": settings.max_sync_body_bytes, "/import": settings.max_import_bytes},
+    )
+
+
+# Routes anyone may call, even with AIRFIT_AUTH=token.
+PUBLIC_PATHS = {"/health"}
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document with the identity schemes: a Bearer token, `X-User-ID`, or neither (open mode)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "`airfit users token create`."},
+            "userHeader": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-User-ID",
+                "description": "Open mode only: act as this registered user.",
+            },
+        }
+        # `{}`: no identity at all is accepted in open mode (the default user); token mode needs `bearer`.
+        schema["security"] = [{}, {"bearer": []}, {"userHeader": []}]
+        for path, operations in schema.get("paths", {}).items():
+            if path in PUBLIC_PATHS:
+                for operation in operations.values():
+                    operation["security"] = []
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 async def _storage_error(request: Request, exc: Exception) -> JSONResponse:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from airfit.storage import INT64_MAX, INT64_MIN
+
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
@@ -48,7 +50,11 @@ def _number(value: Any) -> float | None:
 
 def _integer(value: Any) -> int | None:
     number = _number(value)
-    return None if number is None else round(number)
+    if number is None:
+        return None
+    whole = round(number)
+    # Beyond 64 bits the store could not read the document back: such a value is unusable, like "abc".
+    return whole if INT64_MIN <= whole <= INT64_MAX else None
 
 
 def _flag(value: Any) -> bool:

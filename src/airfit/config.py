@@ -146,6 +146,24 @@ class Settings(BaseSettings):
     seed_file: Path | None = Field(
         None, alias="AIRFIT_SEED_FILE", description="Profile seed used by POST /profile/seed."
     )
+    max_body_bytes: int = Field(
+        1024 * 1024,
+        alias="AIRFIT_MAX_BODY_BYTES",
+        ge=1024,
+        description="Largest request body of any route not listed below (413 beyond it).",
+    )
+    max_sync_body_bytes: int = Field(
+        16 * 1024 * 1024,
+        alias="AIRFIT_MAX_SYNC_BODY_BYTES",
+        ge=1024,
+        description="Largest body of POST /insights/sync (a 4000-day backfill is about 3 MB).",
+    )
+    max_import_bytes: int = Field(
+        64 * 1024 * 1024,
+        alias="AIRFIT_MAX_IMPORT_BYTES",
+        ge=1024,
+        description="Largest archive POST /import accepts (compressed; see README for unpacked limits).",
+    )
     scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
     log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")

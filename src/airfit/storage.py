@@ -10,8 +10,12 @@ Guarantees:
 - Read-modify-write happens in `transaction()`, under a lock that holds across coroutines (asyncio.Lock) and
   across processes (flock on a lock file), so the CLI can write beside the server and no update is lost.
 - Reads are served from a cache keyed on the file's stat, so another process's write is noticed.
-- A file that cannot be parsed is moved aside as `<name>.json.corrupt.<UTC timestamp>`, logged and reported,
+- One bad record never costs the rest of a document: records (items of the document's top-level
+  collections) that fail the model are dropped and logged, and the original file is kept beside it as
+  `<name>.json.corrupt.<UTC timestamp>`. A file that cannot be parsed at all is moved aside under that name
   and the caller carries on with an empty document; `airfit doctor` lists and restores those files.
+- Integers are stored as 64-bit numbers (what the JSON reader accepts): wire models bound theirs the same way
+  (`StoredInt`), so nothing accepted can become a document the store later refuses.
 - No file I/O runs on the event loop: it all goes through `asyncio.to_thread`.
 """
 
@@ -32,10 +36,10 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,17 @@ ARCHIVE_VERSION = 1
 # once; this only bounds how soon a write by another process (the CLI) is seen, and keeps a stat syscall
 # (and its thread hop) off the hot read path.
 STAT_TTL_SECONDS = 0.2
+
+# The JSON reader (orjson) reads integers as 64-bit; anything wider comes back as a float a model refuses.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+StoredInt = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
+"""An integer the store can write and read back exactly; wire models bound their integers with it."""
+
+# How many passes salvaging may take (each pass drops every record that failed the previous one).
+SALVAGE_ROUNDS = 8
+# Dropped records named in one log line, so a badly broken file cannot flood the log.
+SALVAGE_LOG_NAMES = 20
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -176,6 +191,12 @@ def _envelope(doc: Document[Any], value: BaseModel) -> bytes:
 
 def _decode(doc: Document[M], raw: bytes) -> tuple[M, bool]:
     """Parse a stored file into the current model; the flag says whether a migration ran."""
+    model, migrated, _ = _decode_data(doc, raw, salvage=False)
+    return model, migrated
+
+
+def _decode_data(doc: Document[M], raw: bytes, *, salvage: bool) -> tuple[M, bool, list[str]]:
+    """Parse a stored file; with `salvage`, records that fail the model are dropped and named in the list."""
     try:
         parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -200,9 +221,57 @@ def _decode(doc: Document[M], raw: bytes) -> tuple[M, bool]:
     if not isinstance(data, dict):
         raise CorruptDocumentError("document data is not an object")
     try:
-        return doc.model.model_validate(data), migrated
+        return doc.model.model_validate(data), migrated, []
     except ValidationError as exc:
+        if salvage:
+            model, dropped = _salvage(doc, data, exc)
+            return model, migrated, dropped
         raise CorruptDocumentError(f"does not match the {doc.name} schema: {exc}") from exc
+
+
+def _salvage(doc: Document[M], data: dict[str, Any], error: ValidationError) -> tuple[M, list[str]]:
+    """Drop what fails the model, one record at a time, and validate the rest.
+
+    A record is one item of a top-level collection (a day of `snapshots`, one insight of a list); a failing
+    top-level scalar falls back to its default. Raises CorruptDocumentError when nothing is left to drop.
+    """
+    dropped: list[str] = []
+    for _ in range(SALVAGE_ROUNDS):
+        removed = False
+        records: dict[str, set[Any]] = {}
+        for err in error.errors():
+            loc = err["loc"]
+            if not loc or not isinstance(loc[0], str):
+                continue
+            field_name = loc[0]
+            container = data.get(field_name)
+            if len(loc) >= 2 and isinstance(container, dict | list):
+                records.setdefault(field_name, set()).add(loc[1])
+            elif field_name in data:
+                del data[field_name]
+                dropped.append(field_name)
+                removed = True
+        for field_name, keys in records.items():
+            container = data[field_name]
+            if isinstance(container, dict):
+                for key in keys:
+                    if key in container:
+                        del container[key]
+                        dropped.append(f"{field_name}[{key!r}]")
+                        removed = True
+            else:
+                for index in sorted((k for k in keys if isinstance(k, int)), reverse=True):
+                    if 0 <= index < len(container):
+                        del container[index]
+                        dropped.append(f"{field_name}[{index}]")
+                        removed = True
+        if not removed:
+            break
+        try:
+            return doc.model.model_validate(data), dropped
+        except ValidationError as exc:
+            error = exc
+    raise CorruptDocumentError(f"does not match the {doc.name} schema: {error}")
 
 
 def decode_document(doc: Document[M], raw: bytes) -> M:
@@ -318,11 +387,41 @@ class DocumentStore:
         return key, _decode(doc, raw)[0]
 
     def _load_or_quarantine(self, path: Path, doc: Document[M]) -> tuple[tuple[int, int, int] | None, M]:
+        raw = self._read_bytes(path)
+        if raw is None:
+            return None, doc.model()
+        value = self._decode_or_quarantine(path, doc, raw)
+        return (_stat_key(path), value) if value is not None else (None, doc.model())
+
+    def _decode_or_quarantine(self, path: Path, doc: Document[M], raw: bytes) -> M | None:
+        """Decode under the document's lock, salvaging what can be; None when the whole file had to go."""
         try:
-            return self._load(path, doc)
+            value, _, dropped = _decode_data(doc, raw, salvage=True)
         except CorruptDocumentError as exc:
             self._quarantine(path, str(exc))
-            return None, doc.model()
+            self._cache.pop(path, None)
+            return None
+        if dropped:
+            self._keep_salvaged(path, doc, value, dropped)
+        return value
+
+    def _keep_salvaged(self, path: Path, doc: Document[M], value: M, dropped: list[str]) -> None:
+        # The original stays beside the document (doctor lists it), and the salvaged version replaces it, so
+        # the next read is clean and no later write can lose the original.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        keep = path.with_name(f"{path.name}{CORRUPT_MARKER}{stamp}")
+        shutil.copy2(path, keep)
+        write_atomic(path, _envelope(doc, value))
+        self._cache.pop(path, None)
+        shown = ", ".join(dropped[:SALVAGE_LOG_NAMES]) + (" ..." if len(dropped) > SALVAGE_LOG_NAMES else "")
+        logger.error(
+            "Stored file %s had %d unreadable record(s) (%s); kept the rest and saved the original as %s. "
+            "Run `airfit doctor` to inspect or restore it.",
+            path,
+            len(dropped),
+            shown,
+            keep.name,
+        )
 
     def _quarantine(self, path: Path, reason: str) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -371,10 +470,9 @@ class DocumentStore:
             return None, doc.model()
         try:
             return raw, _decode(doc, raw)[0]
-        except CorruptDocumentError as exc:
-            self._quarantine(path, str(exc))
-            self._cache.pop(path, None)
-            return None, doc.model()
+        except CorruptDocumentError:
+            value = self._decode_or_quarantine(path, doc, raw)
+            return (None, doc.model()) if value is None else (self._read_bytes(path), value)
 
     def _save_if_changed(self, path: Path, doc: Document[M], value: M, raw: bytes | None) -> None:
         payload = _envelope(doc, value)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from airfit.health.legacy import legacy_context_store
-from airfit.storage import Document, register
+from airfit.storage import INT64_MAX, INT64_MIN, Document, register
 
 
 class NutritionDay(BaseModel):
@@ -112,9 +112,10 @@ MAX_SYNC_DAYS = 4000
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # Strict types, so "12" or true is a 422 naming the field rather than a silently coerced number; a float
-# field still accepts an int (Swift writes 1.0 as 1), and NaN/infinity are refused.
-Count = Annotated[int, Field(strict=True, ge=0)]
-Whole = Annotated[int, Field(strict=True)]
+# field still accepts an int (Swift writes 1.0 as 1), and NaN/infinity are refused. Integers are bounded to
+# what the store can read back (`StoredInt`), so no accepted day can make the stored document unreadable.
+Count = Annotated[int, Field(strict=True, ge=0, le=INT64_MAX)]
+Whole = Annotated[int, Field(strict=True, ge=INT64_MIN, le=INT64_MAX)]
 Real = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Text = Annotated[str, Field(strict=True, max_length=200)]
 
@@ -176,6 +177,9 @@ class SyncResponse(BaseModel):
 
 
 # -- wire models: GET /insights/context (IOS_CONTRACT §4.21) --------------------------------------------
+
+ContextRange = Literal["week", "month", "quarter"]
+"""The windows the app asks for; anything else is a 422 like every other malformed query."""
 
 
 class DailyNutritionPoint(BaseModel):

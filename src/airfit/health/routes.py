@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response
 from airfit.deps import CallerDep, StateDep
 from airfit.health.models import (
     BodyMetricsResponse,
+    ContextRange,
     ContextSummary,
     SnapshotsResponse,
     SyncRequest,
@@ -42,7 +43,7 @@ async def sync_days(body: SyncRequest, caller: CallerDep, state: StateDep) -> Sy
 async def read_context(
     caller: CallerDep,
     state: StateDep,
-    range_name: Annotated[str, Query(alias="range", description="week, month or quarter")] = "week",
+    range_name: Annotated[ContextRange, Query(alias="range", description="7, 30 or 90 days.")] = "week",
 ) -> Response:
     """Averages, compliance with the user's own targets, and daily series over 7, 30 or 90 days."""
     return _json(await state.health.context_json(user_id=caller.user_id, days=range_days(range_name)))

@@ -21,7 +21,7 @@ from airfit.insights.models import (
     InsightCategory,
     InsightOut,
 )
-from airfit.insights.service import MAX_LIMIT, InsightNotFoundError, engage
+from airfit.insights.service import MAX_LIMIT, MAX_STORED, InsightNotFoundError, engage
 
 router = APIRouter(tags=["insights"])
 
@@ -36,10 +36,12 @@ async def get_insights(
     state: StateDep,
     user_id: UserIdDep,
     category: InsightCategory | None = None,
-    limit: Annotated[int, Query(description="At most this many (1-50; larger values are capped).")] = 10,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_STORED, description="At most this many (more than 50 are capped at 50).")
+    ] = 10,
 ) -> Response:
     """The caller's live insights, best first, as a top-level array."""
-    limit = max(1, min(limit, MAX_LIMIT))
+    limit = min(limit, MAX_LIMIT)
     body = await state.insights.listing.body(state.store, user_id, category=category, limit=limit)
     return Response(body, media_type="application/json", headers=NO_CACHE)
 

@@ -5,12 +5,35 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
+from typing import Annotated
+from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from airfit.storage import SERVER_SCOPE, Document, register
 
 USER_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_timezone(name: str | None) -> str | None:
+    """Return the IANA zone name if it is a real zone, else raise ValueError.
+
+    Checked against the list of zones rather than by opening one: a name such as `America` or `Etc` is a
+    directory of the zone database, and opening it fails with an OSError instead of "not found".
+    """
+    if name is not None and name not in _known_zones():
+        raise ValueError(f"unknown time zone {name[:64]!r}")
+    return name
+
+
+TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(check_timezone)]
+"""An IANA time-zone name such as Europe/Berlin."""
 
 
 def is_valid_user_id(value: str) -> bool:
@@ -96,7 +119,7 @@ class CreateUserRequest(BaseModel):
     """Body of `POST /admin/users`."""
 
     id: str = Field(min_length=1, max_length=32, description="Lower-case id, e.g. `david`.")
-    timezone: str | None = Field(None, description="IANA zone such as Europe/Berlin.")
+    timezone: TimeZoneName | None = Field(None, description="IANA zone such as Europe/Berlin.")
 
 
 class CreateTokenRequest(BaseModel):

@@ -8,7 +8,14 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from airfit.deps import AdminDep, CallerDep, StateDep
-from airfit.users.models import CreateTokenRequest, CreateUserRequest, NewToken, TokenInfo, UserInfo
+from airfit.users.models import (
+    CreateTokenRequest,
+    CreateUserRequest,
+    NewToken,
+    TimeZoneName,
+    TokenInfo,
+    UserInfo,
+)
 from airfit.users.service import (
     InvalidUserIdError,
     TokenNotFoundError,
@@ -34,7 +41,9 @@ class MeResponse(BaseModel):
 class MeUpdate(BaseModel):
     """Body of `PATCH /me`."""
 
-    timezone: str | None = Field(description="IANA zone such as America/New_York; null for the server's.")
+    timezone: TimeZoneName | None = Field(
+        description="IANA zone such as America/New_York; null for the server's."
+    )
 
 
 class RemovedUser(BaseModel):

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from airfit.storage import SERVER_SCOPE, DocumentStore
 from airfit.users.models import (
@@ -19,6 +19,7 @@ from airfit.users.models import (
     TokenScope,
     UserInfo,
     UserRecord,
+    check_timezone,
     is_valid_user_id,
 )
 
@@ -50,17 +51,6 @@ def check_user_id(user_id: str) -> str:
             "user ids are 1-32 characters: a lower-case letter, then lower-case letters, digits, '_' or '-'"
         )
     return user_id
-
-
-def check_timezone(name: str | None) -> str | None:
-    """Return the IANA zone name if it exists, else raise ValueError."""
-    if name is None:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
-    return name
 
 
 def _digest(secret: str) -> str:

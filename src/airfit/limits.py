@@ -1,0 +1,143 @@
+"""Request bodies: a size limit per route, refused before they are read, and JSON that the store can keep.
+
+`RequestGuard` is a pure ASGI middleware in front of every route:
+- A body larger than its route's limit is a 413: at once when `Content-Length` says so (nothing is read), else
+  as soon as the streamed bytes pass the limit. Limits come from the settings (`AIRFIT_MAX_BODY_BYTES`,
+  `AIRFIT_MAX_SYNC_BODY_BYTES`, `AIRFIT_MAX_IMPORT_BYTES`), so memory per request is bounded by them.
+- A JSON body must be interoperable JSON (RFC 8259 without the extensions Python's parser accepts): `NaN`,
+  `Infinity`, numbers that overflow a double and lone UTF-16 surrogates are a 422 before any route sees them.
+  Such values cannot be stored or answered as JSON, and a route must not have to check for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import orjson
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from airfit.errors import safe_text
+
+_JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """The largest body each route accepts, in bytes."""
+
+    default: int
+    by_path: Mapping[str, int] = field(default_factory=dict)
+
+    def for_path(self, path: str) -> int:
+        """The limit of the route at `path` (exact path; everything else has the default)."""
+        return self.by_path.get(path, self.default)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RequestGuard:
+    """Enforce body limits and well-formed JSON before the application reads a request."""
+
+    def __init__(self, app: ASGIApp, limits: BodyLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limits.for_path(scope["path"])
+        headers = Headers(scope=scope)
+        length = headers.get("content-length")
+        if length is not None and length.strip().isdigit() and int(length) > limit:
+            await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+            return
+        if _JSON_TYPE.match(headers.get("content-type", "")):
+            await self._json(scope, receive, send, limit)
+            return
+        await self._streamed(scope, receive, send, limit)
+
+    async def _streamed(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if started:
+                raise
+            await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+
+    async def _json(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        chunks: list[bytes] = []
+        received = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if body:
+            try:
+                orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                issue = {
+                    "type": "json_invalid",
+                    "loc": ["body", exc.pos],
+                    "msg": "JSON decode error",
+                    "ctx": {"error": safe_text(exc.msg)},
+                }
+                await _refuse(send, 422, {"detail": [issue]})
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _refuse(send: Send, status: int, content: object) -> None:
+    payload = orjson.dumps(content)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
