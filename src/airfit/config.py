@@ -89,19 +89,19 @@ class Settings(BaseSettings):
         "claude-sonnet-4-5", alias="AIRFIT_ANTHROPIC_MODEL", description="Anthropic model name."
     )
     max_tokens_chat: int = Field(
-        700, alias="AIRFIT_MAX_TOKENS_CHAT", ge=16, description="Output tokens of a chat or onboarding reply."
+        400, alias="AIRFIT_MAX_TOKENS_CHAT", ge=16, description="Output tokens of a chat or onboarding reply."
     )
     max_tokens_food: int = Field(
-        400, alias="AIRFIT_MAX_TOKENS_FOOD", ge=16, description="Output tokens of a food parse or correction."
+        256, alias="AIRFIT_MAX_TOKENS_FOOD", ge=16, description="Output tokens of a food parse or correction."
     )
     max_tokens_insights: int = Field(
-        1200, alias="AIRFIT_MAX_TOKENS_INSIGHTS", ge=16, description="Output tokens of an insight generation."
+        1000, alias="AIRFIT_MAX_TOKENS_INSIGHTS", ge=16, description="Output tokens of an insight generation."
     )
     max_tokens_profile: int = Field(
-        600, alias="AIRFIT_MAX_TOKENS_PROFILE", ge=16, description="Output tokens of a profile-learning call."
+        400, alias="AIRFIT_MAX_TOKENS_PROFILE", ge=16, description="Output tokens of a profile-learning call."
     )
     max_tokens_memory: int = Field(
-        800, alias="AIRFIT_MAX_TOKENS_MEMORY", ge=16, description="Output tokens of a memory consolidation."
+        600, alias="AIRFIT_MAX_TOKENS_MEMORY", ge=16, description="Output tokens of a memory consolidation."
     )
     prompt_budget_chat: int = Field(
         3000,
