@@ -15,9 +15,11 @@ from fastapi.responses import JSONResponse
 
 from airfit import __version__
 from airfit.backup.routes import router as backup_router
+from airfit.coach.history_routes import router as chat_history_router
 from airfit.coach.routes import router as coach_router
 from airfit.config import Settings
 from airfit.errors import ERROR_RESPONSES, request_validation_error
+from airfit.health.log_routes import router as web_log_router
 from airfit.health.routes import router as health_router
 from airfit.insights.routes import router as insights_router
 from airfit.limits import BodyLimits, RequestGuard
@@ -31,6 +33,8 @@ from airfit.storage import StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
+from airfit.users.web_routes import router as signin_router
+from airfit.web import client_app
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,9 @@ ROUTERS = [
     training_router,
     coach_router,
     nutrition_router,
+    signin_router,
+    web_log_router,
+    chat_history_router,
 ]
 
 
@@ -80,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
+    # Last: the browser client's files take whatever path no API route claimed.
+    app.mount("/", client_app(), name="web")
     app.add_middleware(RequestGuard, limits=body_limits(settings))
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)
@@ -97,7 +106,7 @@ def body_limits(settings: Settings) -> BodyLimits:
 
 
 # Routes anyone may call, even with AIRFIT_AUTH=token.
-PUBLIC_PATHS = {"/health"}
+PUBLIC_PATHS = {"/health", "/signin/options", "/signin/code"}
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         alias="AIRFIT_AUTH",
         description="'open' (trusted home network: X-User-ID or default user) or 'token' (Bearer required).",
     )
+    user_picker: bool = Field(
+        True,
+        alias="AIRFIT_USER_PICKER",
+        description="Open mode: the web sign-in page lists user ids and names (never in token mode).",
+    )
     timezone: str | None = Field(
         None,
         alias="AIRFIT_TIMEZONE",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import TypeVar
 
 import click
@@ -10,6 +11,7 @@ import click
 from airfit.cli.common import run_with_state
 from airfit.state import AppState
 from airfit.users.service import InvalidUserIdError, TokenNotFoundError, UserExistsError, UserNotFoundError
+from airfit.users.signin import SignInCodes
 
 T = TypeVar("T")
 
@@ -122,5 +124,22 @@ def revoke_token(token_id: str) -> None:
     async def work(state: AppState) -> None:
         info = await state.users.revoke_token(token_id)
         click.echo(f"revoked {info.id} ({info.user_id}, {info.name})")
+
+    _run(work)
+
+
+@users.command("login-code")
+@click.argument("user_id")
+@click.option("--minutes", default=10, show_default=True, type=click.IntRange(1, 60), help="Valid for.")
+def login_code(user_id: str, minutes: int) -> None:
+    """Print a one-time code that signs USER_ID in on the web client (used once, then it is gone)."""
+
+    async def work(state: AppState) -> None:
+        issued = await SignInCodes(state.store, state.users).issue(user_id, ttl=timedelta(minutes=minutes))
+        click.echo(issued.code)
+        click.echo(
+            f"(for {issued.user_id}; enter it on the sign-in page before {issued.expires_at:%H:%M} UTC)",
+            err=True,
+        )
 
     _run(work)

@@ -11,12 +11,15 @@ The original replaced nutrition and health wholesale, so a partial HealthKit rea
     Consequence: a day whose meals were all deleted on the phone keeps its last non-zero totals.
   - steps and active_calories are separate sensors: each 0 is "no reading" and keeps the stored value.
 - The workout block (written by the Hevy sync) is never touched.
+- A date with entries logged in the web client merges onto the phone's own readings, kept aside, and the
+  combined day is recomputed (`health.logbook`): a sync never erases a web entry.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from airfit.health.logbook import combine, show_phone
 from airfit.health.models import DailySnapshot, DailySyncData
 
 NUTRITION_FIELDS = {
@@ -76,6 +79,7 @@ def _merge_health(snapshot: DailySnapshot, day: DailySyncData) -> bool:
 
 def merge_day(snapshot: DailySnapshot, day: DailySyncData, *, now: datetime) -> None:
     """Fold `day` into `snapshot` in place (see the module docstring for the rule)."""
+    show_phone(snapshot)
     tags = []
     if _merge_nutrition(snapshot, day):
         tags.append(NUTRITION_TAG)
@@ -84,4 +88,5 @@ def merge_day(snapshot: DailySnapshot, day: DailySyncData, *, now: datetime) -> 
     for tag in tags:
         if tag not in snapshot.sources_synced:
             snapshot.sources_synced.append(tag)
+    combine(snapshot)
     snapshot.last_updated = now

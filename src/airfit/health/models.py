@@ -7,6 +7,7 @@ sync (training). Insights are not here: they live in `insights.json`.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
@@ -79,6 +80,42 @@ class WorkoutDay(BaseModel):
     workout_titles: list[str] = Field(default_factory=list)
 
 
+class PhoneReadings(BaseModel):
+    """What the phone last sent for the date (the values the day would have without web entries)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    nutrition: NutritionDay = Field(default_factory=NutritionDay)
+    weight_lbs: float | None = None
+    body_fat_pct: float | None = None
+
+
+class WebEntry(BaseModel):
+    """One thing logged in the browser: a meal (`food`) or a body reading (`body`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    kind: Literal["food", "body"]
+    at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    name: str | None = None
+    calories: int = 0
+    protein: int = 0
+    carbs: int = 0
+    fat: int = 0
+    weight_lbs: float | None = None
+    body_fat_pct: float | None = None
+
+
+class WebDay(BaseModel):
+    """A date's web entries and the phone's own readings for that date."""
+
+    model_config = ConfigDict(extra="allow")
+
+    entries: list[WebEntry] = Field(default_factory=list)
+    phone: PhoneReadings = Field(default_factory=PhoneReadings)
+
+
 class DailySnapshot(BaseModel):
     """Everything known about one local date."""
 
@@ -90,6 +127,8 @@ class DailySnapshot(BaseModel):
     workout: WorkoutDay = Field(default_factory=WorkoutDay)
     last_updated: datetime = Field(default_factory=lambda: datetime.now(UTC))
     sources_synced: list[str] = Field(default_factory=list)
+    web: WebDay | None = None
+    """Entries logged in the web client and the phone's own readings of the date (`health.logbook`)."""
 
 
 class ContextStore(BaseModel):

@@ -1,0 +1,77 @@
+// Shared pieces of the views: the `html` template tag, a loader hook and small components.
+import { h } from "../vendor/preact.js";
+import { useEffect, useState, useCallback, useRef } from "../vendor/hooks.js";
+import htm from "../vendor/htm.js";
+import { Stale, getRetryTick, subscribe } from "./api.js";
+
+export const html = htm.bind(h);
+export { useEffect, useState, useCallback, useRef };
+
+/** Re-render when the API layer's state (identity, online) changes. */
+export function useApiState() {
+  const [, setTick] = useState(0);
+  useEffect(() => subscribe(() => setTick((t) => t + 1)), []);
+}
+
+/** Run `load()` now, again when `deps` change, and after the server comes back; returns [state, reload]. */
+export function useLoad(load, deps = []) {
+  const [state, setState] = useState({ loading: true });
+  const [nonce, setNonce] = useState(0);
+  useApiState();
+  const tick = getRetryTick();
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error) => live && !(error instanceof Stale) && setState((s) => ({ ...s, error, loading: false })),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, nonce, tick]);
+  return [state, () => setNonce((n) => n + 1)];
+}
+
+export const fmt = (value, digits = 0) =>
+  value === null || value === undefined || Number.isNaN(value)
+    ? "–"
+    : Number(value).toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** A target may be a number or a range such as "320-340": its middle. */
+export function targetValue(raw) {
+  if (raw === null || raw === undefined || raw === "") return null;
+  if (typeof raw === "number") return raw;
+  const parts = String(raw).split("-").map(Number).filter((n) => !Number.isNaN(n));
+  return parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : null;
+}
+
+export function Meter({ label, value, target, unit = "" }) {
+  const pct = target ? Math.min(100, Math.round((100 * (value || 0)) / target)) : 0;
+  return html`<div>
+    <div class="meter-row"><span>${label}</span>
+      <span><strong>${fmt(value)}</strong>${target ? html` / ${fmt(target)}` : ""} ${unit}</span></div>
+    ${target
+      ? html`<div class="bar" role="progressbar" aria-label=${`${label}: ${pct}% of target`}
+          aria-valuenow=${pct} aria-valuemin="0" aria-valuemax="100"><span style=${`width:${pct}%`}></span></div>`
+      : ""}
+  </div>`;
+}
+
+export function Loading({ state, children }) {
+  if (state.error) return html`<p class="error" role="alert">${state.error.message}</p>`;
+  if (state.data === undefined) return html`<p class="muted" aria-busy="true">Loading…</p>`;
+  return children;
+}
+
+export const Card = ({ title, children, id }) =>
+  html`<section class="card" aria-labelledby=${id}><h2 id=${id}>${title}</h2>${children}</section>`;
+
+export function ErrorText({ error }) {
+  return error ? html`<p class="error" role="alert">${error.message || String(error)}</p>` : "";
+}
+
+export const today = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
