@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         256, alias="AIRFIT_MAX_TOKENS_FOOD", ge=16, description="Output tokens of a food parse or correction."
     )
     max_tokens_insights: int = Field(
-        1000, alias="AIRFIT_MAX_TOKENS_INSIGHTS", ge=16, description="Output tokens of an insight generation."
+        750, alias="AIRFIT_MAX_TOKENS_INSIGHTS", ge=16, description="Output tokens of an insight generation."
     )
     max_tokens_profile: int = Field(
         400, alias="AIRFIT_MAX_TOKENS_PROFILE", ge=16, description="Output tokens of a profile-learning call."
@@ -118,7 +118,7 @@ class Settings(BaseSettings):
         1000, alias="AIRFIT_PROMPT_BUDGET_FOOD", ge=256, description="Estimated prompt tokens of a food call."
     )
     prompt_budget_insights: int = Field(
-        2800,
+        3300,
         alias="AIRFIT_PROMPT_BUDGET_INSIGHTS",
         ge=256,
         description="Estimated prompt tokens of an insight generation (older days give way).",
