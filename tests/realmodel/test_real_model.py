@@ -1,8 +1,8 @@
 """The openai provider against a real llama.cpp server running SmolLM2-135M (one thread, temperature 0).
 
 Behaviour and timing, not the quality of the text: every call answers within the iOS app's timeout (60 s;
-120 s for an insight generation: the client here gives up then, as the app does), and a model that ignores the output format ends in a
-validated result or a clear failure with nothing stored.
+120 s for an insight generation: the client here gives up then, as the app does), and a model that ignores
+the output format ends in a validated result or a clear failure with nothing stored.
 """
 
 from __future__ import annotations
