@@ -1,7 +1,7 @@
 """Benchmark of the health endpoints: a big sync and cached summary reads under load.
 
 Starts `python -m airfit serve` pinned to CPU 0 with a temporary data directory and three users, loads
-three years of days into each (`gen_days.py 1095`), times the sync, then drives
+three years of days into each (`airfit.demo.days(1095)`), times the sync, then drives
 `GET /insights/context?range=quarter` and `GET /health/body-metrics?days=365` from a load generator pinned
 to CPU 1 (wrk when installed, else Python processes with keep-alive connections). Prints req/s, latency
 p50/p99 and the server's RSS.

@@ -1,8 +1,8 @@
 """What every benchmark needs: the data generators, a free port, and `airfit serve` pinned to one CPU.
 
-The generators live outside the repository, in `shared/bench/` beside the clone (CI, /work/main) or beside
-the folder of worktrees (/work/wt/<name>). The server runs as a subprocess on `SERVER_CPU` with its log in a
-temporary file (a pipe nobody reads would stall it once full) and is always stopped on leaving the block.
+The generators are the package's own (`airfit.demo`), so a fresh clone runs every bench. The server
+runs as a subprocess on `SERVER_CPU` with its log in a temporary file (a pipe nobody reads would stall it
+once full) and is always stopped on leaving the block.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from typing import Any
 import httpx2
 import psutil
 
+from airfit import demo
+
 REPO = Path(__file__).resolve().parents[1]
 # The benches reuse the test suite's process helpers rather than keeping copies of them.
 sys.path.insert(0, str(REPO))
 from tests.live import free_port, stop_process  # noqa: E402
-from tests.shared_data import generator  # noqa: E402
 
 SERVER_CPU = 0
 START_TIMEOUT = 30.0
@@ -34,13 +35,13 @@ LOG_TAIL = 3000
 
 
 def generated_days(count: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
-    """`count` days from `gen_days.py` (one dict per day, oldest first), ending `end` (default today)."""
-    return generator("gen_days").days(count, seed, end)  # type: ignore[no-any-return]
+    """`count` generated days (`airfit.demo`), one per date, oldest first, ending `end` (default today)."""
+    return demo.days(count, seed, end, person=demo.Person(missing_rate=0))
 
 
 def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
-    """`weeks` of Hevy-shaped workouts from `gen_workouts.py`, newest first, ending `end` (default today)."""
-    return generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
+    """`weeks` of generated Hevy workouts (`airfit.demo`), newest first, ending `end` (default today)."""
+    return demo.workouts(weeks, seed, end)
 
 
 def server_env(data_dir: Path, users: str, **overrides: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Fixtures: isolated settings, real servers on 127.0.0.1, and data generators from shared/bench."""
+"""Fixtures: isolated settings, real servers on 127.0.0.1, and generated data (`airfit.demo`)."""
 
 from __future__ import annotations
 

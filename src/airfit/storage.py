@@ -644,6 +644,27 @@ class DocumentStore:
         os.replace(source, target)
         return target
 
+    async def delete_scope(self, scope: str) -> bool:
+        """Delete a scope's directory and everything in it (for generated data only); True if it existed."""
+        names = await asyncio.to_thread(self._scope_documents, scope)
+        async with self._scope_locked(scope, names):
+            deleted = await _in_thread(self._delete_scope, scope)
+        for path in [p for p in self._cache if p.parent == self.scope_dir(scope)]:
+            del self._cache[path]
+        return deleted
+
+    def _delete_scope(self, scope: str) -> bool:
+        directory = self.scope_dir(scope)
+        if not directory.exists():
+            return False
+        # Moved out of the way first, so a crash midway never leaves a half-deleted scope in place.
+        doomed = self.root / ".deleting" / f"{scope}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%fZ')}"
+        make_private_dir(doomed.parent)
+        os.replace(directory, doomed)
+        _fsync_dir(self.root)
+        shutil.rmtree(doomed, ignore_errors=True)
+        return True
+
     # -- corrupt files -----------------------------------------------------------------------------------
 
     def corrupt_files(self, scope: str | None = None) -> list[CorruptFile]:

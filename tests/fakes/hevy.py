@@ -24,19 +24,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.shared_data import generator
+from airfit import demo
 
 MAX_PAGE_SIZE = 10
 
 
 def generated_workouts(weeks: int, seed: int = 1, end: str | None = None) -> list[dict[str, Any]]:
-    """Workouts from `shared/bench/gen_workouts.py`, newest first, ending yesterday (UTC) by default.
+    """Generated workouts (`airfit.demo`), newest first, ending yesterday (UTC) by default.
 
-    The generator stamps workouts up to 20:00 UTC of its end date; ending today would put some of them in the
+    Workouts are stamped up to about 20:00 UTC of the end date; ending today would put some of them in the
     future whenever a test runs early in the UTC day, and a change feed with future events is not Hevy's.
     """
     end = end or (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    return generator("gen_workouts").workouts(weeks, seed, end)  # type: ignore[no-any-return]
+    return demo.workouts(weeks, seed, end)
 
 
 def _iso(moment: datetime) -> str:

@@ -1,16 +1,16 @@
-"""Payload builders for the health tests: the shared generator and iOS-shaped days."""
+"""Payload builders for the health tests: generated days (`airfit.demo`) and iOS-shaped days."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
 
-from tests.shared_data import generator
+from airfit import demo
 
 
 def generated_days(n: int, *, seed: int = 1, end: date | None = None) -> list[dict[str, Any]]:
-    """`n` realistic days ending at `end` (default today), from shared/bench/gen_days.py."""
-    return generator("gen_days").days(n, seed, end.isoformat() if end else None)  # type: ignore[no-any-return]
+    """`n` realistic days ending at `end` (default today), as the iOS app syncs them, every date present."""
+    return demo.days(n, seed, end, person=demo.Person(missing_rate=0))
 
 
 def ios_day(day: date, **overrides: Any) -> dict[str, Any]:

@@ -1,37 +1,37 @@
-"""Test data: the shared day generator (and a flat variant), stored through the real document store."""
+"""Test data: generated days (and a flat variant) and workouts, stored through the real document store."""
 
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from airfit import demo
 from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot, HealthDay, NutritionDay
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.storage import DocumentStore
 from airfit.training.models import EXERCISE_STORE, WORKOUTS, Workout, WorkoutsDoc
 from airfit.training.strength import build_exercise_store, workout_days
-from tests.shared_data import generator
 
 HEALTH_KEYS = set(HealthDay.model_fields)
 
 
 def gen_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
-    """`n` days of the shared generator ending at `end` (the iOS sync payload shape)."""
-    return generator("gen_days").days(n, seed, end.isoformat())  # type: ignore[no-any-return]
+    """`n` generated days ending at `end` (the iOS sync payload shape)."""
+    return demo.days(n, seed, end)
 
 
 def flat_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
-    """The shared generator's days with every trend removed: weight and body fat are steady plus noise."""
-    rnd = random.Random(seed)
-    days = gen_days(n, seed, end)
-    for day in days:
-        day["weight_lbs"] = round(185 + rnd.gauss(0, 0.5), 1)
-        day["body_fat_pct"] = round(20 + rnd.gauss(0, 0.2), 1)
-    return days
+    """Generated days with no trend and no weekly rhythm: realistic noise, gaps and zero days only."""
+    return demo.days(n, seed, end, person=demo.FLAT)
+
+
+def complete_days(n: int, seed: int, end: date) -> list[dict[str, Any]]:
+    """Flat days with every date present and food logged on each (for tests that count days)."""
+    return demo.days(n, seed, end, person=replace(demo.FLAT, missing_rate=0, log_rate=1))
 
 
 def inject(days: list[dict[str, Any]], last: int, change: Callable[[int, dict[str, Any]], None]) -> None:
@@ -70,8 +70,8 @@ def days_before(end: date, n: int) -> date:
 
 
 def gen_workouts(weeks: int, seed: int, end: date) -> list[dict[str, Any]]:
-    """`weeks` of the shared Hevy workout generator ending at `end` (newest first, Hevy's shape)."""
-    return generator("gen_workouts").workouts(weeks, seed, end.isoformat())  # type: ignore[no-any-return]
+    """`weeks` of generated Hevy workouts ending at `end` (newest first, Hevy's shape)."""
+    return demo.workouts(weeks, seed, end)
 
 
 def store_workouts(

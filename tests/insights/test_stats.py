@@ -1,4 +1,4 @@
-"""Statistical detectors on the shared generator's days: they find what was injected and nothing else."""
+"""Statistical detectors on generated days (`airfit.demo`): they find what was injected and nothing else."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def _workouts(days: list[dict[str, Any]], kg: float) -> list[Any]:
 
 
 def _steady_lifts(weeks: int, seed: int) -> list[dict[str, Any]]:
-    """The shared workout generator with every set at the same weight per exercise: no progress, no PR."""
+    """Generated workouts with every set at the same weight per exercise: no progress, no PR."""
     workouts = gen_workouts(weeks, seed, TODAY)
     for workout in workouts:
         for exercise in workout["exercises"]:

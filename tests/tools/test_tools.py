@@ -19,7 +19,7 @@ from airfit.llm.http import HttpProvider
 from airfit.llm.models import LLMRequest
 from airfit.state import build_state
 from airfit.tools.binding import bind
-from tests.insights.data import flat_days, gen_workouts, snapshot, store_workouts
+from tests.insights.data import complete_days, gen_workouts, snapshot, store_workouts
 from tests.live import LiveServer, server_env
 
 TOOL_NAMES = {"query_workouts", "query_nutrition", "query_body_comp", "query_recovery", "query_insights"}
@@ -27,7 +27,7 @@ TOOL_NAMES = {"query_workouts", "query_nutrition", "query_body_comp", "query_rec
 
 def _store(data_dir: Path, user: str, protein: int, workouts: list[dict[str, Any]]) -> None:
     today = datetime.now(UTC).date()
-    days = flat_days(40, 31, today)
+    days = complete_days(40, 31, today)
     for day in days:
         day["protein"] = protein
     store_workouts(data_dir, user, workouts, [snapshot(d) for d in days])

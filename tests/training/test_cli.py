@@ -22,7 +22,7 @@ def test_cli_sets_key_from_stdin_and_removes_it(fake_hevy: FakeHevy, data_dir: P
         settings, "users", "hevy-key", "david", input=f"{DAVID_KEY}\n", HEVY_BASE_URL=fake_hevy.url
     )
     assert stored.returncode == 0, stored.stderr
-    assert "24 workouts" in stored.stdout
+    assert f"{len(fake_hevy.accounts[DAVID_KEY].workouts)} workouts" in stored.stdout
     assert DAVID_KEY not in stored.stdout + stored.stderr
     saved = json.loads((data_dir / "david" / "secrets.json").read_text())["data"]
     assert saved["hevy_api_key"] == DAVID_KEY

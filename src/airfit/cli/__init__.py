@@ -1,4 +1,4 @@
-"""The `airfit` command: serve, users, export, import, doctor, migrate."""
+"""The `airfit` command: serve, users, export, import, doctor, migrate, demo."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 
 from airfit import __version__
 from airfit.cli.data import doctor, export_user, import_user
+from airfit.cli.demo import demo
 from airfit.cli.hevy import hevy_key
 from airfit.cli.mcp import mcp
 from airfit.cli.migrate import migrate
@@ -43,3 +44,4 @@ main.add_command(import_user)
 main.add_command(doctor)
 main.add_command(mcp)
 main.add_command(migrate)
+main.add_command(demo)

@@ -24,12 +24,16 @@ def load_settings() -> Settings:
         raise click.ClickException(f"invalid settings: {problems}") from exc
 
 
-def run_with_state(work: Callable[[AppState], Awaitable[T]]) -> T:
-    """Run async work against the configured data directory (safe beside a running server)."""
+def run_with_state(work: Callable[[AppState], Awaitable[T]], *, ensure_users: bool = True) -> T:
+    """Run async work against the configured data directory (safe beside a running server).
+
+    The configured users are registered first unless `ensure_users` is False.
+    """
 
     async def runner() -> T:
         state = build_state(load_settings())
-        await state.users.ensure(state.settings.initial_users)
+        if ensure_users:
+            await state.users.ensure(state.settings.initial_users)
         return await work(state)
 
     return asyncio.run(runner())

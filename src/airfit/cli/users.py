@@ -37,7 +37,8 @@ def list_users() -> None:
     async def work(state: AppState) -> None:
         for user in await state.users.list():
             zone = f"  timezone={user.timezone}" if user.timezone else ""
-            click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}")
+            marker = "  (demo: airfit demo --remove)" if user.demo else ""
+            click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}{marker}")
 
     _run(work)
 

@@ -238,6 +238,21 @@ class TrainingService:
         await self._derive(user_id, started, result)
         return result
 
+    async def import_workouts(self, user_id: str, workouts: list[Workout]) -> SyncResult:
+        """Replace the user's workouts with these, as a complete Hevy import would, and rebuild what derives.
+
+        For workouts that come from elsewhere than the user's Hevy account (the demo household's generated
+        ones); the next real sync with a key starts its own full import.
+        """
+        started = _now()
+        async with self.store.transaction(user_id, WORKOUTS) as doc:
+            doc.workouts = {w.id: w for w in workouts}
+            doc.sync.import_complete = False
+            doc.sync.last_success_at = started
+        result = SyncResult(status="success", full_import=True, workouts_processed=len(workouts))
+        await self._derive(user_id, started, result)
+        return result
+
     async def _full_import(self, user_id: str, api_key: str, started: datetime, restart: bool) -> int:
         async with self.store.transaction(user_id, WORKOUTS) as doc:
             sync = doc.sync

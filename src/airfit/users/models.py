@@ -55,6 +55,8 @@ class UserRecord(BaseModel):
 
     created_at: datetime
     timezone: str | None = None
+    demo: bool = False
+    """Created by `airfit demo` with generated data; `airfit demo --remove` deletes it (never a real user)."""
 
 
 class UserRegistry(BaseModel):
@@ -96,6 +98,7 @@ class UserInfo(BaseModel):
     id: str
     created_at: datetime
     timezone: str | None = None
+    demo: bool = False
 
 
 class TokenInfo(BaseModel):

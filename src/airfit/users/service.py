@@ -40,6 +40,10 @@ class UserExistsError(ValueError):
     """The user is already registered."""
 
 
+class NotDemoUserError(ValueError):
+    """The user is real (not created by `airfit demo`), so demo commands must not touch them."""
+
+
 class TokenNotFoundError(LookupError):
     """No such token."""
 
@@ -99,14 +103,14 @@ class UserService:
             raise UserNotFoundError(f"unknown user {user_id!r}")
         return record
 
-    async def add(self, user_id: str, *, timezone: str | None = None) -> UserInfo:
-        """Register a new user; raises UserExistsError if the id is taken."""
+    async def add(self, user_id: str, *, timezone: str | None = None, demo: bool = False) -> UserInfo:
+        """Register a new user (`demo`: holding generated data only); UserExistsError if the id is taken."""
         check_user_id(user_id)
         check_timezone(timezone)
         async with self.store.transaction(SERVER_SCOPE, USERS) as registry:
             if user_id in registry.users:
                 raise UserExistsError(f"user {user_id!r} already exists")
-            record = UserRecord(created_at=_now(), timezone=timezone)
+            record = UserRecord(created_at=_now(), timezone=timezone, demo=demo)
             registry.users[user_id] = record
         return UserInfo(id=user_id, **record.model_dump())
 
@@ -122,14 +126,26 @@ class UserService:
 
     async def remove(self, user_id: str) -> Path | None:
         """Unregister a user and revoke their tokens. Their data is moved aside, never deleted."""
+        await self._unregister(user_id, demo_only=False)
+        return await self.store.move_scope_aside(user_id)
+
+    async def remove_demo(self, user_id: str) -> None:
+        """Unregister a demo user and delete their generated data; refuses (NotDemoUserError) a real user."""
+        await self._unregister(user_id, demo_only=True)
+        await self.store.delete_scope(user_id)
+
+    async def _unregister(self, user_id: str, *, demo_only: bool) -> None:
         check_user_id(user_id)
         async with self.store.transaction(SERVER_SCOPE, USERS) as registry:
-            if registry.users.pop(user_id, None) is None:
+            record = registry.users.get(user_id)
+            if record is None:
                 raise UserNotFoundError(f"unknown user {user_id!r}")
+            if demo_only and not record.demo:
+                raise NotDemoUserError(f"{user_id!r} is a real user, not a demo user; nothing was changed")
+            del registry.users[user_id]
         async with self.store.transaction(SERVER_SCOPE, TOKENS) as table:
             for token_id in [t for t, rec in table.tokens.items() if rec.user_id == user_id]:
                 del table.tokens[token_id]
-        return await self.store.move_scope_aside(user_id)
 
     async def timezone_of(self, user_id: str) -> tzinfo:
         """The zone that decides what "today" is for this user: theirs, the server's setting, or local."""

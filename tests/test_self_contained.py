@@ -1,0 +1,133 @@
+"""The repository stands alone: no test, bench or source file reads anything outside it.
+
+Two checks. A static one reads every tracked file for paths that leave the checkout (a `shared/` folder,
+an absolute path of the machine it was written on, `Path(__file__)` climbing above the root). A dynamic one
+copies the repository into an empty temporary folder and, with an audit hook recording every file Python
+opens, collects the whole suite and runs every data generator the tests and benches use from the copy:
+anything opened outside the copy and the Python installation fails the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCANNED = re.compile(r"\.(py|md|toml|sh|txt|cfg|ini|json|ya?ml)$|^\.ci/")
+SKIPPED_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", "data"}
+# Built from parts so this file does not match its own patterns.
+OUTSIDE = [
+    re.compile(r"(?<![\w.-])" + "shared" + r"/"),
+    re.compile(r"['\"]/" + "work" + r"/"),
+]
+TEMPFILE_PROBE = re.compile(r"[a-z0-9_]{8}")
+CLIMB = re.compile(r"__file__\)(?:\.resolve\(\))?(?P<chain>(?:\.parent\b)+|\.parents\[(?P<n>\d+)\])")
+
+PROBE = """
+import json, os, sys
+opened = []
+def record(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.append(os.path.abspath(os.fsdecode(args[0])))
+sys.addaudithook(record)
+
+from datetime import date
+import pytest
+collected = int(pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "tests"]))
+sys.path.insert(0, "bench")
+import harness
+from tests.fakes.hevy import generated_workouts
+from tests.health.days import generated_days
+from tests.insights.data import complete_days, flat_days, gen_days, gen_workouts
+today = date(2025, 6, 30)
+made = [
+    harness.generated_days(30), harness.generated_workouts(4), generated_workouts(4), generated_days(30),
+    gen_days(30, 1, today), flat_days(30, 1, today), complete_days(30, 1, today), gen_workouts(4, 1, today),
+]
+with open(sys.argv[1], "w") as out:
+    json.dump({"collected": collected, "made": [len(m) for m in made], "opened": opened}, out)
+"""
+
+
+def _repository_files() -> list[Path]:
+    """Tracked and new (not ignored) files, or a plain walk when this is not a git checkout."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    if listed.returncode == 0:
+        files = [REPO / name for name in listed.stdout.decode().split("\0") if name]
+        return [f for f in files if f.is_file()]
+    return [p for p in REPO.rglob("*") if p.is_file() and not SKIPPED_DIRS & set(p.relative_to(REPO).parts)]
+
+
+def _tempfile_probe(path: Path) -> bool:
+    """`tempfile` checks that the temporary folder is writable by opening it and a random name in it."""
+    temp = Path(tempfile.gettempdir())
+    return path == temp or (path.parent == temp and TEMPFILE_PROBE.fullmatch(path.name) is not None)
+
+
+def test_no_file_names_a_path_outside_the_repository() -> None:
+    problems = []
+    for path in _repository_files():
+        relative = path.relative_to(REPO).as_posix()
+        if path.resolve() == Path(__file__).resolve() or not SCANNED.search(relative):
+            continue
+        text = path.read_text(errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            problems += [
+                f"{relative}:{number}: {line.strip()}" for pattern in OUTSIDE if pattern.search(line)
+            ]
+            for match in CLIMB.finditer(line):
+                levels = int(match["n"]) + 1 if match["n"] else match["chain"].count(".parent")
+                target = path.resolve()
+                for _ in range(levels):
+                    target = target.parent
+                if not target.is_relative_to(REPO):
+                    problems.append(f"{relative}:{number}: climbs above the repository: {line.strip()}")
+    assert problems == []
+
+
+def test_a_copy_in_an_empty_folder_reads_nothing_outside_itself(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    for path in _repository_files():
+        target = clone / path.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    report = tmp_path / "report.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFIT_", "HEVY_", "PYTHON"))}
+    env["PYTHONPATH"] = os.pathsep.join([str(clone / "src"), str(clone)])
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(report)],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    found = json.loads(report.read_text())
+    assert found["collected"] == 0, result.stdout[-3000:]
+    assert all(found["made"])
+    allowed = [clone, *(Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})]
+    system = [Path(p) for p in ("/usr", "/etc", "/proc", "/sys", "/dev", "/lib", "/lib64", "/opt")]
+    outside = sorted(
+        {
+            path
+            for path in found["opened"]
+            if not any(Path(path).resolve().is_relative_to(root) for root in allowed)
+            and not any(Path(path).is_relative_to(root) for root in system)
+            and path != str(report)
+            and not _tempfile_probe(Path(path))
+        }
+    )
+    assert outside == [], f"files opened outside the copy and the Python installation: {outside}"
