@@ -24,11 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from airfit.config import Settings  # noqa: E402
 from airfit.health.models import CONTEXT_STORE, ContextStore, DailySnapshot, HealthDay, NutritionDay  # noqa: E402
-from airfit.insights.engine import InsightEngine  # noqa: E402
 from airfit.insights.models import INSIGHTS, Insight, InsightStore  # noqa: E402
 from airfit.insights.stats import detect  # noqa: E402
 from airfit.profile.models import UserProfile  # noqa: E402
-from airfit.state import build_state  # noqa: E402
+from airfit.services import build_services  # noqa: E402
 from airfit.storage import DocumentStore  # noqa: E402
 from harness import generated_days, pinned_server, server_env  # noqa: E402
 from loadgen import run_load  # noqa: E402
@@ -83,10 +82,10 @@ def time_cold_pass(data_dir: Path) -> float:
     settings = Settings(_env_file=None, data_dir=data_dir, users=USER, timezone="UTC")  # type: ignore[call-arg]
 
     async def run() -> float:
-        state = build_state(settings)
+        state = build_services(settings)
         await state.users.ensure([USER])
         started = time.perf_counter()
-        await InsightEngine().statistical(state, USER)
+        await state.insights.statistical(user_id=USER)
         return time.perf_counter() - started
 
     return asyncio.run(run()) * 1000

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from airfit.state import build_state
+from airfit.services import build_services
 from tests.fakes.hevy import FakeHevy, generated_workouts, running_fake_hevy
 from tests.live import LiveServer, make_settings, thread_server
 
@@ -137,7 +137,7 @@ def _tokens(live: LiveServer) -> dict[str, str]:
     """One token per user, minted through the registry beside the running server (as the CLI does)."""
 
     async def mint() -> dict[str, str]:
-        state = build_state(live.settings)
+        state = build_services(live.settings)
         return {u: (await state.users.create_token(u, "matrix")).token for u in USERS}
 
     return asyncio.run(mint())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,9 +24,9 @@ from airfit.insights.routes import router as insights_router
 from airfit.limits import BodyLimits, RequestGuard
 from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
-from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.routes import router as scheduler_router
-from airfit.state import build_state
+from airfit.services import build_services
+from airfit.status import public_router as health_probe_router
 from airfit.status import router as status_router
 from airfit.storage import StorageError
 from airfit.tools.routes import router as tools_router
@@ -42,6 +41,7 @@ logger = logging.getLogger(__name__)
 # fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
 ROUTERS = [
     health_router,
+    health_probe_router,
     status_router,
     users_router,
     profile_router,
@@ -64,20 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        state = build_state(settings)
-        state.scheduler = default_scheduler()
-        app.state.airfit = state
-        for line in await asyncio.to_thread(state.store.recover_interrupted_imports):
-            logger.warning("Start-up recovery: %s", line)
-        added = await state.users.ensure(settings.initial_users)
-        if added:
-            logger.info("Registered users: %s", ", ".join(added))
-        if settings.scheduler:
-            state.scheduler.start(state)
+        services = build_services(settings)
+        services.publish(app.state)
+        await services.start()
         yield
-        await state.scheduler.stop()
-        await state.drain()
-        await state.training.aclose()
+        await services.close()
 
     app = FastAPI(
         title="AirFit server",

@@ -8,10 +8,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from airfit import __version__
-from airfit.deps import CallerDep, StateDep
+from airfit.deps import CallerDep, LLMDep, SettingsDep, StoreDep, TrainingDep
 from airfit.llm.sessions import latest_session
-from airfit.state import AppState
 
+public_router = APIRouter(tags=["status"])
+"""`GET /health` only: the one route that answers without identity."""
 router = APIRouter(tags=["status"])
 
 
@@ -43,38 +44,30 @@ class StatusResponse(BaseModel):
     corrupt_files: list[CorruptFileInfo] = Field(default_factory=list)
 
 
-async def available_providers(state: AppState) -> list[str]:
-    """LLM providers that can answer (CLI found on PATH, HTTP API configured), in preference order."""
-    return state.llm.available()
-
-
-async def hevy_configured(state: AppState, user_id: str | None) -> bool:
-    """Whether this user has a Hevy key: their own, or the server-wide one for the default user."""
-    return user_id is not None and await state.training.is_configured(user_id)
-
-
-@router.get("/health", response_model=HealthResponse)
-async def health(state: StateDep) -> HealthResponse:
+@public_router.get("/health", response_model=HealthResponse)
+async def health(llm: LLMDep, training: TrainingDep, settings: SettingsDep) -> HealthResponse:
     """Liveness probe; needs no identity, even in token mode."""
+    default = settings.effective_default_user
     return HealthResponse(
         status="ok",
-        providers=await available_providers(state),
-        hevy_configured=await hevy_configured(state, state.settings.effective_default_user),
+        providers=llm.available(),
+        # Whether the default user has a Hevy key: their own, or the server-wide one.
+        hevy_configured=default is not None and await training.is_configured(default),
         version=__version__,
     )
 
 
 @router.get("/status", response_model=StatusResponse)
-async def read_status(caller: CallerDep, state: StateDep) -> StatusResponse:
+async def read_status(caller: CallerDep, llm: LLMDep, store: StoreDep) -> StatusResponse:
     """The caller's view of the server: providers, chat session and any unreadable files."""
-    corrupt = await asyncio.to_thread(state.store.corrupt_files, caller.user_id)
+    corrupt = await asyncio.to_thread(store.corrupt_files, caller.user_id)
     # Read only: looking at the session must not create it or count a message (SERVER_BEHAVIOR §14 #38).
-    await state.llm.settle(caller.user_id)
-    session = await latest_session(state.store, caller.user_id)
+    await llm.settle(caller.user_id)
+    session = await latest_session(store, caller.user_id)
     return StatusResponse(
         status="ok" if not corrupt else "degraded",
         user_id=caller.user_id,
-        available_providers=await available_providers(state),
+        available_providers=llm.available(),
         session_id=session.session_id if session else None,
         message_count=session.message_count if session else None,
         corrupt_files=[

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from airfit.config import Settings
-from airfit.state import build_state
+from airfit.services import build_services
 from airfit.storage import DocumentStore
 from tests.cli.run import ok, refused
 from tests.live import run_cli
@@ -22,7 +22,7 @@ CORRUPT_PREFIX = "tokens.json.corrupt."
 
 async def create_token(settings: Settings, name: str) -> None:
     """What the running server does when a token is created over HTTP."""
-    state = build_state(settings)
+    state = build_services(settings)
     await state.users.ensure(settings.initial_users)
     await state.users.create_token("david", name)
 

@@ -14,7 +14,7 @@ import pytest
 
 from airfit.cli import main
 from airfit.config import Settings
-from airfit.state import build_state
+from airfit.services import build_services
 from airfit.storage import SERVER_SCOPE, DocumentStore
 from airfit.users.models import TOKENS
 from tests.cli.run import ok, refused
@@ -24,7 +24,7 @@ from tests.storage.workers import COUNTER
 
 async def register_initial_users(settings: Settings) -> None:
     """What any `airfit` command does first, without paying for a process."""
-    await build_state(settings).users.ensure(settings.initial_users)
+    await build_services(settings).users.ensure(settings.initial_users)
 
 
 def test_help_mentions_every_command_and_setting(settings: Settings) -> None:
@@ -66,7 +66,7 @@ def test_user_lifecycle_keeps_unknown_keys_and_removed_data(settings: Settings, 
     asyncio.run(write_emma())
     emma_file = data_dir / "emma" / "t_counter.json"
     emma_bytes = emma_file.read_bytes()
-    emma_token = asyncio.run(build_state(settings).users.create_token("emma", "phone"))
+    emma_token = asyncio.run(build_services(settings).users.create_token("emma", "phone"))
 
     declined = run_cli(settings, "users", "remove", "emma", input="n\n")
     assert (declined.returncode, declined.stderr) == (1, "Aborted!\n")
@@ -118,7 +118,7 @@ def test_token_secret_is_shown_once_and_stored_as_digest(settings: Settings, dat
     prefix, token_id, secret = token.split("_", 2)
     assert prefix == "afk"
     assert f"token id {token_id}" in created.stderr
-    asyncio.run(build_state(settings).users.create_token("brian", "admin", admin=True))
+    asyncio.run(build_services(settings).users.create_token("brian", "admin", admin=True))
 
     listing = ok(settings, "users", "token", "list")
     assert secret not in listing
@@ -142,7 +142,7 @@ def test_token_secret_is_shown_once_and_stored_as_digest(settings: Settings, dat
 
 def test_cli_and_server_writing_tokens_at_once_lose_nothing(settings: Settings, data_dir: Path) -> None:
     asyncio.run(register_initial_users(settings))
-    admin = asyncio.run(build_state(settings).users.create_token("brian", "admin", admin=True)).token
+    admin = asyncio.run(build_services(settings).users.create_token("brian", "admin", admin=True)).token
     http_ids: list[str] = []
     stop = threading.Event()
     with process_server(settings) as (live, _):

@@ -9,9 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from airfit.coach.memory import MEMORIES, MemoryBook, MemoryEntry
-from airfit.coach.service import consolidate_memories
 from airfit.profile.models import PROFILE
-from airfit.state import build_state
+from airfit.services import build_services
 from airfit.storage import DocumentStore
 from tests.contract import CHAT, CHAT_CONTEXT, COMPLETENESS, FINALIZE, ONBOARDING, assert_decodes
 from tests.fakes.openai_server import FakeOpenAI, Rule
@@ -207,7 +206,7 @@ def test_no_provider_answers_with_how_to_configure(server: LiveServer) -> None:
 def test_consolidation_keeps_previous_summary_and_new_entries(settings, fake_openai: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
     summary = {"callbacks": ["500 lb dream"], "what_works": ["short answers"], "active_threads": ["knee"]}
     fake_openai.default = Rule(reply=json.dumps(summary))
-    state = build_state(settings.model_copy(update=fake_openai.settings()))
+    state = build_services(settings.model_copy(update=fake_openai.settings()))
     old = datetime.now(UTC) - timedelta(days=10)
     book = MemoryBook(
         legacy_imported=True,
@@ -219,7 +218,7 @@ def test_consolidation_keeps_previous_summary_and_new_entries(settings, fake_ope
 
     async def run() -> tuple:
         await state.store.replace("brian", MEMORIES, book)
-        first = await consolidate_memories(state, "brian")
+        first = await state.coach.consolidate_memories(user_id="brian")
         fake_openai.default = Rule(reply="Sorry, I can't help with that.")
         await state.store.replace(
             "brian",
@@ -228,7 +227,7 @@ def test_consolidation_keeps_previous_summary_and_new_entries(settings, fake_ope
                 update={"entries": [MemoryEntry(type="remember", text="y" * 600, created_at=old)]}
             ),
         )
-        second = await consolidate_memories(state, "brian")
+        second = await state.coach.consolidate_memories(user_id="brian")
         return first, second, await state.store.read("brian", MEMORIES)
 
     first, second, stored = asyncio.run(run())

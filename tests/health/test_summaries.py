@@ -17,7 +17,7 @@ from airfit.health.summaries import (
     weekly_summary_text,
 )
 from airfit.health.windows import local_today
-from airfit.state import AppState, build_state
+from airfit.services import Services, build_services
 from tests.live import make_settings
 
 END = date(2025, 6, 30)
@@ -102,26 +102,26 @@ def test_body_comp_text_for_a_loss() -> None:
 
 
 @pytest.fixture
-async def state(tmp_path: Path) -> AppState:
-    app_state = build_state(make_settings(tmp_path / "data"))
+async def state(tmp_path: Path) -> Services:
+    app_state = build_services(make_settings(tmp_path / "data"))
     await app_state.users.ensure(["brian", "david"])
     return app_state
 
 
-async def _store(state: AppState, user: str, snapshots: list[DailySnapshot]) -> None:
+async def _store(state: Services, user: str, snapshots: list[DailySnapshot]) -> None:
     async with state.store.transaction(user, CONTEXT_STORE) as context:
         context.snapshots.update({s.date: s for s in snapshots})
 
 
-async def test_recent_snapshots_are_exactly_n_days_oldest_first(state: AppState) -> None:
+async def test_recent_snapshots_are_exactly_n_days_oldest_first(state: Services) -> None:
     today = local_today(await state.users.timezone_of("brian"))
     await _store(state, "brian", [_day(today - timedelta(days=i), weight_lbs=180) for i in range(-1, 20)])
-    found = await recent_snapshots(state, "brian", 7)
+    found = await recent_snapshots(store=state.store, users=state.users, user_id="brian", days=7)
     assert [s.date for s in found] == [(today - timedelta(days=6 - i)).isoformat() for i in range(7)]
-    assert await recent_snapshots(state, "david", 7) == []
+    assert await recent_snapshots(store=state.store, users=state.users, user_id="david", days=7) == []
 
 
-async def test_weekly_summary_text(state: AppState) -> None:
+async def test_weekly_summary_text(state: Services) -> None:
     today = local_today(await state.users.timezone_of("brian"))
     week = [
         DailySnapshot(
@@ -133,19 +133,19 @@ async def test_weekly_summary_text(state: AppState) -> None:
         for i in range(8)  # the 8th day is outside the week
     ]
     await _store(state, "brian", week)
-    assert await weekly_summary_text(state, "brian") == (
+    assert await weekly_summary_text(store=state.store, users=state.users, user_id="brian") == (
         "This week's summary:\n"
         "- Nutrition: avg 2000cal, 150g protein (7 days tracked)\n"
         "- Weight: 183.0lbs (↓6.0lbs this week)\n"
         "- Sleep: avg 7.5h\n"
         "- Workouts: 3 sessions"
     )
-    assert await weekly_summary_text(state, "david") == ""
+    assert await weekly_summary_text(store=state.store, users=state.users, user_id="david") == ""
 
 
-async def test_body_comp_text_reads_the_users_own_days(state: AppState) -> None:
+async def test_body_comp_text_reads_the_users_own_days(state: Services) -> None:
     today = local_today(await state.users.timezone_of("brian"))
     await _store(state, "brian", _losing_month(today))
-    text = await body_comp_text(state, "brian")
+    text = await body_comp_text(store=state.store, users=state.users, user_id="brian")
     assert text.startswith("Monthly body comp trends: weight losing (-")
-    assert await body_comp_text(state, "david") == ""
+    assert await body_comp_text(store=state.store, users=state.users, user_id="david") == ""

@@ -11,10 +11,9 @@ from pathlib import Path
 import orjson
 
 from airfit.config import Settings
-from airfit.scheduler.jobs import default_scheduler
 from airfit.scheduler.models import SCHEDULER_STATE, JobOutcome
 from airfit.scheduler.service import FIRST_BACKOFF, Job, Scheduler
-from airfit.state import AppState, build_state
+from airfit.services import build_services
 from tests.fakes.clis import FakeClis
 from tests.insights.data import flat_days, inject, snapshot, store_days
 from tests.live import LiveServer, make_settings
@@ -28,20 +27,26 @@ async def _wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 async def test_one_users_failing_job_does_not_delay_anothers(settings: Settings) -> None:
-    state = build_state(settings)
+    state = build_services(settings)
     await state.users.ensure(settings.initial_users)
     finished: dict[str, float] = {}
     release = asyncio.Event()
 
-    async def probe(_: AppState, user_id: str) -> JobOutcome:
+    async def probe(user_id: str) -> JobOutcome:
         if user_id == "brian":
             await release.wait()
             raise RuntimeError("Hevy is down")
         finished[user_id] = time.monotonic()
         return JobOutcome(status="success", job="probe", detail="ok")
 
-    scheduler = Scheduler([Job("probe", timedelta(hours=1), probe)], tick=0.02, stagger_span=0)
-    scheduler.start(state)
+    scheduler = Scheduler(
+        [Job("probe", timedelta(hours=1), probe)],
+        store=state.store,
+        users=state.users,
+        tick=0.02,
+        stagger_span=0,
+    )
+    scheduler.start()
     try:
         await _wait_for(lambda: {"david", "jonathan"} <= finished.keys())
         assert scheduler.running("brian", "probe")
@@ -68,17 +73,23 @@ async def test_one_users_failing_job_does_not_delay_anothers(settings: Settings)
 
 
 async def test_stop_cancels_jobs_in_flight(settings: Settings) -> None:
-    state = build_state(settings)
+    state = build_services(settings)
     await state.users.ensure(settings.initial_users)
     started = asyncio.Event()
 
-    async def forever(_: AppState, __: str) -> JobOutcome:
+    async def forever(_: str) -> JobOutcome:
         started.set()
         await asyncio.sleep(3600)
         raise AssertionError("never reached")
 
-    scheduler = Scheduler([Job("slow", timedelta(hours=1), forever)], tick=0.02, stagger_span=0)
-    scheduler.start(state)
+    scheduler = Scheduler(
+        [Job("slow", timedelta(hours=1), forever)],
+        store=state.store,
+        users=state.users,
+        tick=0.02,
+        stagger_span=0,
+    )
+    scheduler.start()
     await asyncio.wait_for(started.wait(), 5)
     await asyncio.wait_for(scheduler.stop(), 5)
     assert not scheduler.is_running
@@ -149,9 +160,9 @@ def test_legacy_state_is_read_and_an_overdue_job_runs_at_start(
 
 async def test_memory_consolidation_job_needs_an_llm(data_dir: Path, fake_clis: FakeClis) -> None:
     for overrides, expected in [({}, "skipped"), (fake_clis.settings("claude"), "success")]:
-        state = build_state(make_settings(data_dir, **overrides))
+        state = build_services(make_settings(data_dir, **overrides))
         await state.users.ensure(["brian"])
-        outcome = await default_scheduler().run_job(state, "brian", "memory_consolidation")
+        outcome = await state.scheduler.run_job("brian", "memory_consolidation")
         assert outcome.status == expected, outcome
         record = (await state.store.read("brian", SCHEDULER_STATE)).jobs["memory_consolidation"]
         assert record.last_status == expected

@@ -17,8 +17,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 from airfit.config import Settings
 from airfit.llm.http import HttpProvider
 from airfit.llm.models import LLMRequest
-from airfit.state import build_state
-from airfit.tools.binding import bind
+from airfit.services import build_services
 from tests.insights.data import complete_days, gen_workouts, snapshot, store_workouts
 from tests.live import LiveServer, server_env
 
@@ -137,7 +136,7 @@ def test_recovery_and_insights_tools(server: LiveServer) -> None:
 
 @pytest.mark.usefixtures("two_users")
 async def test_http_provider_tools_read_the_bound_user(settings: Settings) -> None:
-    state = build_state(settings)
+    state = build_services(settings)
     await state.users.ensure(settings.initial_users)
 
     def call_nutrition(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
@@ -149,8 +148,8 @@ async def test_http_provider_tools_read_the_bound_user(settings: Settings) -> No
 
     provider = HttpProvider(name="function", model=FunctionModel(call_nutrition))
     asked = LLMRequest("how is my protein?", timeout=10)
-    brian = await provider.complete(replace(asked, tools=bind(state, "brian")))
-    david = await provider.complete(replace(asked, tools=bind(state, "david")))
+    brian = await provider.complete(replace(asked, tools=state.tools.bind("brian")))
+    david = await provider.complete(replace(asked, tools=state.tools.bind("david")))
     assert "protein: 201" in brian
     assert "protein: 99" in david
 

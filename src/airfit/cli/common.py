@@ -10,7 +10,7 @@ import click
 from pydantic import ValidationError
 
 from airfit.config import Settings
-from airfit.state import AppState, build_state
+from airfit.services import Services, build_services
 
 T = TypeVar("T")
 
@@ -24,16 +24,16 @@ def load_settings() -> Settings:
         raise click.ClickException(f"invalid settings: {problems}") from exc
 
 
-def run_with_state(work: Callable[[AppState], Awaitable[T]], *, ensure_users: bool = True) -> T:
+def run_with_services(work: Callable[[Services], Awaitable[T]], *, ensure_users: bool = True) -> T:
     """Run async work against the configured data directory (safe beside a running server).
 
     The configured users are registered first unless `ensure_users` is False.
     """
 
     async def runner() -> T:
-        state = build_state(load_settings())
+        services = build_services(load_settings())
         if ensure_users:
-            await state.users.ensure(state.settings.initial_users)
-        return await work(state)
+            await services.users.ensure(services.settings.initial_users)
+        return await work(services)
 
     return asyncio.run(runner())

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from airfit.cli.common import run_with_state
+from airfit.cli.common import run_with_services
 from airfit.documents import ALL_DOCUMENTS
-from airfit.state import AppState
+from airfit.services import Services
 from airfit.storage import StorageError, write_atomic
 from airfit.users.service import InvalidUserIdError, UserNotFoundError
 
@@ -20,15 +20,15 @@ from airfit.users.service import InvalidUserIdError, UserNotFoundError
 def export_user(user_id: str, file: Path) -> None:
     """Write all of USER_ID's data to FILE (a zip archive that `airfit import` restores exactly)."""
 
-    async def work(state: AppState) -> int:
-        await state.users.require(user_id)
-        archive = await state.store.export_scope(user_id)
+    async def work(services: Services) -> int:
+        await services.users.require(user_id)
+        archive = await services.store.export_scope(user_id)
         # Atomic and 0600 like every stored document: the archive holds the user's private data.
         await asyncio.to_thread(write_atomic, file, archive)
         return len(archive)
 
     try:
-        size = run_with_state(work)
+        size = run_with_services(work)
     except (UserNotFoundError, InvalidUserIdError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
@@ -42,12 +42,12 @@ def export_user(user_id: str, file: Path) -> None:
 def import_user(user_id: str, file: Path) -> None:
     """Replace all of USER_ID's data with the archive FILE; on any error nothing changes."""
 
-    async def work(state: AppState) -> list[str]:
-        await state.users.require(user_id)
-        return await state.store.import_scope(user_id, await asyncio.to_thread(file.read_bytes))
+    async def work(services: Services) -> list[str]:
+        await services.users.require(user_id)
+        return await services.store.import_scope(user_id, await asyncio.to_thread(file.read_bytes))
 
     try:
-        names = run_with_state(work)
+        names = run_with_services(work)
     except (UserNotFoundError, ValueError, StorageError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {len(names)} documents into {user_id}: {', '.join(names)}")
@@ -59,17 +59,17 @@ def import_user(user_id: str, file: Path) -> None:
 def doctor(restore_name: str | None, clean: bool) -> None:
     """List files that could not be read and were moved aside; restore one with --restore."""
 
-    async def work(state: AppState) -> None:
-        for line in await asyncio.to_thread(state.store.recover_interrupted_imports):
+    async def work(services: Services) -> None:
+        for line in await asyncio.to_thread(services.store.recover_interrupted_imports):
             click.echo(line)
-        corrupt = await asyncio.to_thread(state.store.corrupt_files)
+        corrupt = await asyncio.to_thread(services.store.corrupt_files)
         if restore_name:
             match = [c for c in corrupt if c.path.name == restore_name or str(c.path) == restore_name]
             if not match:
                 raise click.ClickException(f"no moved-aside file named {restore_name!r}")
             doc = {d.name: d for d in ALL_DOCUMENTS}.get(match[0].original.name.removesuffix(".json"))
             try:
-                restored = await state.store.restore_corrupt(match[0], doc)
+                restored = await services.store.restore_corrupt(match[0], doc)
             except Exception as exc:
                 raise click.ClickException(f"{restore_name} still cannot be read: {exc}") from exc
             click.echo(f"restored {restored}")
@@ -78,7 +78,7 @@ def doctor(restore_name: str | None, clean: bool) -> None:
             click.echo("no unreadable files")
         for c in corrupt:
             click.echo(f"{c.scope}/{c.original.name}: moved aside as {c.path.name} at {c.moved_at}")
-        leftovers = list(await asyncio.to_thread(lambda: list(state.store.leftover_temp_files())))
+        leftovers = list(await asyncio.to_thread(lambda: list(services.store.leftover_temp_files())))
         if leftovers and clean:
             for path in leftovers:
                 await asyncio.to_thread(path.unlink, True)
@@ -86,4 +86,4 @@ def doctor(restore_name: str | None, clean: bool) -> None:
         elif leftovers:
             click.echo(f"{len(leftovers)} leftover temp files (harmless; --clean removes them)")
 
-    run_with_state(work)
+    run_with_services(work)

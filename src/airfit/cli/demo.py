@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from airfit.cli.common import run_with_state
+from airfit.cli.common import run_with_services
 from airfit.demo import household
-from airfit.state import AppState
+from airfit.services import Services
 from airfit.users.service import NotDemoUserError
 
 
@@ -27,13 +27,13 @@ def demo(remove: bool, years: int) -> None:
     nothing changes.
     """
 
-    async def work(state: AppState) -> None:
+    async def work(services: Services) -> None:
         try:
             if remove:
-                removed = await household.remove(state)
+                removed = await household.remove(services)
                 click.echo(f"removed {', '.join(removed)}" if removed else "there were no demo users")
                 return
-            for done in await household.install(state, years=years):
+            for done in await household.install(services, years=years):
                 verb = "refreshed" if done.refreshed else "created"
                 click.echo(
                     f"{verb} {done.user_id}: {done.days} days, {done.workouts} workouts, "
@@ -47,9 +47,9 @@ def demo(remove: bool, years: int) -> None:
                 "Remove them with: airfit demo --remove"
             )
         finally:
-            await state.training.aclose()
+            await services.training.aclose()
 
     try:
-        run_with_state(work, ensure_users=False)
+        run_with_services(work, ensure_users=False)
     except NotDemoUserError as exc:
         raise click.ClickException(str(exc)) from exc

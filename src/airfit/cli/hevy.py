@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from airfit.cli.common import run_with_state
-from airfit.state import AppState
+from airfit.cli.common import run_with_services
+from airfit.services import Services
 from airfit.training.client import HevyAuthError, HevyUnavailableError
 from airfit.users.service import UserNotFoundError
 
@@ -18,22 +18,22 @@ def hevy_key(user_id: str, remove: bool, no_verify: bool) -> None:
     """Set USER_ID's Hevy API key, read from a hidden prompt or stdin (never from the command line)."""
     api_key = None if remove else click.prompt("Hevy API key", hide_input=True).strip()
 
-    async def work(state: AppState) -> str:
+    async def work(services: Services) -> str:
         try:
-            await state.users.require(user_id)
+            await services.users.require(user_id)
             if api_key is None:
-                removed = await state.training.remove_key(user_id)
+                removed = await services.training.remove_key(user_id)
                 return f"{user_id}: Hevy key removed" if removed else f"{user_id}: no Hevy key was stored"
             if no_verify:
-                await state.training.store_key(user_id, api_key)
+                await services.training.store_key(user_id, api_key)
                 return f"{user_id}: Hevy key stored (not verified)"
-            count = await state.training.set_key(user_id, api_key)
+            count = await services.training.set_key(user_id, api_key)
             return f"{user_id}: Hevy key stored ({count} workouts in the account)"
         finally:
-            await state.training.aclose()
+            await services.training.aclose()
 
     try:
-        click.echo(run_with_state(work))
+        click.echo(run_with_services(work))
     except UserNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
     except HevyAuthError as exc:

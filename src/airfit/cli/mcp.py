@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from airfit.cli.common import run_with_state
-from airfit.state import AppState
+from airfit.cli.common import run_with_services
+from airfit.services import Services
 from airfit.tools.mcp import serve_stdio
 from airfit.users.service import InvalidUserIdError, UserNotFoundError
 
@@ -15,11 +15,11 @@ from airfit.users.service import InvalidUserIdError, UserNotFoundError
 def mcp(user_id: str) -> None:
     """Serve one user's data tools over MCP (stdio); used by the claude CLI provider."""
 
-    async def run(state: AppState) -> None:
+    async def run(services: Services) -> None:
         try:
-            await state.users.require(user_id)
+            await services.users.require(user_id)
         except (InvalidUserIdError, UserNotFoundError) as exc:
             raise click.ClickException(str(exc)) from exc
-        await serve_stdio(state, user_id)
+        await serve_stdio(store=services.store, users=services.users, user_id=user_id)
 
-    run_with_state(run)
+    run_with_services(run)

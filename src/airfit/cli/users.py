@@ -8,19 +8,18 @@ from typing import TypeVar
 
 import click
 
-from airfit.cli.common import run_with_state
-from airfit.state import AppState
+from airfit.cli.common import run_with_services
+from airfit.services import Services
 from airfit.users.service import InvalidUserIdError, TokenNotFoundError, UserExistsError, UserNotFoundError
-from airfit.users.signin import SignInCodes
 
 T = TypeVar("T")
 
 _USER_ERRORS = (InvalidUserIdError, UserExistsError, UserNotFoundError, TokenNotFoundError, ValueError)
 
 
-def _run(work: Callable[[AppState], Awaitable[T]]) -> T:
+def _run(work: Callable[[Services], Awaitable[T]]) -> T:
     try:
-        return run_with_state(work)
+        return run_with_services(work)
     except _USER_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -34,8 +33,8 @@ def users() -> None:
 def list_users() -> None:
     """List registered users."""
 
-    async def work(state: AppState) -> None:
-        for user in await state.users.list():
+    async def work(services: Services) -> None:
+        for user in await services.users.list():
             zone = f"  timezone={user.timezone}" if user.timezone else ""
             marker = "  (demo: airfit demo --remove)" if user.demo else ""
             click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}{marker}")
@@ -49,8 +48,8 @@ def list_users() -> None:
 def add_user(user_id: str, timezone: str | None) -> None:
     """Register USER_ID (lower-case letters, digits, '_' or '-')."""
 
-    async def work(state: AppState) -> None:
-        await state.users.add(user_id, timezone=timezone)
+    async def work(services: Services) -> None:
+        await services.users.add(user_id, timezone=timezone)
         click.echo(f"added {user_id}")
 
     _run(work)
@@ -62,8 +61,8 @@ def add_user(user_id: str, timezone: str | None) -> None:
 def remove_user(user_id: str) -> None:
     """Unregister USER_ID and revoke their tokens; their data is moved aside, never deleted."""
 
-    async def work(state: AppState) -> None:
-        moved = await state.users.remove(user_id)
+    async def work(services: Services) -> None:
+        moved = await services.users.remove(user_id)
         click.echo(f"removed {user_id}" + (f"; data kept in {moved}" if moved else ""))
 
     _run(work)
@@ -75,8 +74,8 @@ def remove_user(user_id: str) -> None:
 def set_timezone(user_id: str, zone: str | None) -> None:
     """Set USER_ID's time zone to ZONE (omit ZONE to use the server's)."""
 
-    async def work(state: AppState) -> None:
-        await state.users.set_timezone(user_id, zone)
+    async def work(services: Services) -> None:
+        await services.users.set_timezone(user_id, zone)
         click.echo(f"{user_id}: timezone {zone or '(server default)'}")
 
     _run(work)
@@ -94,8 +93,8 @@ def token() -> None:
 def create_token(user_id: str, name: str, admin: bool) -> None:
     """Mint a token for USER_ID. It is printed once; only its digest is stored."""
 
-    async def work(state: AppState) -> None:
-        new = await state.users.create_token(user_id, name, admin=admin)
+    async def work(services: Services) -> None:
+        new = await services.users.create_token(user_id, name, admin=admin)
         click.echo(new.token)
         click.echo(
             f"(token id {new.id}, scope {new.scope}; store it now, it cannot be shown again)", err=True
@@ -109,8 +108,8 @@ def create_token(user_id: str, name: str, admin: bool) -> None:
 def list_tokens(user_id: str | None) -> None:
     """List tokens (of USER_ID, or everyone's); secrets are never shown."""
 
-    async def work(state: AppState) -> None:
-        for info in await state.users.list_tokens(user_id):
+    async def work(services: Services) -> None:
+        for info in await services.users.list_tokens(user_id):
             used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
             click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}")
 
@@ -122,8 +121,8 @@ def list_tokens(user_id: str | None) -> None:
 def revoke_token(token_id: str) -> None:
     """Revoke TOKEN_ID; it stops working at once."""
 
-    async def work(state: AppState) -> None:
-        info = await state.users.revoke_token(token_id)
+    async def work(services: Services) -> None:
+        info = await services.users.revoke_token(token_id)
         click.echo(f"revoked {info.id} ({info.user_id}, {info.name})")
 
     _run(work)
@@ -135,8 +134,8 @@ def revoke_token(token_id: str) -> None:
 def login_code(user_id: str, minutes: int) -> None:
     """Print a one-time code that signs USER_ID in on the web client (used once, then it is gone)."""
 
-    async def work(state: AppState) -> None:
-        issued = await SignInCodes(state.store, state.users).issue(user_id, ttl=timedelta(minutes=minutes))
+    async def work(services: Services) -> None:
+        issued = await services.signin.issue(user_id, ttl=timedelta(minutes=minutes))
         click.echo(issued.code)
         click.echo(
             f"(for {issued.user_id}; enter it on the sign-in page before {issued.expires_at:%H:%M} UTC)",

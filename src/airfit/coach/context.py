@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
+from airfit.cache import ResponseCache
 from airfit.coach.models import FoodLine, NutritionContext
 from airfit.health.models import CONTEXT_STORE
 from airfit.health.summaries import body_comp_text, weekly_summary_text
@@ -16,15 +16,22 @@ from airfit.health.windows import local_today
 from airfit.insights.models import INSIGHTS
 from airfit.insights.service import insights_text
 from airfit.profile.models import PROFILE
-from airfit.state import AppState
-from airfit.storage import SERVER_SCOPE, Document
+from airfit.storage import SERVER_SCOPE, Document, DocumentStore
 from airfit.training.models import WORKOUTS
 from airfit.training.summaries import recent_workouts_text, set_tracker_text
 from airfit.users.models import USERS
+from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
 
-Render = Callable[[AppState, str], Awaitable[str]]
+
+class Render(Protocol):
+    """Computes one block's text from the user's stored documents."""
+
+    async def __call__(self, *, store: DocumentStore, users: UserService, user_id: str) -> str: ...
+
+
+Kind = Literal["data", "workouts", "insights"]
 
 
 @dataclass(frozen=True)
@@ -34,19 +41,20 @@ class Section:
     name: str
     render: Render
     sources: tuple[Document[Any], ...]
-    kind: Literal["data", "workouts", "insights"] = "data"
+    kind: Kind = "data"
 
 
-async def _recent_workouts(state: AppState, user_id: str) -> str:
-    return await recent_workouts_text(state, user_id, limit=5)
+async def _insights(*, store: DocumentStore, users: UserService, user_id: str) -> str:
+    del users
+    return await insights_text(store=store, user_id=user_id)
 
 
 DATA_SECTIONS: list[Section] = [
-    Section("insights", insights_text, (INSIGHTS,), kind="insights"),
+    Section("insights", _insights, (INSIGHTS,), kind="insights"),
     Section("weekly_summary", weekly_summary_text, (CONTEXT_STORE, PROFILE)),
     Section("body_comp", body_comp_text, (CONTEXT_STORE,)),
     Section("set_tracker", set_tracker_text, (WORKOUTS,), kind="workouts"),
-    Section("recent_workouts", _recent_workouts, (WORKOUTS,), kind="workouts"),
+    Section("recent_workouts", recent_workouts_text, (WORKOUTS,), kind="workouts"),
 ]
 """The stored-data blocks of every chat, in prompt order."""
 
@@ -68,38 +76,47 @@ DATE_KEYS = {"Weight": ("weight_date",), "Resting heart rate": ("resting_hr_date
 QUALITY_KEYS = ("quality_flags", "quality_score", "is_baseline_excluded")
 
 
-async def data_sections(state: AppState, user_id: str, sections: list[Section] | None = None) -> list[str]:
-    """The non-empty stored-data blocks; one failing block is logged and left out, never a 500."""
-    chosen = DATA_SECTIONS if sections is None else sections
-    today = local_today(await state.users.timezone_of(user_id))
-    results = await asyncio.gather(
-        *(_cached(state, user_id, section, today) for section in chosen), return_exceptions=True
-    )
-    blocks = []
-    for section, result in zip(chosen, results, strict=True):
-        if isinstance(result, BaseException):
-            logger.error("Chat context block %s failed for %s", section.name, user_id, exc_info=result)
-        elif result.strip():
-            blocks.append(result.strip())
-    return blocks
+class DataContext:
+    """Renders the stored-data blocks of a user's chat context, each cached until its documents change."""
 
+    def __init__(
+        self, store: DocumentStore, users: UserService, *, cache: ResponseCache | None = None
+    ) -> None:
+        self.store = store
+        self.users = users
+        self.cache = cache or ResponseCache()
 
-async def _cached(state: AppState, user_id: str, section: Section, today: date) -> str:
-    """A block as last rendered, while its documents, the user's registry entry and their day are unchanged.
+    async def blocks(self, *, user_id: str, kinds: set[Kind] | None = None) -> list[str]:
+        """The non-empty blocks (of `kinds`, else all); a failing block is logged and skipped, never a 500."""
+        chosen = [s for s in DATA_SECTIONS if kinds is None or s.kind in kinds]
+        today = local_today(await self.users.timezone_of(user_id))
+        results = await asyncio.gather(
+            *(self._cached(user_id, section, today) for section in chosen), return_exceptions=True
+        )
+        blocks = []
+        for section, result in zip(chosen, results, strict=True):
+            if isinstance(result, BaseException):
+                logger.error("Chat context block %s failed for %s", section.name, user_id, exc_info=result)
+            elif result.strip():
+                blocks.append(result.strip())
+        return blocks
 
-    Rendering walks up to a year of days; a chat would otherwise redo it for every message.
-    """
-    sources = (
-        await state.store.read(SERVER_SCOPE, USERS),
-        *[await state.store.read(user_id, doc) for doc in section.sources],
-    )
-    key = (user_id, section.name, today)
-    cached = state.chat_context_cache.get(key, sources)
-    if cached is not None:
-        return cached.decode()
-    text = await section.render(state, user_id)
-    state.chat_context_cache.put(key, sources, text.encode())
-    return text
+    async def _cached(self, user_id: str, section: Section, today: date) -> str:
+        """A block as last rendered, while its documents, the user registry and the local day are unchanged.
+
+        Rendering walks up to a year of days; a chat would otherwise redo it for every message.
+        """
+        sources = (
+            await self.store.read(SERVER_SCOPE, USERS),
+            *[await self.store.read(user_id, doc) for doc in section.sources],
+        )
+        key = (user_id, section.name, today)
+        cached = self.cache.get(key, sources)
+        if cached is not None:
+            return cached.decode()
+        text = await section.render(store=self.store, users=self.users, user_id=user_id)
+        self.cache.put(key, sources, text.encode())
+        return text
 
 
 def data_age(stamp: str, today: date, tz: tzinfo) -> str:

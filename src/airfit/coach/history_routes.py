@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from airfit.deps import StateDep, UserIdDep
+from airfit.deps import LLMDep, StoreDep, UserIdDep
 from airfit.llm.models import Turn
 from airfit.llm.sessions import HISTORY_LIMIT, recent_turns
 
@@ -20,7 +20,7 @@ class ChatHistoryResponse(BaseModel):
 
 
 @router.get("/chat/history", response_model=ChatHistoryResponse)
-async def chat_history(state: StateDep, user_id: UserIdDep) -> ChatHistoryResponse:
+async def chat_history(llm: LLMDep, store: StoreDep, user_id: UserIdDep) -> ChatHistoryResponse:
     """The caller's stored turns; a turn just answered is waited for, so a reload never misses it."""
-    await state.llm.settle(user_id)
-    return ChatHistoryResponse(turns=await recent_turns(state.store, user_id, HISTORY_LIMIT))
+    await llm.settle(user_id)
+    return ChatHistoryResponse(turns=await recent_turns(store, user_id, HISTORY_LIMIT))

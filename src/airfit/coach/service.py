@@ -1,16 +1,19 @@
-"""Coach pipelines: chat, context for direct mode, onboarding, learning in the background, memory sync.
+"""The coach: chat, context for direct mode, onboarding, learning in the background, memory sync.
 
-Every function takes the calling user's id from the route (never from a body) and touches only that
-user's documents and sessions.
+Every method takes the calling user's id from the route (never from a body) and touches only that user's
+documents and sessions. One user's learning runs under their "learning" lock and memory consolidation
+under their "memory" lock, so neither overlaps itself; chat turns are serialised by the LLM router.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 
+from airfit.background import Background
 from airfit.coach import context as ctx
 from airfit.coach.learning import learn_patterns, learn_profile, one_line_summary, synthesize_personality
 from airfit.coach.legacy import import_legacy_memories
@@ -33,11 +36,21 @@ from airfit.coach.models import (
     PersonalityResponse,
     ProfileCompleteness,
 )
-from airfit.coach.prompts import ONBOARDING_SYSTEM_PROMPT, profile_summary, system_prompt, with_memory
+from airfit.coach.prompts import (
+    ONBOARDING_SYSTEM_PROMPT,
+    profile_prompt,
+    profile_summary,
+    system_prompt,
+    with_memory,
+)
 from airfit.llm import sessions
+from airfit.llm.models import LLMResult
+from airfit.llm.router import LLMRouter
+from airfit.llm.tools import ToolBinding
+from airfit.locks import UserLocks
 from airfit.profile.models import PROFILE, UserProfile
-from airfit.state import AppState
-from airfit.tools.binding import bind as bind_tools
+from airfit.storage import DocumentStore
+from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
 
@@ -63,99 +76,6 @@ class Timing:
         return f"overhead;dur={self.overhead * 1000:.2f}, llm;dur={self.llm * 1000:.2f}"
 
 
-async def _memory(state: AppState, user_id: str) -> str:
-    await import_legacy_memories(state.store, user_id)
-    return await memory_context(state.store, user_id)
-
-
-async def _timezone(state: AppState, user_id: str) -> tzinfo:
-    return await state.users.timezone_of(user_id)
-
-
-async def chat(state: AppState, user_id: str, request: ChatRequest) -> tuple[ChatResponse, Timing]:
-    """One coaching turn: context, prompt, the user's own session, then learning in the background."""
-    started = time.perf_counter()
-    profile = await state.store.read(user_id, PROFILE)
-    memory = await _memory(state, user_id)
-    blocks = await ctx.data_sections(state, user_id)
-    if request.health_context:
-        blocks.append(ctx.format_health_context(request.health_context, await _timezone(state, user_id)))
-    if request.nutrition_context is not None:
-        blocks.append(ctx.format_nutrition_context(request.nutrition_context))
-    prompt = ctx.build_prompt([b for b in blocks if b], request.message)
-    # The app may replace the whole persona; the relationship memory is still this user's.
-    system = (
-        with_memory(request.system_prompt, memory)
-        if request.system_prompt
-        else system_prompt(profile, memory)
-    )
-    result = await state.llm.converse(
-        user_id,
-        prompt,
-        system_prompt=system,
-        user_text=request.message,
-        remembered=strip_markers,
-        tools=bind_tools(state, user_id),
-    )
-    if result.success:
-        schedule_learning(state, user_id, request.message, result.text)
-    response = ChatResponse(
-        response=strip_markers(result.text) if result.success else "",
-        provider=result.provider,
-        success=result.success,
-        error=result.error,
-    )
-    return response, Timing(total=time.perf_counter() - started, llm=result.elapsed)
-
-
-def schedule_learning(state: AppState, user_id: str, user_text: str, raw_reply: str) -> None:
-    """Learn from a finished exchange in the background (memory markers, then profile facts)."""
-    state.spawn(learn_from_exchange(state, user_id, user_text, raw_reply), name=f"learn:{user_id}")
-
-
-async def learn_from_exchange(state: AppState, user_id: str, user_text: str, raw_reply: str) -> bool:
-    """Store the reply's memory markers and learn profile facts; serialised per user."""
-    async with state.llm.user_lock(user_id, "learning"):
-        await add_memories(state.store, user_id, extract_markers(raw_reply))
-        if not state.llm.available():
-            return False
-        return await learn_profile(state.store, state.llm, user_id, user_text, strip_markers(raw_reply))
-
-
-async def process_conversation(state: AppState, user_id: str, user_message: str, ai_response: str) -> int:
-    """A turn the app had with Gemini itself: markers stored now, profile learning in the background."""
-    stored = await add_memories(state.store, user_id, extract_markers(ai_response))
-    if state.llm.available():
-        state.spawn(
-            _learn_profile_only(state, user_id, user_message, strip_markers(ai_response)),
-            name=f"learn:{user_id}",
-        )
-    return stored
-
-
-async def _learn_profile_only(state: AppState, user_id: str, user_text: str, reply: str) -> bool:
-    async with state.llm.user_lock(user_id, "learning"):
-        return await learn_profile(state.store, state.llm, user_id, user_text, reply)
-
-
-async def chat_context(
-    state: AppState, user_id: str, *, include_hevy: bool = True, include_insights: bool = True
-) -> ChatContextResponse:
-    """Everything the app needs to call Gemini directly (`GET /chat/context`)."""
-    profile = await state.store.read(user_id, PROFILE)
-    memory = await _memory(state, user_id)
-    wanted = {"data": True, "workouts": include_hevy, "insights": include_insights}
-    chosen = [s for s in ctx.DATA_SECTIONS if wanted[s.kind]]
-    blocks = await ctx.data_sections(state, user_id, chosen)
-    return ChatContextResponse(
-        system_prompt=system_prompt(profile, memory),
-        memory_context=memory,
-        data_context="\n\n".join(blocks),
-        profile_summary=profile_summary(profile),
-        onboarding_complete=profile.onboarding_complete,
-    )
-
-
 def completeness(profile: UserProfile) -> ProfileCompleteness:
     """Which onboarding topics are known."""
     return ProfileCompleteness(
@@ -166,101 +86,224 @@ def completeness(profile: UserProfile) -> ProfileCompleteness:
     )
 
 
-async def onboarding_turn(state: AppState, user_id: str, message: str) -> OnboardingResponse:
-    """One onboarding message on the user's own session; facts are learned in the background."""
-    text = message.strip() or ONBOARDING_OPENER
-    result = await state.llm.converse(
-        user_id, text, system_prompt=ONBOARDING_SYSTEM_PROMPT, user_text=text, remembered=strip_markers
-    )
-    await state.llm.settle(user_id)
-    session = await sessions.latest_session(state.store, user_id)
-    session_id = result.session_id or (session.session_id if session else "") or ""
-    if not result.success:
-        return OnboardingResponse(
-            response=ONBOARDING_APOLOGY, session_id=session_id, profile_completeness=None, error=result.error
+class Coach:
+    """The coaching pipelines of every user; holds no user's data beyond the context-block cache."""
+
+    def __init__(
+        self,
+        store: DocumentStore,
+        users: UserService,
+        llm: LLMRouter,
+        *,
+        locks: UserLocks,
+        background: Background,
+        bind_tools: Callable[[str], ToolBinding] | None = None,
+        context: ctx.DataContext | None = None,
+    ) -> None:
+        self.store = store
+        self.users = users
+        self.llm = llm
+        self.locks = locks
+        self.background = background
+        self.bind_tools = bind_tools
+        self.context = context or ctx.DataContext(store, users)
+
+    async def _memory(self, user_id: str) -> str:
+        await import_legacy_memories(self.store, user_id)
+        return await memory_context(self.store, user_id)
+
+    async def chat(self, *, user_id: str, request: ChatRequest) -> tuple[ChatResponse, Timing]:
+        """One coaching turn: context, prompt, the user's own session, then learning in the background."""
+        started = time.perf_counter()
+        profile = await self.store.read(user_id, PROFILE)
+        memory = await self._memory(user_id)
+        blocks = await self.context.blocks(user_id=user_id)
+        if request.health_context:
+            tz = await self.users.timezone_of(user_id)
+            blocks.append(ctx.format_health_context(request.health_context, tz))
+        if request.nutrition_context is not None:
+            blocks.append(ctx.format_nutrition_context(request.nutrition_context))
+        prompt = ctx.build_prompt([b for b in blocks if b], request.message)
+        # The app may replace the whole persona; the relationship memory is still this user's.
+        system = (
+            with_memory(request.system_prompt, memory)
+            if request.system_prompt
+            else system_prompt(profile, memory)
         )
-    if message.strip():
-        schedule_learning(state, user_id, text, result.text)
-    profile = await state.store.read(user_id, PROFILE)
-    return OnboardingResponse(
-        response=strip_markers(result.text), session_id=session_id, profile_completeness=completeness(profile)
-    )
+        result = await self.llm.converse(
+            user_id,
+            prompt,
+            system_prompt=system,
+            user_text=request.message,
+            remembered=strip_markers,
+            tools=self.bind_tools(user_id) if self.bind_tools is not None else None,
+        )
+        if result.success:
+            self._schedule_learning(user_id, request.message, result.text)
+        response = ChatResponse(
+            response=strip_markers(result.text) if result.success else "",
+            provider=result.provider,
+            success=result.success,
+            error=result.error,
+        )
+        return response, Timing(total=time.perf_counter() - started, llm=result.elapsed)
 
+    async def discuss(self, *, user_id: str, prompt: str, user_text: str) -> LLMResult:
+        """A turn about something the user is looking at (an insight), on their own session, in the coach's
+        persona; the answer's memory markers are removed."""
+        profile = await self.store.read(user_id, PROFILE)
+        result = await self.llm.converse(
+            user_id,
+            prompt,
+            system_prompt=profile_prompt(profile),
+            user_text=user_text,
+            remembered=strip_markers,
+        )
+        return result.model_copy(update={"text": strip_markers(result.text)}) if result.success else result
 
-async def finalize_onboarding(state: AppState, user_id: str) -> FinalizeResponse:
-    """Write the persona and summary, mark onboarding complete and start a fresh session."""
-    async with state.llm.user_lock(user_id, "learning"):
-        profile = await state.store.read(user_id, PROFILE)
-        personality, _ = await synthesize_personality(state.llm, profile)
-        summary = await one_line_summary(state.llm, profile)
-        async with state.store.transaction(user_id, PROFILE) as current:
-            if personality:
-                current.personality_notes = personality
-            if summary:
-                current.summary = summary
-            current.onboarding_complete = True
-            current.updated_at = datetime.now(UTC)
-            final = current.model_copy()
-    await clear_sessions(state, user_id)
-    notes = final.personality_notes
-    return FinalizeResponse(
-        status="onboarding_complete",
-        name=final.name,
-        has_personality=bool(notes),
-        preview=notes[:PREVIEW_CHARS] if notes else None,
-    )
+    def _schedule_learning(self, user_id: str, user_text: str, raw_reply: str) -> None:
+        """Learn from a finished exchange in the background (memory markers, then profile facts)."""
+        self.background.spawn(
+            self.learn_from_exchange(user_id=user_id, user_text=user_text, raw_reply=raw_reply),
+            name=f"learn:{user_id}",
+        )
 
+    async def learn_from_exchange(self, *, user_id: str, user_text: str, raw_reply: str) -> bool:
+        """Store the reply's memory markers and learn profile facts; serialised per user."""
+        async with self.locks.lock(user_id, "learning"):
+            await add_memories(self.store, user_id, extract_markers(raw_reply))
+            if not self.llm.available():
+                return False
+            return await learn_profile(self.store, self.llm, user_id, user_text, strip_markers(raw_reply))
 
-async def regenerate_personality(state: AppState, user_id: str) -> PersonalityResponse:
-    """P6 again from the current profile; the old persona is kept when the new one is unusable."""
-    async with state.llm.user_lock(user_id, "learning"):
-        profile = await state.store.read(user_id, PROFILE)
-        personality, error = await synthesize_personality(state.llm, profile)
-        if personality:
-            async with state.store.transaction(user_id, PROFILE) as current:
-                current.personality_notes = personality
+    async def process_conversation(self, *, user_id: str, user_message: str, ai_response: str) -> int:
+        """A turn the app had with Gemini itself: markers stored now, profile learning in the background."""
+        stored = await add_memories(self.store, user_id, extract_markers(ai_response))
+        if self.llm.available():
+            self.background.spawn(
+                self._learn_profile_only(user_id, user_message, strip_markers(ai_response)),
+                name=f"learn:{user_id}",
+            )
+        return stored
+
+    async def _learn_profile_only(self, user_id: str, user_text: str, reply: str) -> bool:
+        async with self.locks.lock(user_id, "learning"):
+            return await learn_profile(self.store, self.llm, user_id, user_text, reply)
+
+    async def chat_context(
+        self, *, user_id: str, include_hevy: bool = True, include_insights: bool = True
+    ) -> ChatContextResponse:
+        """Everything the app needs to call Gemini directly (`GET /chat/context`)."""
+        profile = await self.store.read(user_id, PROFILE)
+        memory = await self._memory(user_id)
+        kinds: set[ctx.Kind] = {"data"}
+        if include_hevy:
+            kinds.add("workouts")
+        if include_insights:
+            kinds.add("insights")
+        blocks = await self.context.blocks(user_id=user_id, kinds=kinds)
+        return ChatContextResponse(
+            system_prompt=system_prompt(profile, memory),
+            memory_context=memory,
+            data_context="\n\n".join(blocks),
+            profile_summary=profile_summary(profile),
+            onboarding_complete=profile.onboarding_complete,
+        )
+
+    async def onboarding_turn(self, *, user_id: str, message: str) -> OnboardingResponse:
+        """One onboarding message on the user's own session; facts are learned in the background."""
+        text = message.strip() or ONBOARDING_OPENER
+        result = await self.llm.converse(
+            user_id, text, system_prompt=ONBOARDING_SYSTEM_PROMPT, user_text=text, remembered=strip_markers
+        )
+        await self.llm.settle(user_id)
+        session = await sessions.latest_session(self.store, user_id)
+        session_id = result.session_id or (session.session_id if session else "") or ""
+        if not result.success:
+            return OnboardingResponse(
+                response=ONBOARDING_APOLOGY,
+                session_id=session_id,
+                profile_completeness=None,
+                error=result.error,
+            )
+        if message.strip():
+            self._schedule_learning(user_id, text, result.text)
+        profile = await self.store.read(user_id, PROFILE)
+        return OnboardingResponse(
+            response=strip_markers(result.text),
+            session_id=session_id,
+            profile_completeness=completeness(profile),
+        )
+
+    async def finalize_onboarding(self, *, user_id: str) -> FinalizeResponse:
+        """Write the persona and summary, mark onboarding complete and start a fresh session."""
+        async with self.locks.lock(user_id, "learning"):
+            profile = await self.store.read(user_id, PROFILE)
+            personality, _ = await synthesize_personality(self.llm, profile)
+            summary = await one_line_summary(self.llm, profile)
+            async with self.store.transaction(user_id, PROFILE) as current:
+                if personality:
+                    current.personality_notes = personality
+                if summary:
+                    current.summary = summary
+                current.onboarding_complete = True
                 current.updated_at = datetime.now(UTC)
-    if personality:
-        await clear_sessions(state, user_id)
-    kept = personality or profile.personality_notes
-    return PersonalityResponse(
-        status="regenerated" if personality else "unchanged",
-        personality=kept[:PREVIEW_CHARS] if kept else None,
-        error=error,
-    )
+                final = current.model_copy()
+        await self.clear_sessions(user_id=user_id)
+        notes = final.personality_notes
+        return FinalizeResponse(
+            status="onboarding_complete",
+            name=final.name,
+            has_personality=bool(notes),
+            preview=notes[:PREVIEW_CHARS] if notes else None,
+        )
 
+    async def regenerate_personality(self, *, user_id: str) -> PersonalityResponse:
+        """P6 again from the current profile; the old persona is kept when the new one is unusable."""
+        async with self.locks.lock(user_id, "learning"):
+            profile = await self.store.read(user_id, PROFILE)
+            personality, error = await synthesize_personality(self.llm, profile)
+            if personality:
+                async with self.store.transaction(user_id, PROFILE) as current:
+                    current.personality_notes = personality
+                    current.updated_at = datetime.now(UTC)
+        if personality:
+            await self.clear_sessions(user_id=user_id)
+        kept = personality or profile.personality_notes
+        return PersonalityResponse(
+            status="regenerated" if personality else "unchanged",
+            personality=kept[:PREVIEW_CHARS] if kept else None,
+            error=error,
+        )
 
-async def learn_from_history(state: AppState, user_id: str) -> LearnResponse:
-    """Behaviour patterns from the user's recent conversation (`POST /profile/learn`)."""
-    await state.llm.settle(user_id)
-    turns = await sessions.recent_turns(state.store, user_id, sessions.HISTORY_LIMIT)
-    profile = await state.store.read(user_id, PROFILE)
-    if not turns:
-        return LearnResponse(status="nothing to learn from", patterns=list(profile.patterns))
-    conversation = "\n".join(f"{'User' if t.role == 'user' else 'Coach'}: {t.content}" for t in turns)
-    async with state.llm.user_lock(user_id, "learning"):
-        patterns, error = await learn_patterns(state.store, state.llm, user_id, conversation)
-    return LearnResponse(
-        status="learning complete" if error is None else "learning failed", patterns=patterns, error=error
-    )
+    async def learn_from_history(self, *, user_id: str) -> LearnResponse:
+        """Behaviour patterns from the user's recent conversation (`POST /profile/learn`)."""
+        await self.llm.settle(user_id)
+        turns = await sessions.recent_turns(self.store, user_id, sessions.HISTORY_LIMIT)
+        profile = await self.store.read(user_id, PROFILE)
+        if not turns:
+            return LearnResponse(status="nothing to learn from", patterns=list(profile.patterns))
+        conversation = "\n".join(f"{'User' if t.role == 'user' else 'Coach'}: {t.content}" for t in turns)
+        async with self.locks.lock(user_id, "learning"):
+            patterns, error = await learn_patterns(self.store, self.llm, user_id, conversation)
+        return LearnResponse(
+            status="learning complete" if error is None else "learning failed", patterns=patterns, error=error
+        )
 
+    async def sync_memories(self, *, user_id: str, kind: MemoryType, contents: list[str]) -> int:
+        """Store memories the app extracted itself; storage failures propagate (5xx, contract M6)."""
+        items = [(kind, " ".join(c.split())) for c in contents if c.strip()]
+        return await add_memories(self.store, user_id, items, source="app")
 
-async def sync_memories(state: AppState, user_id: str, kind: MemoryType, contents: list[str]) -> int:
-    """Store memories the app extracted itself; storage failures propagate (5xx, contract M6)."""
-    items = [(kind, " ".join(c.split())) for c in contents if c.strip()]
-    return await add_memories(state.store, user_id, items, source="app")
+    async def clear_sessions(self, *, user_id: str) -> bool:
+        """Forget the user's chat sessions and turn history (also used by the profile's resets)."""
+        await self.llm.settle(user_id)
+        return await sessions.clear_sessions(self.store, user_id)
 
-
-async def clear_sessions(state: AppState, user_id: str) -> bool:
-    """Forget the user's chat sessions and turn history (also used by `DELETE /profile`)."""
-    await state.llm.settle(user_id)
-    return await sessions.clear_sessions(state.store, user_id)
-
-
-async def consolidate_memories(state: AppState, user_id: str) -> ConsolidationResult:
-    """The weekly memory consolidation of one user (called by the scheduler)."""
-    async with state.llm.user_lock(user_id, "memory"):
-        await import_legacy_memories(state.store, user_id)
-        if not state.llm.available():
-            return ConsolidationResult(error="no LLM provider configured")
-        return await consolidate(state.store, state.llm, user_id)
+    async def consolidate_memories(self, *, user_id: str) -> ConsolidationResult:
+        """The weekly memory consolidation of one user (called by the scheduler)."""
+        async with self.locks.lock(user_id, "memory"):
+            await import_legacy_memories(self.store, user_id)
+            if not self.llm.available():
+                return ConsolidationResult(error="no LLM provider configured")
+            return await consolidate(self.store, self.llm, user_id)

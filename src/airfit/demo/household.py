@@ -10,18 +10,35 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from airfit.demo.days import Anomaly, Effect, Person, Trend, days
 from airfit.demo.workouts import PR, Lifter, workouts
 from airfit.health.models import DailySyncData
+from airfit.health.service import HealthService
+from airfit.insights.engine import InsightEngine
 from airfit.profile.models import SeedProfile
 from airfit.profile.service import apply_seed
+from airfit.storage import DocumentStore
 from airfit.training.models import Workout
-from airfit.users.service import NotDemoUserError
+from airfit.training.service import TrainingService
+from airfit.users.service import NotDemoUserError, UserService
 
-if TYPE_CHECKING:
-    from airfit.state import AppState
+
+class DemoServices(Protocol):
+    """The services a demo household goes in through: the same paths a phone's and Hevy's data take."""
+
+    @property
+    def store(self) -> DocumentStore: ...
+    @property
+    def users(self) -> UserService: ...
+    @property
+    def health(self) -> HealthService: ...
+    @property
+    def training(self) -> TrainingService: ...
+    @property
+    def insights(self) -> InsightEngine: ...
+
 
 DEFAULT_YEARS = 3
 MAX_YEARS = 5
@@ -144,11 +161,11 @@ class Installed:
     refreshed: bool
 
 
-async def refuse_real_users(state: AppState) -> None:
+async def refuse_real_users(services: DemoServices) -> None:
     """Raise NotDemoUserError naming every demo id that is taken by a real user (before anything changes)."""
     taken = []
     for user_id in DEMO_IDS:
-        record = await state.users.get(user_id)
+        record = await services.users.get(user_id)
         if record is not None and not record.demo:
             taken.append(user_id)
     if taken:
@@ -159,32 +176,34 @@ async def refuse_real_users(state: AppState) -> None:
         )
 
 
-async def install(state: AppState, *, years: int = DEFAULT_YEARS) -> list[Installed]:
+async def install(services: DemoServices, *, years: int = DEFAULT_YEARS) -> list[Installed]:
     """Create the demo household, or regenerate it (ending today) if it exists; never touches real users."""
     if not 1 <= years <= MAX_YEARS:
         raise ValueError(f"years must be between 1 and {MAX_YEARS}")
-    await refuse_real_users(state)
-    return [await _install(state, member, years) for member in HOUSEHOLD]
+    await refuse_real_users(services)
+    return [await _install(services, member, years) for member in HOUSEHOLD]
 
 
-async def _install(state: AppState, member: Member, years: int) -> Installed:
-    existing = await state.users.get(member.user_id)
+async def _install(services: DemoServices, member: Member, years: int) -> Installed:
+    existing = await services.users.get(member.user_id)
     if existing is not None:
-        await state.users.remove_demo(member.user_id)
-    await state.users.add(member.user_id, demo=True)
-    tz = await state.users.timezone_of(member.user_id)
+        await services.users.remove_demo(member.user_id)
+    await services.users.add(member.user_id, demo=True)
+    tz = await services.users.timezone_of(member.user_id)
     today = datetime.now(tz).date()
     n_days = 365 * years
     first = today - timedelta(days=n_days - 1)
-    await apply_seed(store=state.store, user_id=member.user_id, seed=member.profile)
+    await apply_seed(store=services.store, user_id=member.user_id, seed=member.profile)
     generated = days(n_days, member.seed, today, person=member.person, effects=member.effects(first, today))
-    synced = await state.health.sync_days(
+    synced = await services.health.sync_days(
         user_id=member.user_id, days=[DailySyncData.model_validate(d) for d in generated]
     )
     # Workouts end yesterday: today's would start in the future before the lifter's usual hour.
     raw = workouts(52 * years, member.seed, today - timedelta(days=1), lifter=member.lifter(today))
-    imported = await state.training.import_workouts(member.user_id, [Workout.model_validate(w) for w in raw])
-    found = await state.insights.statistical(state, member.user_id)
+    imported = await services.training.import_workouts(
+        member.user_id, [Workout.model_validate(w) for w in raw]
+    )
+    found = await services.insights.statistical(user_id=member.user_id)
     return Installed(
         user_id=member.user_id,
         days=synced.count,
@@ -194,11 +213,11 @@ async def _install(state: AppState, member: Member, years: int) -> Installed:
     )
 
 
-async def remove(state: AppState) -> list[str]:
+async def remove(services: DemoServices) -> list[str]:
     """Delete every demo user and their generated data; returns their ids. Real users are never touched."""
     removed = []
-    for user in await state.users.list():
+    for user in await services.users.list():
         if user.demo:
-            await state.users.remove_demo(user.id)
+            await services.users.remove_demo(user.id)
             removed.append(user.id)
     return removed

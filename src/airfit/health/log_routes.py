@@ -9,18 +9,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from airfit.deps import CallerDep, StateDep
-from airfit.health import logbook
+from airfit.deps import CallerDep, HealthDep
 from airfit.health.logbook import BodyEntryRequest, DayLog, FoodEntryRequest
-from airfit.health.models import CONTEXT_STORE, DailySnapshot, WebEntry, check_day
-from airfit.health.windows import local_today
-from airfit.state import AppState
+from airfit.health.models import WebEntry, check_day
+from airfit.health.service import HealthService
 
 router = APIRouter(tags=["web log"])
 
 
-async def _date(state: AppState, user_id: str, value: str | None) -> str:
-    today = local_today(await state.users.timezone_of(user_id))
+async def _date(health: HealthService, user_id: str, value: str | None) -> str:
+    today = await health.today(user_id)
     if value is None:
         return today.isoformat()
     try:
@@ -33,35 +31,28 @@ async def _date(state: AppState, user_id: str, value: str | None) -> str:
     return day.isoformat()
 
 
-async def _add(state: AppState, user_id: str, day: str, entry: WebEntry) -> DayLog:
-    async with state.store.transaction(user_id, CONTEXT_STORE) as context:
-        snapshot = context.snapshots.get(day)
-        if snapshot is None:
-            snapshot = context.snapshots[day] = DailySnapshot(date=day)
-            context.snapshots = dict(sorted(context.snapshots.items()))
-        try:
-            logbook.add_entry(snapshot, entry)
-        except ValueError as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
-        return logbook.day_log(day, snapshot)
+async def _add(health: HealthService, user_id: str, day: str, entry: WebEntry) -> DayLog:
+    try:
+        return await health.add_log_entry(user_id=user_id, day=day, entry=entry)
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
 
 
 @router.get("/log", response_model=DayLog)
 async def read_log(
     caller: CallerDep,
-    state: StateDep,
+    health: HealthDep,
     day: Annotated[str | None, Query(alias="date", description="YYYY-MM-DD; default today")] = None,
 ) -> DayLog:
     """A date's web entries, the phone's own readings and the combined totals."""
-    when = await _date(state, caller.user_id, day)
-    context = await state.store.read(caller.user_id, CONTEXT_STORE)
-    return logbook.day_log(when, context.snapshots.get(when))
+    when = await _date(health, caller.user_id, day)
+    return await health.day_log(user_id=caller.user_id, day=when)
 
 
 @router.post("/log/food", response_model=DayLog)
-async def log_food(body: FoodEntryRequest, caller: CallerDep, state: StateDep) -> DayLog:
+async def log_food(body: FoodEntryRequest, caller: CallerDep, health: HealthDep) -> DayLog:
     """Add a meal to a date (today by default); it adds to the phone's totals of that date."""
-    day = await _date(state, caller.user_id, body.date)
+    day = await _date(health, caller.user_id, body.date)
     entry = WebEntry(
         kind="food",
         name=body.name,
@@ -70,23 +61,22 @@ async def log_food(body: FoodEntryRequest, caller: CallerDep, state: StateDep) -
         carbs=body.carbs,
         fat=body.fat,
     )
-    return await _add(state, caller.user_id, day, entry)
+    return await _add(health, caller.user_id, day, entry)
 
 
 @router.post("/log/body", response_model=DayLog)
-async def log_body(body: BodyEntryRequest, caller: CallerDep, state: StateDep) -> DayLog:
+async def log_body(body: BodyEntryRequest, caller: CallerDep, health: HealthDep) -> DayLog:
     """Record weight and/or body fat for a date; it wins over the phone's reading of that date."""
-    day = await _date(state, caller.user_id, body.date)
+    day = await _date(health, caller.user_id, body.date)
     entry = WebEntry(kind="body", weight_lbs=body.weight_lbs, body_fat_pct=body.body_fat_pct)
-    return await _add(state, caller.user_id, day, entry)
+    return await _add(health, caller.user_id, day, entry)
 
 
 @router.delete("/log/{day}/{entry_id}", response_model=DayLog)
-async def delete_log_entry(day: str, entry_id: str, caller: CallerDep, state: StateDep) -> DayLog:
+async def delete_log_entry(day: str, entry_id: str, caller: CallerDep, health: HealthDep) -> DayLog:
     """Remove one of the caller's web entries; the phone's readings of that date count again."""
-    when = await _date(state, caller.user_id, day)
-    async with state.store.transaction(caller.user_id, CONTEXT_STORE) as context:
-        snapshot = context.snapshots.get(when)
-        if snapshot is None or not logbook.remove_entry(snapshot, entry_id):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such entry")
-        return logbook.day_log(when, snapshot)
+    when = await _date(health, caller.user_id, day)
+    try:
+        return await health.remove_log_entry(user_id=caller.user_id, day=when, entry_id=entry_id)
+    except LookupError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such entry") from None

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from airfit.deps import CallerDep, StateDep
+from airfit.deps import CallerDep, HealthDep
 from airfit.health.models import (
     BodyMetricsResponse,
     ContextRange,
@@ -34,28 +34,28 @@ def _json(body: bytes) -> Response:
 
 
 @router.post("/insights/sync", response_model=SyncResponse)
-async def sync_days(body: SyncRequest, caller: CallerDep, state: StateDep) -> SyncResponse:
+async def sync_days(body: SyncRequest, caller: CallerDep, health: HealthDep) -> SyncResponse:
     """Store the phone's daily totals; a key the phone leaves out never erases a stored value."""
-    return await state.health.sync_days(user_id=caller.user_id, days=body.days)
+    return await health.sync_days(user_id=caller.user_id, days=body.days)
 
 
 @router.get("/insights/context", response_model=ContextSummary)
 async def read_context(
     caller: CallerDep,
-    state: StateDep,
+    health: HealthDep,
     range_name: Annotated[ContextRange, Query(alias="range", description="7, 30 or 90 days.")] = "week",
 ) -> Response:
     """Averages, compliance with the user's own targets, and daily series over 7, 30 or 90 days."""
-    return _json(await state.health.context_json(user_id=caller.user_id, days=range_days(range_name)))
+    return _json(await health.context_json(user_id=caller.user_id, days=range_days(range_name)))
 
 
 @router.get("/health/body-metrics", response_model=BodyMetricsResponse)
-async def read_body_metrics(caller: CallerDep, state: StateDep, days: WindowDays = 90) -> Response:
+async def read_body_metrics(caller: CallerDep, health: HealthDep, days: WindowDays = 90) -> Response:
     """Weight, body-fat and lean-mass histories with their 30-day changes."""
-    return _json(await state.health.body_metrics_json(user_id=caller.user_id, days=days))
+    return _json(await health.body_metrics_json(user_id=caller.user_id, days=days))
 
 
 @router.get("/insights/snapshots", response_model=SnapshotsResponse)
-async def read_snapshots(caller: CallerDep, state: StateDep, days: WindowDays = 30) -> SnapshotsResponse:
+async def read_snapshots(caller: CallerDep, health: HealthDep, days: WindowDays = 30) -> SnapshotsResponse:
     """The stored days of a window, abridged, oldest first."""
-    return await state.health.snapshots(user_id=caller.user_id, days=days)
+    return await health.snapshots(user_id=caller.user_id, days=days)

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 
+from airfit.cache import ResponseCache
+from airfit.health import logbook
 from airfit.health.aggregates import body_metrics, context_summary, snapshot_list
-from airfit.health.cache import ResponseCache
+from airfit.health.logbook import DayLog
 from airfit.health.merge import merge_day
 from airfit.health.models import (
     CONTEXT_STORE,
@@ -17,6 +19,7 @@ from airfit.health.models import (
     DailySyncData,
     SnapshotsResponse,
     SyncResponse,
+    WebEntry,
 )
 from airfit.health.windows import last_days, local_today
 from airfit.profile.models import PROFILE
@@ -62,8 +65,32 @@ class HealthService:
             context.last_sync = now
         return SyncResponse(dates_synced=list(dates), count=len(dates))
 
-    async def _today(self, user_id: str) -> date:
+    async def today(self, user_id: str) -> date:
+        """The user's local date."""
         return local_today(await self.users.timezone_of(user_id))
+
+    async def day_log(self, *, user_id: str, day: str) -> DayLog:
+        """A date's web entries, the phone's own readings and the combined totals."""
+        context = await self.store.read(user_id, CONTEXT_STORE)
+        return logbook.day_log(day, context.snapshots.get(day))
+
+    async def add_log_entry(self, *, user_id: str, day: str, entry: WebEntry) -> DayLog:
+        """Add a web-client entry to a date; raises ValueError when the day cannot take it."""
+        async with self.store.transaction(user_id, CONTEXT_STORE) as context:
+            snapshot = context.snapshots.get(day)
+            if snapshot is None:
+                snapshot = context.snapshots[day] = DailySnapshot(date=day)
+                context.snapshots = dict(sorted(context.snapshots.items()))
+            logbook.add_entry(snapshot, entry)
+            return logbook.day_log(day, snapshot)
+
+    async def remove_log_entry(self, *, user_id: str, day: str, entry_id: str) -> DayLog:
+        """Remove one web-client entry; raises LookupError (writing nothing) when there is no such entry."""
+        async with self.store.transaction(user_id, CONTEXT_STORE) as context:
+            snapshot = context.snapshots.get(day)
+            if snapshot is None or not logbook.remove_entry(snapshot, entry_id):
+                raise LookupError(entry_id)
+            return logbook.day_log(day, snapshot)
 
     def _cached(
         self,
@@ -71,17 +98,13 @@ class HealthService:
         sources: tuple[BaseModel, ...],
         compute: Callable[[], BaseModel],
     ) -> bytes:
-        body = self.cache.get(key, sources)
-        if body is None:
-            body = compute().model_dump_json().encode()
-            self.cache.put(key, sources, body)
-        return body
+        return self.cache.body(key, sources, lambda: compute().model_dump_json().encode())
 
     async def context_json(self, *, user_id: str, days: int) -> bytes:
         """`ContextSummary` of the last `days` days, serialized; compliance uses the user's own targets."""
         context = await self.store.read(user_id, CONTEXT_STORE)
         profile = await self.store.read(user_id, PROFILE)
-        today = await self._today(user_id)
+        today = await self.today(user_id)
 
         def compute() -> BaseModel:
             return context_summary(
@@ -95,7 +118,7 @@ class HealthService:
     async def body_metrics_json(self, *, user_id: str, days: int) -> bytes:
         """`BodyMetricsResponse` of the last `days` days, serialized."""
         context = await self.store.read(user_id, CONTEXT_STORE)
-        today = await self._today(user_id)
+        today = await self.today(user_id)
 
         def compute() -> BaseModel:
             return body_metrics(last_days(days, today=today).snapshots(context), today=today)
@@ -105,4 +128,4 @@ class HealthService:
     async def snapshots(self, *, user_id: str, days: int) -> SnapshotsResponse:
         """The stored days of the last `days` days, abridged."""
         context: ContextStore = await self.store.read(user_id, CONTEXT_STORE)
-        return snapshot_list(last_days(days, today=await self._today(user_id)).snapshots(context))
+        return snapshot_list(last_days(days, today=await self.today(user_id)).snapshots(context))

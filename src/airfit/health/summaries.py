@@ -5,7 +5,6 @@ blocks injected into chat (SERVER_BEHAVIOR §5.5, §5.12).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from airfit.health.aggregates import context_summary
 from airfit.health.models import (
@@ -18,9 +17,8 @@ from airfit.health.models import (
 )
 from airfit.health.windows import last_days, local_today
 from airfit.profile.models import PROFILE
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.storage import DocumentStore
+from airfit.users.service import UserService
 
 WEEK_DAYS = 7
 MONTHLY = (30, 10)  # window in days, EMA period
@@ -32,11 +30,13 @@ BODY_FAT_THRESHOLD = 0.3
 YEARLY_MENTION_LBS = 2.0
 
 
-async def recent_snapshots(state: AppState, user_id: str, days: int) -> list[DailySnapshot]:
+async def recent_snapshots(
+    *, store: DocumentStore, users: UserService, user_id: str, days: int
+) -> list[DailySnapshot]:
     """The user's stored snapshots of exactly `days` local days ending today, oldest first."""
-    store = await state.store.read(user_id, CONTEXT_STORE)
-    today = local_today(await state.users.timezone_of(user_id))
-    return last_days(days, today=today).snapshots(store)
+    context = await store.read(user_id, CONTEXT_STORE)
+    today = local_today(await users.timezone_of(user_id))
+    return last_days(days, today=today).snapshots(context)
 
 
 def compute_ema(values: list[float], period: int) -> list[float]:
@@ -144,18 +144,18 @@ def format_body_comp(trends: BodyCompTrends) -> str:
     return "\n".join(lines)
 
 
-async def body_comp_text(state: AppState, user_id: str) -> str:
+async def body_comp_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
     """The body-composition lines of the coach's context for this user."""
-    store = await state.store.read(user_id, CONTEXT_STORE)
-    today = local_today(await state.users.timezone_of(user_id))
-    snapshots = last_days(YEARLY[0], today=today).snapshots(store)
+    context = await store.read(user_id, CONTEXT_STORE)
+    today = local_today(await users.timezone_of(user_id))
+    snapshots = last_days(YEARLY[0], today=today).snapshots(context)
     return format_body_comp(compute_body_comp_trends(snapshots, today=today))
 
 
-async def weekly_summary_text(state: AppState, user_id: str) -> str:
+async def weekly_summary_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
     """ "This week's summary" over the last 7 local days ("" when no line has data)."""
-    snapshots = await recent_snapshots(state, user_id, WEEK_DAYS)
-    profile = await state.store.read(user_id, PROFILE)
+    snapshots = await recent_snapshots(store=store, users=users, user_id=user_id, days=WEEK_DAYS)
+    profile = await store.read(user_id, PROFILE)
     summary = context_summary(
         snapshots, protein_target=profile.protein_target, calorie_target=profile.calorie_target
     )

@@ -6,23 +6,18 @@ insight's creation date is rebuilt from the stored days when needed, so insights
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import orjson
 
-from airfit.coach.memory import strip_markers
 from airfit.coach.models import DiscussResponse
-from airfit.coach.prompts import profile_prompt
+from airfit.coach.service import Coach
 from airfit.health.models import CONTEXT_STORE
 from airfit.health.summaries import weekly_summary_text
 from airfit.health.windows import last_days
 from airfit.insights import compact
 from airfit.insights.models import EngageAction, Insight
 from airfit.insights.service import InsightNotFoundError, engage, get_insight
-from airfit.profile.models import PROFILE
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.storage import DocumentStore
+from airfit.users.service import UserService
 
 CONTEXT_DAYS = 14
 CONTEXT_CHARS = 2_000
@@ -32,10 +27,10 @@ INSTRUCTIONS = (
 )
 
 
-async def _data_context(state: AppState, user_id: str, insight: Insight) -> str:
-    tz = await state.users.timezone_of(user_id)
+async def _data_context(store: DocumentStore, users: UserService, user_id: str, insight: Insight) -> str:
+    tz = await users.timezone_of(user_id)
     created = insight.created_at.astimezone(tz).date()
-    context = await state.store.read(user_id, CONTEXT_STORE)
+    context = await store.read(user_id, CONTEXT_STORE)
     days = last_days(CONTEXT_DAYS, today=created).snapshots(context)
     return compact.format_all_data(days)[:CONTEXT_CHARS]
 
@@ -58,28 +53,24 @@ def build_prompt(insight: Insight, data: str, weekly: str, message: str) -> str:
     return "\n".join(parts)
 
 
-async def discuss(state: AppState, user_id: str, insight_id: str, message: str) -> DiscussResponse:
+async def discuss(
+    *, store: DocumentStore, users: UserService, coach: Coach, user_id: str, insight_id: str, message: str
+) -> DiscussResponse:
     """The coach's answer on the caller's own session; an unknown id is `success: false` (contract §4.24)."""
     try:
-        insight = await get_insight(state.store, user_id, insight_id)
+        insight = await get_insight(store, user_id, insight_id)
     except InsightNotFoundError:
         return DiscussResponse(
             response="", provider="none", success=False, insight_title="Unknown", error="Insight not found"
         )
-    profile = await state.store.read(user_id, PROFILE)
-    data = await _data_context(state, user_id, insight)
-    weekly = await weekly_summary_text(state, user_id)
-    result = await state.llm.converse(
-        user_id,
-        build_prompt(insight, data, weekly, message),
-        system_prompt=profile_prompt(profile),
-        user_text=message,
-        remembered=strip_markers,
-    )
+    data = await _data_context(store, users, user_id, insight)
+    weekly = await weekly_summary_text(store=store, users=users, user_id=user_id)
+    prompt = build_prompt(insight, data, weekly, message)
+    result = await coach.discuss(user_id=user_id, prompt=prompt, user_text=message)
     if result.success:
-        await engage(state.store, user_id, insight.id, action=EngageAction.DISCUSSED)
+        await engage(store, user_id, insight.id, action=EngageAction.DISCUSSED)
     return DiscussResponse(
-        response=strip_markers(result.text) if result.success else "",
+        response=result.text if result.success else "",
         provider=result.provider,
         success=result.success,
         insight_title=insight.title,

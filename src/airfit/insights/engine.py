@@ -1,6 +1,6 @@
 """Generating insights: statistical detectors first, then the LLM (prompt P1), both stored deduplicated.
 
-A user's generations never overlap (a per-user lock), so two runs cannot both pass deduplication against
+A user's generations never overlap (their "insights" lock), so two runs cannot both pass deduplication against
 the same stale titles (SERVER_BEHAVIOR §14 #9). The LLM call happens outside any transaction; its answer is
 validated into pydantic models (`ask_structured`: retried once when invalid), and otherwise nothing is
 stored and the failure is reported.
@@ -8,26 +8,27 @@ stored and the failure is reported.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from airfit.cache import ResponseCache
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.health.windows import last_days
 from airfit.insights import compact, stats
 from airfit.insights.models import Insight, InsightCategory, InsightSource
-from airfit.insights.service import ListingCache, add_insights, recent_titles
+from airfit.insights.service import add_insights, listing_json, recent_titles
 from airfit.llm.budget import CallKind, message_tokens
+from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
+from airfit.locks import UserLocks
 from airfit.profile.models import PROFILE, UserProfile
+from airfit.storage import DocumentStore
 from airfit.training.models import EXERCISE_STORE, ExerciseStore
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.users.service import UserService
 
 SYSTEM_PROMPT = "You are an expert fitness coach and data analyst. Respond only with valid JSON."
 INSIGHT_PROMPT = """Analyse this person's fitness data and find what they would not notice themselves.
@@ -169,63 +170,80 @@ class UserData:
     today: date
 
 
-async def load_user_data(state: AppState, user_id: str, *, days: int) -> UserData:
+async def load_user_data(*, store: DocumentStore, users: UserService, user_id: str, days: int) -> UserData:
     """Read what the engine analyses, with "today" in the user's own time zone."""
-    tz = await state.users.timezone_of(user_id)
+    tz = await users.timezone_of(user_id)
     today = datetime.now(tz).date()
-    context = await state.store.read(user_id, CONTEXT_STORE)
-    profile = await state.store.read(user_id, PROFILE)
-    exercises = await state.store.read(user_id, EXERCISE_STORE)
+    context = await store.read(user_id, CONTEXT_STORE)
+    profile = await store.read(user_id, PROFILE)
+    exercises = await store.read(user_id, EXERCISE_STORE)
     ordered = [context.snapshots[k] for k in sorted(context.snapshots)]
     return UserData(last_days(days, today=today).snapshots(context), ordered, profile, exercises, today)
 
 
 class InsightEngine:
-    """Runs generations; holds one lock per user and the per-user listing cache."""
+    """Generates, and lists, every user's insights; holds no user's data beyond a response cache."""
 
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self.listing = ListingCache()
-
-    def lock(self, user_id: str) -> asyncio.Lock:
-        """The lock that keeps one user's generations from overlapping."""
-        return self._locks.setdefault(user_id, asyncio.Lock())
+    def __init__(
+        self,
+        store: DocumentStore,
+        users: UserService,
+        llm: LLMRouter,
+        *,
+        locks: UserLocks | None = None,
+        cache: ResponseCache | None = None,
+    ) -> None:
+        self.store = store
+        self.users = users
+        self.llm = llm
+        self.locks = locks or UserLocks()
+        self.cache = cache or ResponseCache()
 
     def is_running(self, user_id: str) -> bool:
         """Whether a generation for this user is in progress."""
-        return self.lock(user_id).locked()
+        return self.locks.locked(user_id, "insights")
 
-    async def statistical(self, state: AppState, user_id: str) -> list[Insight]:
+    async def user_data(self, *, user_id: str, days: int) -> UserData:
+        """What a generation over the last `days` days analyses (also the data preview)."""
+        return await load_user_data(store=self.store, users=self.users, user_id=user_id, days=days)
+
+    async def listing_json(self, *, user_id: str, category: InsightCategory | None, limit: int) -> bytes:
+        """The user's live insights, best first, as the `GET /insights` JSON array."""
+        return await listing_json(
+            store=self.store, cache=self.cache, user_id=user_id, category=category, limit=limit
+        )
+
+    async def statistical(self, *, user_id: str) -> list[Insight]:
         """Run the detectors over all of the user's days and store what is new."""
-        data = await load_user_data(state, user_id, days=1)
+        data = await self.user_data(user_id=user_id, days=1)
         found = stats.detect(data.all_days, profile=data.profile, today=data.today, exercises=data.exercises)
-        return await add_insights(state.store, user_id, found)
+        return await add_insights(self.store, user_id, found)
 
-    async def generate(self, state: AppState, user_id: str, *, days: int = 90) -> GenerationResult:
+    async def generate(self, *, user_id: str, days: int = 90) -> GenerationResult:
         """Statistical insights, then LLM insights over the last `days` days; stores only valid results."""
-        async with self.lock(user_id):
-            return await self._generate(state, user_id, days=days)
+        async with self.locks.lock(user_id, "insights"):
+            return await self._generate(user_id, days=days)
 
-    async def _generate(self, state: AppState, user_id: str, *, days: int) -> GenerationResult:
-        data = await load_user_data(state, user_id, days=days)
+    async def _generate(self, user_id: str, *, days: int) -> GenerationResult:
+        data = await self.user_data(user_id=user_id, days=days)
         now = datetime.now(UTC)
         found = stats.detect(
             data.all_days, profile=data.profile, today=data.today, exercises=data.exercises, now=now
         )
-        added = await add_insights(state.store, user_id, found, now=now)
+        added = await add_insights(self.store, user_id, found, now=now)
         result = GenerationResult(success=True, added=list(added), statistical=len(added))
         if not data.days:
             return result
         data_text = compact.format_all_data(data.days, data.profile)
         result.token_estimate = compact.token_estimate(data_text)
-        if not state.llm.available():
+        if not self.llm.available():
             result.success, result.error = False, NO_LLM
             return result
-        titles = await recent_titles(state.store, user_id, limit=PROMPT_TITLES)
-        budget = state.llm.settings.prompt_budget(CallKind.INSIGHTS)
+        titles = await recent_titles(self.store, user_id, limit=PROMPT_TITLES)
+        budget = self.llm.settings.prompt_budget(CallKind.INSIGHTS)
         prompt = fit_prompt(data.days, data.profile, found, titles, budget)
         answer = await ask_structured(
-            state.llm,
+            self.llm,
             LLMInsightBatch,
             prompt,
             kind=CallKind.INSIGHTS,
@@ -238,5 +256,5 @@ class InsightEngine:
             result.error = f"No LLM insights stored: {answer.error or 'no answer'}"
             return result
         batch = [to_insight(i, now) for i in answer.value.insights]
-        result.added += await add_insights(state.store, user_id, batch)
+        result.added += await add_insights(self.store, user_id, batch)
         return result

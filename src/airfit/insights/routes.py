@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 
 from airfit.coach.models import DiscussRequest, DiscussResponse
-from airfit.deps import StateDep, UserIdDep
+from airfit.deps import CoachDep, InsightsDep, StoreDep, UserIdDep, UsersDep
 from airfit.insights import compact
 from airfit.insights.discuss import discuss
-from airfit.insights.engine import load_user_data
 from airfit.insights.models import (
     DataPreview,
     EngageAction,
@@ -33,7 +32,7 @@ NO_CACHE = {"Cache-Control": "private, no-store"}
 
 @router.get("/insights", response_model=list[InsightOut])
 async def get_insights(
-    state: StateDep,
+    insights: InsightsDep,
     user_id: UserIdDep,
     category: InsightCategory | None = None,
     limit: Annotated[
@@ -42,13 +41,13 @@ async def get_insights(
 ) -> Response:
     """The caller's live insights, best first, as a top-level array."""
     limit = min(limit, MAX_LIMIT)
-    body = await state.insights.listing.body(state.store, user_id, category=category, limit=limit)
+    body = await insights.listing_json(user_id=user_id, category=category, limit=limit)
     return Response(body, media_type="application/json", headers=NO_CACHE)
 
 
 @router.post("/insights/{insight_id}/engage", response_model=EngageResponse)
 async def engage_insight(
-    state: StateDep,
+    store: StoreDep,
     user_id: UserIdDep,
     insight_id: str,
     action: EngageAction,
@@ -56,7 +55,7 @@ async def engage_insight(
 ) -> EngageResponse:
     """Record what the caller did with one of their insights; 404 for an id they do not have."""
     try:
-        await engage(state.store, user_id, insight_id, action=action, feedback=feedback)
+        await engage(store, user_id, insight_id, action=action, feedback=feedback)
     except InsightNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"insight {insight_id!r} not found") from None
     return EngageResponse()
@@ -64,18 +63,25 @@ async def engage_insight(
 
 @router.post("/insights/{insight_id}/discuss", response_model=DiscussResponse)
 async def discuss_insight(
-    state: StateDep, user_id: UserIdDep, insight_id: str, request: DiscussRequest
+    store: StoreDep,
+    users: UsersDep,
+    coach: CoachDep,
+    user_id: UserIdDep,
+    insight_id: str,
+    request: DiscussRequest,
 ) -> DiscussResponse:
     """Talk with the coach about one of the caller's insights (contract §4.24)."""
-    return await discuss(state, user_id, insight_id, request.message)
+    return await discuss(
+        store=store, users=users, coach=coach, user_id=user_id, insight_id=insight_id, message=request.message
+    )
 
 
 @router.get("/insights/data-preview", response_model=DataPreview)
 async def data_preview(
-    state: StateDep, user_id: UserIdDep, days: Annotated[int, Query(ge=1, le=3650)] = 90
+    insights: InsightsDep, user_id: UserIdDep, days: Annotated[int, Query(ge=1, le=3650)] = 90
 ) -> DataPreview:
     """What the insight LLM would be shown for the caller's last `days` days."""
-    data = await load_user_data(state, user_id, days=days)
+    data = await insights.user_data(user_id=user_id, days=days)
     text = compact.format_all_data(data.days, data.profile)
     return DataPreview(
         days_requested=days,
@@ -88,11 +94,11 @@ async def data_preview(
 
 @router.post("/insights/generate", response_model=GenerateResponse)
 async def generate_insights(
-    state: StateDep, user_id: UserIdDep, request: Annotated[GenerateRequest | None, Body()] = None
+    insights: InsightsDep, user_id: UserIdDep, request: Annotated[GenerateRequest | None, Body()] = None
 ) -> GenerateResponse:
     """Run the insight engine for the caller now (contract §4.25: failures are 200 with success false)."""
     request = request or GenerateRequest()
-    result = await state.insights.generate(state, user_id, days=request.days)
+    result = await insights.generate(user_id=user_id, days=request.days)
     return GenerateResponse(
         success=result.success,
         insights_generated=len(result.added),

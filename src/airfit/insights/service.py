@@ -13,14 +13,12 @@ Decisions (SERVER_BEHAVIOR §5.11, §14 #14, #16, #17):
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 
+from airfit.cache import ResponseCache
 from airfit.insights.models import (
     INSIGHTS,
     EngageAction,
@@ -31,9 +29,6 @@ from airfit.insights.models import (
     InsightStore,
 )
 from airfit.storage import DocumentStore
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
 
 DEDUP_WINDOW = timedelta(days=14)
 SIMILARITY_THRESHOLD = 0.6
@@ -137,38 +132,26 @@ def _live_ranked(
     return ranked(live)[: max(0, min(limit, MAX_LIMIT))]
 
 
-@dataclass
-class _Listing:
-    doc: InsightStore
-    until: float
-    body: bytes
+async def listing_json(
+    *,
+    store: DocumentStore,
+    cache: ResponseCache,
+    user_id: str,
+    category: InsightCategory | None,
+    limit: int,
+) -> bytes:
+    """`GET /insights`: the JSON array of the user's live insights, best first.
 
-
-class ListingCache:
-    """`GET /insights` answers, serialised, per user and query.
-
-    An entry is reused only while the store still hands out the very same document object (any write, ours
-    or another process's, replaces it) and for at most a minute, so expiry is noticed too. It keeps the
-    hottest read of the iOS app to a dictionary lookup.
+    Cached while the insight document is unchanged, and for at most a minute so that expiry is noticed too;
+    it keeps the hottest read of the iOS app to a dictionary lookup.
     """
+    doc = await store.read(user_id, INSIGHTS)
 
-    def __init__(self) -> None:
-        self._entries: dict[tuple[str, InsightCategory | None, int], _Listing] = {}
-
-    async def body(
-        self, store: DocumentStore, user_id: str, *, category: InsightCategory | None, limit: int
-    ) -> bytes:
-        """The JSON array of the user's live insights, best first."""
-        doc = await store.read(user_id, INSIGHTS)
-        key = (user_id, category, limit)
-        entry = self._entries.get(key)
-        clock = time.monotonic()
-        if entry is not None and entry.doc is doc and clock < entry.until:
-            return entry.body
+    def compute() -> bytes:
         insights = _live_ranked(doc, category, limit, _now())
-        body = _WIRE_LIST.dump_json([InsightOut.of(i) for i in insights])
-        self._entries[key] = _Listing(doc, clock + LISTING_TTL_SECONDS, body)
-        return body
+        return _WIRE_LIST.dump_json([InsightOut.of(i) for i in insights])
+
+    return cache.body((user_id, category, limit), (doc,), compute, ttl=LISTING_TTL_SECONDS)
 
 
 async def get_insight(store: DocumentStore, user_id: str, insight_id: str) -> Insight:
@@ -223,6 +206,6 @@ def format_insights_block(insights: Sequence[Insight]) -> str:
     return "\n".join(lines)
 
 
-async def insights_text(state: AppState, user_id: str, limit: int = 3) -> str:
+async def insights_text(*, store: DocumentStore, user_id: str, limit: int = 3) -> str:
     """The user's best live insights as the coach's chat-context block (§5.12)."""
-    return format_insights_block(await list_insights(state.store, user_id, limit=limit))
+    return format_insights_block(await list_insights(store, user_id, limit=limit))

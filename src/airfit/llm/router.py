@@ -2,8 +2,8 @@
 
 Every LLM-backed endpoint must answer inside the iOS client's 60 s, so one call (all fallbacks and the
 one lost-session retry included) gets `CALL_BUDGET` seconds in total, and each provider at most
-`CLI_TIMEOUT` of what is left. Conversation turns of one user are serialised by a per-user lock; other
-users (and stateless calls) never wait on it.
+`CLI_TIMEOUT` of what is left. Conversation turns of one user are serialised by their "chat" lock (in the
+server's `UserLocks`); other users (and stateless calls) never wait on it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from airfit.llm.sessions import (
     record_turn,
 )
 from airfit.llm.tools import ToolBinding
+from airfit.locks import UserLocks
 from airfit.storage import DocumentStore
 
 logger = logging.getLogger(__name__)
@@ -129,23 +130,26 @@ class Unsaved:
 
 
 class LLMRouter:
-    """Routes calls to the available providers; holds no user's data, only per-user locks."""
+    """Routes calls to the available providers; holds no user's data, only turns not yet stored."""
 
-    def __init__(self, settings: Settings, store: DocumentStore, providers: dict[str, Provider]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: DocumentStore,
+        providers: dict[str, Provider],
+        *,
+        locks: UserLocks | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.providers = providers
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self.locks = locks or UserLocks()
         self._bookkeeping: dict[str, asyncio.Task[None]] = {}
         self._unsaved: dict[str, Unsaved] = {}
 
     def available(self) -> list[str]:
         """Names of the providers that can be tried, in preference order."""
         return list(self.providers)
-
-    def user_lock(self, user_id: str, purpose: str = "chat") -> asyncio.Lock:
-        """The lock that serialises one user's work of one kind (chat turns, learning, consolidation)."""
-        return self._locks.setdefault((user_id, purpose), asyncio.Lock())
 
     async def complete(
         self, prompt: str, *, kind: CallKind, system_prompt: str | None = None, budget: float = CALL_BUDGET
@@ -192,7 +196,7 @@ class LLMRouter:
         once when the provider cannot stream); once part of an answer was given, no other provider is
         tried for it.
         """
-        async with self.user_lock(user_id):
+        async with self.locks.lock(user_id, "chat"):
             unsaved = self._unsaved.setdefault(user_id, Unsaved())
             stored = await recent_turns(self.store, user_id, HISTORY_TURNS)
             history = unsaved.after(stored)[-HISTORY_TURNS:]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
-from airfit.coach.service import clear_sessions
-from airfit.deps import SettingsDep, StateDep, StoreDep, UserIdDep
+from airfit.deps import CoachDep, SettingsDep, StoreDep, UserIdDep
 from airfit.profile import service
 from airfit.profile.models import (
     ProfileExport,
@@ -30,10 +29,10 @@ async def read_profile(user_id: UserIdDep, store: StoreDep) -> ProfileResponse:
 
 
 @router.delete("", response_model=StatusResponse)
-async def delete_profile(user_id: UserIdDep, store: StoreDep, state: StateDep) -> StatusResponse:
+async def delete_profile(user_id: UserIdDep, store: StoreDep, coach: CoachDep) -> StatusResponse:
     """Forget the caller's profile and chat sessions (nobody else's)."""
     await service.clear_profile(store=store, user_id=user_id)
-    await clear_sessions(state, user_id)
+    await coach.clear_sessions(user_id=user_id)
     return StatusResponse(status="profile cleared")
 
 
@@ -65,30 +64,30 @@ async def export_profile(user_id: UserIdDep, store: StoreDep) -> ProfileExport:
 
 @router.post("/import", response_model=ProfileImportResponse)
 async def import_profile(
-    export: ProfileExport, user_id: UserIdDep, store: StoreDep, state: StateDep
+    export: ProfileExport, user_id: UserIdDep, store: StoreDep, coach: CoachDep
 ) -> ProfileImportResponse:
     """Replace the caller's profile with an export; an unsupported version is a 200 with `success: false`.
 
     The coach starts a fresh session on the new profile (the old one speaks with the old persona)."""
     result = await service.import_profile(store=store, user_id=user_id, export=export)
     if result.success:
-        await clear_sessions(state, user_id)
+        await coach.clear_sessions(user_id=user_id)
     return result
 
 
 @router.post("/import-seed", response_model=SeedResponse)
 async def import_seed(
-    seed: SeedProfile, user_id: UserIdDep, store: StoreDep, state: StateDep
+    seed: SeedProfile, user_id: UserIdDep, store: StoreDep, coach: CoachDep
 ) -> SeedResponse:
     """Replace the caller's profile with a seed in the nested format (missing keys take defaults)."""
     result = await service.apply_seed(store=store, user_id=user_id, seed=seed)
-    await clear_sessions(state, user_id)
+    await coach.clear_sessions(user_id=user_id)
     return result
 
 
 @router.post("/seed", response_model=SeedResponse)
 async def seed_profile(
-    user_id: UserIdDep, store: StoreDep, settings: SettingsDep, state: StateDep
+    user_id: UserIdDep, store: StoreDep, settings: SettingsDep, coach: CoachDep
 ) -> SeedResponse:
     """Replace the caller's profile with the household's seed file (`AIRFIT_SEED_FILE`)."""
     if settings.seed_file is None:
@@ -100,5 +99,5 @@ async def seed_profile(
     except service.SeedFileError as exc:
         raise HTTPException(status.HTTP_500_INTERNAL_SERVER_ERROR, detail=str(exc)) from exc
     result = await service.apply_seed(store=store, user_id=user_id, seed=seed)
-    await clear_sessions(state, user_id)
+    await coach.clear_sessions(user_id=user_id)
     return result

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
+from airfit.insights.engine import InsightEngine
 from airfit.scheduler.models import SCHEDULER_STATE, JobRecord, JobStatus, SchedulerStatus
 from airfit.scheduler.service import Scheduler, next_due
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
 
 
 def _job_status(scheduler: Scheduler, user_id: str, name: str, record: JobRecord | None) -> JobStatus:
@@ -40,17 +37,16 @@ def _next(jobs: dict[str, JobStatus], name: str) -> datetime | None:
     return job.next_run if job else None
 
 
-async def read_status(state: AppState, user_id: str) -> SchedulerStatus:
+async def read_status(*, scheduler: Scheduler, insights: InsightEngine, user_id: str) -> SchedulerStatus:
     """The caller's scheduler status: the original keys plus each job in detail."""
-    scheduler = state.scheduler
-    stored = await state.store.read(user_id, SCHEDULER_STATE)
+    stored = await scheduler.store.read(user_id, SCHEDULER_STATE)
     jobs = {name: _job_status(scheduler, user_id, name, stored.jobs.get(name)) for name in scheduler.jobs}
-    today = datetime.now(await state.users.timezone_of(user_id)).date().isoformat()
+    today = datetime.now(await scheduler.users.timezone_of(user_id)).date().isoformat()
     errors = [j for j in jobs.values() if j.last_status == "error" and j.last_error_at is not None]
     latest = max(errors, key=lambda j: j.last_error_at.timestamp() if j.last_error_at else 0.0, default=None)
     return SchedulerStatus(
         is_running=scheduler.is_running,
-        is_generating_insights=state.insights.is_running(user_id),
+        is_generating_insights=insights.is_running(user_id),
         last_insight_generation=_last(jobs, "insights"),
         next_insight_generation=_next(jobs, "insights"),
         last_hevy_sync=_last(jobs, "hevy_sync"),

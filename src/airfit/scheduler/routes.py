@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from airfit.deps import StateDep, UserIdDep
+from airfit.deps import InsightsDep, SchedulerDep, UserIdDep
 from airfit.scheduler.models import JobOutcome, SchedulerStatus
 from airfit.scheduler.report import read_status
 
@@ -12,18 +12,20 @@ router = APIRouter(prefix="/scheduler", tags=["scheduler"])
 
 
 @router.get("/status", response_model=SchedulerStatus)
-async def scheduler_status(state: StateDep, user_id: UserIdDep) -> SchedulerStatus:
+async def scheduler_status(
+    scheduler: SchedulerDep, insights: InsightsDep, user_id: UserIdDep
+) -> SchedulerStatus:
     """What the scheduler did and will do for the caller."""
-    return await read_status(state, user_id)
+    return await read_status(scheduler=scheduler, insights=insights, user_id=user_id)
 
 
 @router.post("/trigger-insights", response_model=JobOutcome)
-async def trigger_insights(state: StateDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
+async def trigger_insights(scheduler: SchedulerDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
     """Generate the caller's insights now (`force`) or when due; recorded like a scheduled run."""
-    return await state.scheduler.run_job(state, user_id, "insights", force=force)
+    return await scheduler.run_job(user_id, "insights", force=force)
 
 
 @router.post("/trigger-hevy-sync", response_model=JobOutcome)
-async def trigger_hevy_sync(state: StateDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
+async def trigger_hevy_sync(scheduler: SchedulerDep, user_id: UserIdDep, force: bool = False) -> JobOutcome:
     """Sync the caller's Hevy workouts now (`force`) or when due (hourly), recorded like a scheduled run."""
-    return await state.scheduler.run_job(state, user_id, "hevy_sync", force=force)
+    return await scheduler.run_job(user_id, "hevy_sync", force=force)

@@ -17,12 +17,11 @@ import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
+from airfit.locks import UserLocks
 from airfit.scheduler.models import SCHEDULER_STATE, JobOutcome, JobRecord, SchedulerState
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.storage import DocumentStore
+from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,8 @@ STAGGER_SECONDS = 600.0
 FIRST_BACKOFF = timedelta(minutes=5)
 ERROR_TEXT_LIMIT = 500
 
-JobFunction = Callable[["AppState", str], Awaitable[JobOutcome]]
+JobFunction = Callable[[str], Awaitable[JobOutcome]]
+"""Runs a job for one user (bound to the services it needs where the server is composed)."""
 
 
 @dataclass(frozen=True)
@@ -73,24 +73,32 @@ def next_due(record: JobRecord | None, job: Job, *, started: datetime, user_id: 
 
 
 class Scheduler:
-    """Runs the jobs for every user; holds only tasks and locks, the records live in each user's state."""
+    """Runs the jobs for every user; holds only tasks, the records live in each user's state.
+
+    A job runs under its user's `job:<name>` lock, so it never overlaps itself for that user.
+    """
 
     def __init__(
         self,
-        jobs: Sequence[Job] = (),
+        jobs: Sequence[Job],
         *,
+        store: DocumentStore,
+        users: UserService,
+        locks: UserLocks | None = None,
         tick: float = TICK_SECONDS,
         stagger_span: float = STAGGER_SECONDS,
         llm_slots: int = LLM_SLOTS,
     ) -> None:
         self.jobs = {job.name: job for job in jobs}
+        self.store = store
+        self.users = users
+        self.locks = locks or UserLocks()
         self._llm_slots = asyncio.Semaphore(llm_slots)
         self.tick = tick
         self.stagger_span = stagger_span
         self.started = _now()
         self._loop: asyncio.Task[None] | None = None
         self._users: dict[str, asyncio.Task[None]] = {}
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     @property
     def is_running(self) -> bool:
@@ -99,15 +107,14 @@ class Scheduler:
 
     def running(self, user_id: str, job: str) -> bool:
         """Whether this job is running for this user right now."""
-        lock = self._locks.get((user_id, job))
-        return lock is not None and lock.locked()
+        return self.locks.locked(user_id, f"job:{job}")
 
-    def start(self, state: AppState) -> None:
+    def start(self) -> None:
         """Start the background loop (once)."""
         if self.is_running:
             return
         self.started = _now()
-        self._loop = asyncio.create_task(self._run_forever(state), name="scheduler")
+        self._loop = asyncio.create_task(self._run_forever(), name="scheduler")
 
     async def stop(self) -> None:
         """Cancel the loop and every user's jobs in flight, and wait until they have stopped."""
@@ -120,51 +127,49 @@ class Scheduler:
         self._loop = None
         self._users.clear()
 
-    async def _run_forever(self, state: AppState) -> None:
+    async def _run_forever(self) -> None:
         while True:
             try:
-                await self.tick_once(state)
+                await self.tick_once()
             except Exception:
                 logger.exception("Scheduler tick failed; trying again next tick")
             await asyncio.sleep(self.tick)
 
-    async def tick_once(self, state: AppState) -> None:
+    async def tick_once(self) -> None:
         """Give every user with nothing in flight a task that runs their due jobs."""
-        for user in await state.users.list():
+        for user in await self.users.list():
             task = self._users.get(user.id)
             if task is None or task.done():
-                self._users[user.id] = asyncio.create_task(
-                    self._run_due(state, user.id), name=f"jobs-{user.id}"
-                )
+                self._users[user.id] = asyncio.create_task(self._run_due(user.id), name=f"jobs-{user.id}")
 
-    async def _run_due(self, state: AppState, user_id: str) -> None:
-        record = await state.store.read(user_id, SCHEDULER_STATE)
+    async def _run_due(self, user_id: str) -> None:
+        record = await self.store.read(user_id, SCHEDULER_STATE)
         now = _now()
         for job in self.jobs.values():
             due = next_due(
                 record.jobs.get(job.name), job, started=self.started, user_id=user_id, span=self.stagger_span
             )
             if due <= now:
-                await self.run_job(state, user_id, job.name)
+                await self.run_job(user_id, job.name)
 
-    async def run_job(self, state: AppState, user_id: str, name: str, *, force: bool = True) -> JobOutcome:
+    async def run_job(self, user_id: str, name: str, *, force: bool = True) -> JobOutcome:
         """Run one job for one user now (or report why not) and record the outcome in their state."""
         job = self.jobs[name]
         if not force:
-            skipped = await self._not_due(state, user_id, job)
+            skipped = await self._not_due(user_id, job)
             if skipped is not None:
                 return skipped
-        lock = self._locks.setdefault((user_id, name), asyncio.Lock())
+        lock = self.locks.lock(user_id, f"job:{name}")
         if lock.locked():
             return JobOutcome(status="already_running", job=name)
         async with lock:
             async with self._llm_slots if job.uses_llm else contextlib.nullcontext():
-                outcome = await self._execute(state, user_id, job)
-            await self._record(state, user_id, job, outcome)
+                outcome = await self._execute(user_id, job)
+            await self._record(user_id, job, outcome)
         return outcome
 
-    async def _not_due(self, state: AppState, user_id: str, job: Job) -> JobOutcome | None:
-        record = (await state.store.read(user_id, SCHEDULER_STATE)).jobs.get(job.name)
+    async def _not_due(self, user_id: str, job: Job) -> JobOutcome | None:
+        record = (await self.store.read(user_id, SCHEDULER_STATE)).jobs.get(job.name)
         if record is None or record.last_run is None:
             return None
         due = next_due(record, job, started=self.started, user_id=user_id, span=self.stagger_span)
@@ -178,10 +183,10 @@ class Scheduler:
             next_run_in_hours=round(wait.total_seconds() / 3600, 2),
         )
 
-    async def _execute(self, state: AppState, user_id: str, job: Job) -> JobOutcome:
+    async def _execute(self, user_id: str, job: Job) -> JobOutcome:
         try:
             async with asyncio.timeout(job.timeout):
-                return await job.run(state, user_id)
+                return await job.run(user_id)
         except TimeoutError:
             return JobOutcome(status="error", job=job.name, error=f"timed out after {job.timeout:.0f} s")
         except Exception as exc:
@@ -190,10 +195,10 @@ class Scheduler:
                 status="error", job=job.name, error=f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]
             )
 
-    async def _record(self, state: AppState, user_id: str, job: Job, outcome: JobOutcome) -> None:
+    async def _record(self, user_id: str, job: Job, outcome: JobOutcome) -> None:
         now = _now()
-        today = datetime.now(await state.users.timezone_of(user_id)).date().isoformat()
-        async with state.store.transaction(user_id, SCHEDULER_STATE) as doc:
+        today = datetime.now(await self.users.timezone_of(user_id)).date().isoformat()
+        async with self.store.transaction(user_id, SCHEDULER_STATE) as doc:
             record = doc.jobs.setdefault(job.name, JobRecord())
             record.last_run = now
             record.last_status = outcome.status

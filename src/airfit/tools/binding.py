@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
+from airfit.config import Settings
 from airfit.llm.tools import ToolBinding, ToolSpec
-from airfit.tools.models import parameters
+from airfit.storage import DocumentStore
+from airfit.tools.models import ToolResponse, parameters
 from airfit.tools.service import TOOLS, execute
-
-if TYPE_CHECKING:
-    from airfit.config import Settings
-    from airfit.state import AppState
+from airfit.users.service import UserService
 
 SERVER_NAME = "airfit"
 
@@ -28,18 +27,32 @@ SPECS = tuple(ToolSpec(name, tool.description, parameters(name)) for name, tool 
 """Every data tool as the models are shown it."""
 
 
-def bind(state: AppState, user_id: str) -> ToolBinding:
-    """The tools over `user_id`'s data and nobody else's."""
+class DataTools:
+    """The data tools over the household's documents, run for one user at a time."""
 
-    async def run(name: str, arguments: Any) -> str:
-        return (await execute(state, user_id, name, arguments)).content
+    def __init__(self, store: DocumentStore, users: UserService, settings: Settings) -> None:
+        self.store = store
+        self.users = users
+        self.settings = settings
 
-    return ToolBinding(
-        user_id=user_id,
-        specs=SPECS,
-        execute=run,
-        mcp_args=tuple(claude_mcp_args(state.settings, user_id)),
-    )
+    async def execute(self, *, user_id: str, name: str, arguments: Any) -> ToolResponse:
+        """Run one tool over `user_id`'s data (`POST /tools/execute`, the agent tools)."""
+        return await execute(
+            store=self.store, users=self.users, user_id=user_id, name=name, arguments=arguments
+        )
+
+    def bind(self, user_id: str) -> ToolBinding:
+        """The tools over `user_id`'s data and nobody else's, for the LLM layer (the coach asks per turn)."""
+
+        async def run(name: str, arguments: Any) -> str:
+            return (await self.execute(user_id=user_id, name=name, arguments=arguments)).content
+
+        return ToolBinding(
+            user_id=user_id,
+            specs=SPECS,
+            execute=run,
+            mcp_args=tuple(claude_mcp_args(self.settings, user_id)),
+        )
 
 
 def mcp_config(settings: Settings, user_id: str) -> dict[str, Any]:

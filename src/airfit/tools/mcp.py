@@ -21,12 +21,13 @@ from airfit.tools.service import TOOLS, execute
 if TYPE_CHECKING:
     from mcp.server import ServerRequestContext
 
-    from airfit.state import AppState
+    from airfit.storage import DocumentStore
+    from airfit.users.service import UserService
 
 INSTRUCTIONS = "Read-only access to one AirFit user's training, nutrition, body, recovery and insight data."
 
 
-def build_server(state: AppState, user_id: str) -> Server[Any]:
+def build_server(*, store: DocumentStore, users: UserService, user_id: str) -> Server[Any]:
     """An MCP server whose tools read `user_id`'s data."""
 
     async def list_tools(
@@ -42,7 +43,9 @@ def build_server(state: AppState, user_id: str) -> Server[Any]:
     async def call_tool(
         _: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        result = await execute(state, user_id, params.name, params.arguments)
+        result = await execute(
+            store=store, users=users, user_id=user_id, name=params.name, arguments=params.arguments
+        )
         return types.CallToolResult(
             content=[types.TextContent(text=result.content)], is_error=not result.success
         )
@@ -56,8 +59,8 @@ def build_server(state: AppState, user_id: str) -> Server[Any]:
     )
 
 
-async def serve_stdio(state: AppState, user_id: str) -> None:
+async def serve_stdio(*, store: DocumentStore, users: UserService, user_id: str) -> None:
     """Serve the tools over stdin/stdout until the client closes the connection."""
-    server = build_server(state, user_id)
+    server = build_server(store=store, users=users, user_id=user_id)
     async with stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())

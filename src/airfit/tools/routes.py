@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from airfit.deps import StateDep, UserIdDep
+from airfit.deps import ToolsDep, UserIdDep
 from airfit.tools.models import ToolRequest, ToolResponse, ToolSchemas
-from airfit.tools.service import execute, schemas
+from airfit.tools.service import schemas
 
 router = APIRouter(prefix="/tools", tags=["tools"])
 
@@ -18,6 +18,6 @@ async def tool_schemas() -> ToolSchemas:
 
 
 @router.post("/execute", response_model=ToolResponse)
-async def execute_tool(request: ToolRequest, state: StateDep, user_id: UserIdDep) -> ToolResponse:
+async def execute_tool(request: ToolRequest, tools: ToolsDep, user_id: UserIdDep) -> ToolResponse:
     """Run one tool on the caller's data; bad input is 200 with `success: false` and a readable error."""
-    return await execute(state, user_id, request.name, request.arguments)
+    return await tools.execute(user_id=user_id, name=request.name, arguments=request.arguments)

@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +21,7 @@ from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.health.windows import last_days
 from airfit.insights.service import list_insights
 from airfit.profile.models import PROFILE
+from airfit.storage import DocumentStore
 from airfit.tools.models import (
     SCHEMAS,
     BodyCompArgs,
@@ -49,12 +50,19 @@ from airfit.training.muscles import (
     muscles_for,
 )
 from airfit.training.strength import e1rm, local_date, to_lbs
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.users.service import UserService
 
 HRV_TREND_MIN_READINGS = 6
 HRV_TREND_THRESHOLD = 0.05
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The one user a tool call reads, and where their data lives."""
+
+    store: DocumentStore
+    users: UserService
+    user_id: str
 
 
 @dataclass(frozen=True)
@@ -65,10 +73,10 @@ class UserDays:
     today: date
 
 
-async def _days(state: AppState, user_id: str, days: int) -> UserDays:
-    tz = await state.users.timezone_of(user_id)
+async def _days(scope: Scope, days: int) -> UserDays:
+    tz = await scope.users.timezone_of(scope.user_id)
     today = datetime.now(tz).date()
-    context = await state.store.read(user_id, CONTEXT_STORE)
+    context = await scope.store.read(scope.user_id, CONTEXT_STORE)
     return UserDays(last_days(days, today=today).snapshots(context), today)
 
 
@@ -124,16 +132,16 @@ def _records(store: ExerciseStore, needle: str) -> list[str]:
     return lines
 
 
-async def query_workouts(state: AppState, user_id: str, args: WorkoutsArgs) -> dict[str, Any]:
+async def query_workouts(scope: Scope, args: WorkoutsArgs) -> dict[str, Any]:
     """The window's workouts from Hevy, filtered by exercise name or muscle group, with PRs."""
     groups = muscle_group(args.muscle_group) if args.muscle_group else None
     if args.muscle_group and groups is None:
         known = ", ".join([*ZONES, *MUSCLE_ALIASES])
         return {"message": f"Unknown muscle group '{args.muscle_group}'. Known groups: {known}"}
-    tz = await state.users.timezone_of(user_id)
+    tz = await scope.users.timezone_of(scope.user_id)
     today = datetime.now(tz).date()
     start = today - timedelta(days=args.days - 1)
-    doc = await state.store.read(user_id, WORKOUTS)
+    doc = await scope.store.read(scope.user_id, WORKOUTS)
     needle = (args.exercise or "").lower()
 
     def wanted(exercise: HevyExercise) -> bool:
@@ -156,7 +164,9 @@ async def query_workouts(state: AppState, user_id: str, args: WorkoutsArgs) -> d
                 "exercises": [_set_text(e) for e in chosen],
             }
         )
-    records = _records(await state.store.read(user_id, EXERCISE_STORE), needle) if groups is None else []
+    records = (
+        _records(await scope.store.read(scope.user_id, EXERCISE_STORE), needle) if groups is None else []
+    )
     if not workouts and not records:
         what = f" with '{args.exercise}'" if args.exercise else ""
         what += f" for {args.muscle_group}" if args.muscle_group else ""
@@ -173,13 +183,13 @@ async def query_workouts(state: AppState, user_id: str, args: WorkoutsArgs) -> d
     return result
 
 
-async def query_nutrition(state: AppState, user_id: str, args: NutritionArgs) -> dict[str, Any]:
+async def query_nutrition(scope: Scope, args: NutritionArgs) -> dict[str, Any]:
     """Averages over tracked days, the profile's targets, and how many days met them."""
-    found = await _days(state, user_id, args.days)
+    found = await _days(scope, args.days)
     tracked = [d for d in found.days if d.nutrition.calories > 0]
     if not tracked:
         return {"message": f"No nutrition tracked in the last {args.days} days"}
-    profile = await state.store.read(user_id, PROFILE)
+    profile = await scope.store.read(scope.user_id, PROFILE)
     protein, calories = profile.protein_target, profile.calorie_target
     protein_days = sum(d.nutrition.protein >= 0.9 * protein for d in tracked)
     calorie_days = sum(0.9 * calories <= d.nutrition.calories <= 1.1 * calories for d in tracked)
@@ -220,9 +230,9 @@ def _body_metric(values: list[float], unit: str) -> dict[str, Any] | None:
     }
 
 
-async def query_body_comp(state: AppState, user_id: str, args: BodyCompArgs) -> dict[str, Any]:
+async def query_body_comp(scope: Scope, args: BodyCompArgs) -> dict[str, Any]:
     """Weight and body fat over the window: first and latest reading, change, average (oldest → newest)."""
-    found = await _days(state, user_id, args.days)
+    found = await _days(scope, args.days)
     weight = _body_metric(_series(found.days, lambda d: d.health.weight_lbs), "lbs")
     body_fat = _body_metric(_series(found.days, lambda d: d.health.body_fat_pct), "%")
     if weight is None and body_fat is None:
@@ -249,9 +259,9 @@ def hrv_trend(values: Sequence[float]) -> str:
     return "stable"
 
 
-async def query_recovery(state: AppState, user_id: str, args: RecoveryArgs) -> dict[str, Any]:
+async def query_recovery(scope: Scope, args: RecoveryArgs) -> dict[str, Any]:
     """Sleep, HRV and resting heart rate over the window."""
-    found = await _days(state, user_id, args.days)
+    found = await _days(scope, args.days)
     sleep = [(d.date, h) for d in found.days if (h := d.health.sleep_hours)]
     hrv = _series(found.days, lambda d: d.health.hrv_ms)
     rhr = _series(found.days, lambda d: float(d.health.resting_hr) if d.health.resting_hr else None)
@@ -269,9 +279,9 @@ async def query_recovery(state: AppState, user_id: str, args: RecoveryArgs) -> d
     }
 
 
-async def query_insights(state: AppState, user_id: str, args: InsightsArgs) -> dict[str, Any]:
+async def query_insights(scope: Scope, args: InsightsArgs) -> dict[str, Any]:
     """The user's live insights, best first."""
-    insights = await list_insights(state.store, user_id, category=args.category, limit=args.limit)
+    insights = await list_insights(scope.store, scope.user_id, category=args.category, limit=args.limit)
     if not insights:
         return {"message": "No insights generated yet"}
     return {
@@ -291,7 +301,7 @@ async def query_insights(state: AppState, user_id: str, args: InsightsArgs) -> d
 
 # -- execution ------------------------------------------------------------------------------------------
 
-ToolFunction = Callable[["AppState", str, Any], Awaitable[dict[str, Any]]]
+ToolFunction = Callable[["Scope", Any], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -337,8 +347,10 @@ def _problem(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-async def execute(state: AppState, user_id: str, name: str, arguments: Any) -> ToolResponse:
-    """Run a tool for `user_id`; bad input is a `success: false` answer, never an exception."""
+async def execute(
+    *, store: DocumentStore, users: UserService, user_id: str, name: str, arguments: Any
+) -> ToolResponse:
+    """Run a tool over `user_id`'s data; bad input is a `success: false` answer, never an exception."""
     tool = TOOLS.get(name)
     if tool is None:
         error = f"Unknown tool: {name}. Available: {', '.join(TOOLS)}"
@@ -351,7 +363,7 @@ async def execute(state: AppState, user_id: str, name: str, arguments: Any) -> T
     except ValidationError as exc:
         error = f"Invalid arguments for {name}: {_problem(exc)}"
         return ToolResponse(success=False, content=f"Tool error: {error}", error=error)
-    data = await tool.run(state, user_id, args)
+    data = await tool.run(Scope(store, users, user_id), args)
     return ToolResponse(success=True, content=render(data))
 
 

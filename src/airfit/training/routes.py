@@ -11,11 +11,10 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
-from airfit.deps import StateDep, UserIdDep
+from airfit.deps import TrainingDep, UserIdDep
 from airfit.training import views
 from airfit.training.client import HevyAuthError, HevyUnavailableError
 from airfit.training.models import (
-    EXERCISE_STORE,
     ExercisesResponse,
     HevyKeyRequest,
     HevyKeyResult,
@@ -30,7 +29,7 @@ from airfit.training.models import (
     TrainingDayResponse,
     TrainingSyncResponse,
 )
-from airfit.training.service import HevyNotConfiguredError
+from airfit.training.service import HevyNotConfiguredError, TrainingService
 
 router = APIRouter(tags=["training"])
 
@@ -50,10 +49,10 @@ def _json(body: bytes) -> Response:
 
 @router.get("/hevy/set-tracker", response_model=SetTrackerResponse)
 async def set_tracker(
-    user_id: UserIdDep, state: StateDep, days: Annotated[int, Query(ge=1, le=365)] = 7
+    user_id: UserIdDep, training: TrainingDep, days: Annotated[int, Query(ge=1, le=365)] = 7
 ) -> Response:
     """Working sets per muscle group over the last `days` local dates, against each group's zone."""
-    body = await state.training.workouts_view(
+    body = await training.workouts_view(
         user_id, "set-tracker", (days,), lambda doc, tz, today: views.set_tracker(doc, tz, today, days)
     )
     return _json(body)
@@ -61,10 +60,10 @@ async def set_tracker(
 
 @router.get("/hevy/lift-progress", response_model=LiftProgressResponse)
 async def lift_progress(
-    user_id: UserIdDep, state: StateDep, top_n: Annotated[int, Query(ge=1, le=50)] = 6
+    user_id: UserIdDep, training: TrainingDep, top_n: Annotated[int, Query(ge=1, le=50)] = 6
 ) -> Response:
     """The most trained lifts with their PR and recent daily bests."""
-    body = await state.training.exercises_view(
+    body = await training.exercises_view(
         user_id, "lift-progress", (top_n,), lambda store, _tz, _today: views.lift_progress(store, top_n)
     )
     return _json(body)
@@ -72,10 +71,10 @@ async def lift_progress(
 
 @router.get("/hevy/recent-workouts", response_model=RecentWorkoutsResponse)
 async def recent_workouts(
-    user_id: UserIdDep, state: StateDep, limit: Annotated[int, Query(ge=1, le=100)] = 7
+    user_id: UserIdDep, training: TrainingDep, limit: Annotated[int, Query(ge=1, le=100)] = 7
 ) -> Response:
     """The latest stored workouts, newest first."""
-    body = await state.training.workouts_view(
+    body = await training.workouts_view(
         user_id,
         "recent-workouts",
         (limit,),
@@ -87,14 +86,14 @@ async def recent_workouts(
 @router.get("/training/exercises", response_model=ExercisesResponse)
 async def tracked_exercises(
     user_id: UserIdDep,
-    state: StateDep,
+    training: TrainingDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     sort_by: str = "frequency",
     days: Annotated[int | None, Query(ge=1, le=3650)] = None,
 ) -> Response:
     """Tracked exercises by frequency or by e1RM trend, optionally within the last `days`."""
     sort = sort_by if sort_by in views.SORTS else "frequency"
-    body = await state.training.exercises_view(
+    body = await training.exercises_view(
         user_id,
         "exercises",
         (limit, sort, days),
@@ -103,14 +102,12 @@ async def tracked_exercises(
     return _json(body)
 
 
-async def _exercise_name(request: Request, state: StateDep, user_id: str, decoded: str) -> str:
+async def _exercise_name(request: Request, training: TrainingService, user_id: str, decoded: str) -> str:
     """The exercise as stored: iOS sends `+` literally (IOS_CONTRACT §2.1), standard decoding makes it a
     space, so a name that exists with a literal `+` wins over the space-decoded reading."""
     for key, value in parse_qsl(request.url.query.replace("+", "%2B"), keep_blank_values=True):
-        if key == "exercise" and value != decoded:
-            store = await state.store.read(user_id, EXERCISE_STORE)
-            if value in store.exercises:
-                return value
+        if key == "exercise" and value != decoded and await training.has_exercise(user_id, value):
+            return value
     return decoded
 
 
@@ -118,13 +115,13 @@ async def _exercise_name(request: Request, state: StateDep, user_id: str, decode
 async def strength_history(
     request: Request,
     user_id: UserIdDep,
-    state: StateDep,
+    training: TrainingDep,
     exercise: Annotated[str, Query(min_length=1, max_length=200)],
     days: Annotated[int, Query(ge=1, le=3650)] = 365,
 ) -> Response:
     """Daily e1RM history of one exercise; an unknown name gives an empty history."""
-    name = await _exercise_name(request, state, user_id, exercise)
-    body = await state.training.exercises_view(
+    name = await _exercise_name(request, training, user_id, exercise)
+    body = await training.exercises_view(
         user_id,
         "strength-history",
         (name, days),
@@ -134,14 +131,14 @@ async def strength_history(
 
 
 @router.get("/nutrition/training-day", response_model=TrainingDayResponse)
-async def training_day(user_id: UserIdDep, state: StateDep) -> Response:
+async def training_day(user_id: UserIdDep, training: TrainingDep) -> Response:
     """Whether a substantial workout is logged on the user's local today."""
-    body = await state.training.workouts_view(user_id, "training-day", (), views.training_day)
+    body = await training.workouts_view(user_id, "training-day", (), views.training_day)
     return _json(body)
 
 
-async def _sync_within(state: StateDep, user_id: str, *, full: bool, wait: float) -> SyncResult:
-    task = state.training.start_sync(user_id, full=full)
+async def _sync_within(training: TrainingService, user_id: str, *, full: bool, wait: float) -> SyncResult:
+    task = training.start_sync(user_id, full=full)
     try:
         return await asyncio.wait_for(asyncio.shield(task), timeout=wait)
     except TimeoutError:
@@ -149,11 +146,11 @@ async def _sync_within(state: StateDep, user_id: str, *, full: bool, wait: float
 
 
 @router.post("/hevy/sync", response_model=HevySyncResponse)
-async def hevy_sync(user_id: UserIdDep, state: StateDep) -> HevySyncResponse:
+async def hevy_sync(user_id: UserIdDep, training: TrainingDep) -> HevySyncResponse:
     """Sync now (M1). Always 200 with a `status` string: the client only needs a 200 to go on and read
     the stored data, and it sends nothing that could be lost, so Hevy trouble is reported in `status`
     (success, not_configured, auth_failed, rate_limited, unavailable, in_progress) and in `error`."""
-    result = await _sync_within(state, user_id, full=False, wait=HEVY_SYNC_WAIT)
+    result = await _sync_within(training, user_id, full=False, wait=HEVY_SYNC_WAIT)
     return HevySyncResponse(
         status=result.status,
         workouts_processed=result.workouts_processed,
@@ -163,10 +160,12 @@ async def hevy_sync(user_id: UserIdDep, state: StateDep) -> HevySyncResponse:
 
 
 @router.post("/training/sync", response_model=TrainingSyncResponse)
-async def training_sync(user_id: UserIdDep, state: StateDep, full: bool = False) -> TrainingSyncResponse:
+async def training_sync(
+    user_id: UserIdDep, training: TrainingDep, full: bool = False
+) -> TrainingSyncResponse:
     """Sync now, optionally re-importing everything. 200 with a status string, as the original and the
     iOS client (§4.33) expect; the reasons are those of `POST /hevy/sync`."""
-    result = await _sync_within(state, user_id, full=full, wait=TRAINING_SYNC_WAIT)
+    result = await _sync_within(training, user_id, full=full, wait=TRAINING_SYNC_WAIT)
     return TrainingSyncResponse(
         status=result.status,
         workouts_processed=result.workouts_processed,
@@ -176,9 +175,9 @@ async def training_sync(user_id: UserIdDep, state: StateDep, full: bool = False)
 
 
 @router.post("/insights/sync-hevy", response_model=InsightsHevySyncResponse)
-async def insights_sync_hevy(user_id: UserIdDep, state: StateDep) -> InsightsHevySyncResponse:
+async def insights_sync_hevy(user_id: UserIdDep, training: TrainingDep) -> InsightsHevySyncResponse:
     """Sync and report the daily workout blocks written. Not used by iOS: failures are HTTP errors."""
-    result = await state.training.sync(user_id)
+    result = await training.sync(user_id)
     if result.status == "not_configured":
         raise HTTPException(status.HTTP_409_CONFLICT, detail="no Hevy API key configured")
     if result.status == "auth_failed":
@@ -191,31 +190,31 @@ async def insights_sync_hevy(user_id: UserIdDep, state: StateDep) -> InsightsHev
 
 
 @router.get("/hevy/status", response_model=HevyStatus)
-async def hevy_status(user_id: UserIdDep, state: StateDep) -> HevyStatus:
+async def hevy_status(user_id: UserIdDep, training: TrainingDep) -> HevyStatus:
     """Whether a key is configured, the last sync and its error, and what is stored (never the key)."""
-    return await state.training.status(user_id)
+    return await training.status(user_id)
 
 
 @router.put("/hevy/key", response_model=HevyKeyResult)
-async def put_hevy_key(body: HevyKeyRequest, user_id: UserIdDep, state: StateDep) -> HevyKeyResult:
+async def put_hevy_key(body: HevyKeyRequest, user_id: UserIdDep, training: TrainingDep) -> HevyKeyResult:
     """Check the key with Hevy, store it, and start a sync in the background."""
     try:
-        count = await state.training.set_key(user_id, body.api_key)
+        count = await training.set_key(user_id, body.api_key)
     except HevyAuthError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="Hevy rejected this API key") from exc
     except HevyUnavailableError as exc:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE, detail=f"cannot check the key with Hevy: {exc}"
         ) from exc
-    state.training.start_sync(user_id)
+    training.start_sync(user_id)
     return HevyKeyResult(status="stored", valid=True, workout_count=count)
 
 
 @router.post("/hevy/key/test", response_model=HevyKeyResult)
-async def test_hevy_key(user_id: UserIdDep, state: StateDep) -> HevyKeyResult:
+async def test_hevy_key(user_id: UserIdDep, training: TrainingDep) -> HevyKeyResult:
     """Ask Hevy whether the configured key works."""
     try:
-        return await state.training.test_key(user_id)
+        return await training.test_key(user_id)
     except HevyNotConfiguredError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
     except HevyUnavailableError as exc:
@@ -223,7 +222,7 @@ async def test_hevy_key(user_id: UserIdDep, state: StateDep) -> HevyKeyResult:
 
 
 @router.delete("/hevy/key", response_model=HevyKeyResult)
-async def delete_hevy_key(user_id: UserIdDep, state: StateDep) -> HevyKeyResult:
+async def delete_hevy_key(user_id: UserIdDep, training: TrainingDep) -> HevyKeyResult:
     """Forget the user's own key; stored workouts and history stay."""
-    removed = await state.training.remove_key(user_id)
+    removed = await training.remove_key(user_id)
     return HevyKeyResult(status="removed" if removed else "not_configured")

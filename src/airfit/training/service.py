@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, SecretStr
 
+from airfit.cache import ResponseCache
 from airfit.config import Settings
 from airfit.health.models import CONTEXT_STORE, DailySnapshot, WorkoutDay
 from airfit.storage import DocumentStore
@@ -44,9 +45,6 @@ from airfit.training.models import (
 from airfit.training.strength import build_exercise_store, workout_days
 from airfit.users.service import UserService
 
-if TYPE_CHECKING:
-    from airfit.state import AppState
-
 logger = logging.getLogger(__name__)
 
 HEVY_SOURCE = "hevy"
@@ -57,9 +55,6 @@ EVENTS_OVERLAP = timedelta(minutes=10)
 # failure is reported: rewriting a multi-year history after every 10-workout page would cost more than
 # fetching it, and a crash loses at most this much re-fetchable work.
 IMPORT_CHECKPOINT_SECONDS = 1.0
-# Computed responses kept per (user, view, params); cleared wholesale beyond this many.
-VIEW_CACHE_SIZE = 2048
-
 D = TypeVar("D", bound=BaseModel)
 
 
@@ -76,14 +71,6 @@ class HevyKey:
 
 
 @dataclass
-class _CachedView:
-    doc: object
-    today: date
-    tz: tzinfo
-    body: bytes
-
-
-@dataclass
 class _Running:
     task: asyncio.Task[SyncResult]
     full: bool
@@ -96,15 +83,22 @@ def _now() -> datetime:
 class TrainingService:
     """Hevy keys, syncs and training views for every user (state here is keyed by user id)."""
 
-    def __init__(self, store: DocumentStore, users: UserService, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        users: UserService,
+        settings: Settings,
+        *,
+        cache: ResponseCache | None = None,
+    ) -> None:
         self.store = store
         self.users = users
         self.settings = settings
+        self.cache = cache or ResponseCache()
         self.client = HevyClient(
             settings.hevy_base_url, retry=RetryPolicy(base_delay=settings.hevy_retry_delay)
         )
         self._running: dict[str, _Running] = {}
-        self._views: dict[tuple[str, str, tuple[Any, ...]], _CachedView] = {}
 
     async def aclose(self) -> None:
         """Stop running syncs and close the Hevy connection pool."""
@@ -384,6 +378,10 @@ class TrainingService:
         """A response computed from the exercise store, cached like `workouts_view`."""
         return await self._view(user_id, EXERCISE_STORE, name, params, build)
 
+    async def has_exercise(self, user_id: str, name: str) -> bool:
+        """Whether the user's exercise store knows an exercise by exactly this name."""
+        return name in (await self.store.read(user_id, EXERCISE_STORE)).exercises
+
     async def _view(
         self,
         user_id: str,
@@ -395,20 +393,8 @@ class TrainingService:
         doc = await self.store.read(user_id, doc_kind)
         tz = await self.users.timezone_of(user_id)
         today = datetime.now(tz).date()
-        key = (user_id, name, params)
-        cached = self._views.get(key)
-        # The store hands out the same object until the file changes, so identity is the revision.
-        if cached is not None and cached.doc is doc and cached.today == today and cached.tz == tz:
-            return cached.body
-        body = build(doc, tz, today).model_dump_json().encode()
-        if len(self._views) >= VIEW_CACHE_SIZE:
-            self._views.clear()
-        self._views[key] = _CachedView(doc, today, tz, body)
-        return body
-
-    async def workouts(self, user_id: str) -> WorkoutsDoc:
-        """The stored workouts (read-only)."""
-        return await self.store.read(user_id, WORKOUTS)
+        key = (user_id, name, params, today, str(tz))
+        return self.cache.body(key, (doc,), lambda: build(doc, tz, today).model_dump_json().encode())
 
 
 def _is_stale(doc: WorkoutsDoc, workout_id: str, updated_at: datetime | None) -> bool:
@@ -432,8 +418,3 @@ def _failure_status(exc: HevyError) -> str:
 def _log_failure(task: asyncio.Task[SyncResult]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("Hevy sync task %s failed", task.get_name(), exc_info=task.exception())
-
-
-async def sync_user(state: AppState, user_id: str, *, full: bool = False) -> SyncResult:
-    """Sync one user's Hevy data (the scheduler calls this hourly); safe to call concurrently."""
-    return await state.training.sync(user_id, full=full)

@@ -6,15 +6,13 @@ Both read stored data only; they never call Hevy, so a chat turn costs no Hevy r
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
 
-from airfit.training.models import Workout, WorkoutExercise, WorkoutsDoc
+from airfit.storage import DocumentStore
+from airfit.training.models import WORKOUTS, Workout, WorkoutExercise, WorkoutsDoc
 from airfit.training.muscles import ZONES, status_of
 from airfit.training.strength import local_date, to_lbs
 from airfit.training.views import muscle_sets, newest_first, window_start
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.users.service import UserService
 
 SET_TRACKER_DAYS = 7
 MAX_EXERCISES_PER_WORKOUT = 6
@@ -86,19 +84,23 @@ def format_set_tracker(doc: WorkoutsDoc, tz: tzinfo, today: date) -> str:
     return f"Rolling {SET_TRACKER_DAYS}-day training volume: " + ", ".join(e[2] for e in sorted(entries))
 
 
-async def _context(state: AppState, user_id: str) -> tuple[WorkoutsDoc, tzinfo, date]:
-    doc = await state.training.workouts(user_id)
-    tz = await state.users.timezone_of(user_id)
+async def _context(
+    store: DocumentStore, users: UserService, user_id: str
+) -> tuple[WorkoutsDoc, tzinfo, date]:
+    doc = await store.read(user_id, WORKOUTS)
+    tz = await users.timezone_of(user_id)
     return doc, tz, datetime.now(tz).date()
 
 
-async def recent_workouts_text(state: AppState, user_id: str, limit: int = 5) -> str:
+async def recent_workouts_text(
+    *, store: DocumentStore, users: UserService, user_id: str, limit: int = 5
+) -> str:
     """The user's latest stored workouts as prompt text (§5.12 Hevy block)."""
-    doc, tz, today = await _context(state, user_id)
+    doc, tz, today = await _context(store, users, user_id)
     return format_recent_workouts(doc, tz, today, limit)
 
 
-async def set_tracker_text(state: AppState, user_id: str) -> str:
+async def set_tracker_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
     """The user's rolling 7-day working sets per muscle as one prompt line (§5.9 chat string)."""
-    doc, tz, today = await _context(state, user_id)
+    doc, tz, today = await _context(store, users, user_id)
     return format_set_tracker(doc, tz, today)

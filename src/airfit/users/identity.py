@@ -9,15 +9,12 @@ In token mode (`AIRFIT_AUTH=token`) only step 1 exists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from fastapi import HTTPException, Request, status
 
-from airfit.config import AuthMode
+from airfit.background import Background
+from airfit.config import AuthMode, Settings
 from airfit.users.models import Caller, TokenScope, is_valid_user_id
-
-if TYPE_CHECKING:
-    from airfit.state import AppState
+from airfit.users.service import UserService
 
 USER_HEADER = "x-user-id"
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
@@ -27,43 +24,47 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers=_BEARER_CHALLENGE)
 
 
-async def resolve_caller(request: Request, state: AppState) -> Caller:
+async def resolve_caller(
+    request: Request, *, users: UserService, settings: Settings, background: Background
+) -> Caller:
     """Identify the caller of a request or raise the matching HTTP error."""
     authorization = request.headers.get("authorization")
     named = request.headers.get(USER_HEADER)
     if named is not None and not is_valid_user_id(named):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="X-User-ID is not a valid user id")
     if authorization is not None:
-        return await _from_token(authorization, named, state)
-    if state.settings.auth is AuthMode.TOKEN:
+        return await _from_token(authorization, named, users, background)
+    if settings.auth is AuthMode.TOKEN:
         raise _unauthorized("this server requires 'Authorization: Bearer <token>'")
     if named is not None:
-        if await state.users.get(named) is None:
+        if await users.get(named) is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown user '{named}'")
         return Caller(user_id=named, via="header")
-    default = state.settings.effective_default_user
+    default = settings.effective_default_user
     if not default:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="X-User-ID header required")
-    if await state.users.get(default) is None:
+    if await users.get(default) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"default user '{default}' is not registered")
     return Caller(user_id=default, via="default")
 
 
-async def _from_token(authorization: str, named: str | None, state: AppState) -> Caller:
+async def _from_token(
+    authorization: str, named: str | None, users: UserService, background: Background
+) -> Caller:
     scheme, _, presented = authorization.partition(" ")
     presented = presented.strip()
     if scheme.lower() != "bearer" or not presented:
         raise _unauthorized("Authorization must be 'Bearer <token>'")
-    found = await state.users.verify_token(presented)
+    found = await users.verify_token(presented)
     if found is None:
         raise _unauthorized("invalid or revoked token")
     token_id, record = found
     if named is not None and named != record.user_id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="X-User-ID does not match the token's user")
-    if await state.users.get(record.user_id) is None:
+    if await users.get(record.user_id) is None:
         raise _unauthorized("the token's user no longer exists")
-    if state.users.needs_touch(record):
-        state.spawn(state.users.touch_token(token_id), name=f"touch-token-{token_id}")
+    if users.needs_touch(record):
+        background.spawn(users.touch_token(token_id), name=f"touch-token-{token_id}")
     return Caller(
         user_id=record.user_id, via="token", token_id=token_id, admin=record.scope is TokenScope.ADMIN
     )

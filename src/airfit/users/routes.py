@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from airfit.deps import AdminDep, CallerDep, StateDep
+from airfit.deps import AdminDep, CallerDep, UsersDep
 from airfit.users.models import (
     CreateTokenRequest,
     CreateUserRequest,
@@ -58,9 +58,9 @@ def _not_found(exc: LookupError) -> HTTPException:
 
 
 @router.get("/me", response_model=MeResponse)
-async def read_me(caller: CallerDep, state: StateDep) -> MeResponse:
+async def read_me(caller: CallerDep, users: UsersDep) -> MeResponse:
     """Tell the caller who they are and how they were identified."""
-    record = await state.users.require(caller.user_id)
+    record = await users.require(caller.user_id)
     return MeResponse(
         user_id=caller.user_id,
         via=caller.via,
@@ -72,25 +72,25 @@ async def read_me(caller: CallerDep, state: StateDep) -> MeResponse:
 
 
 @router.patch("/me", response_model=UserInfo)
-async def update_me(body: MeUpdate, caller: CallerDep, state: StateDep) -> UserInfo:
+async def update_me(body: MeUpdate, caller: CallerDep, users: UsersDep) -> UserInfo:
     """Change the caller's own settings (their time zone)."""
     try:
-        return await state.users.set_timezone(caller.user_id, body.timezone)
+        return await users.set_timezone(caller.user_id, body.timezone)
     except ValueError as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
 
 
 @router.get("/admin/users", response_model=list[UserInfo])
-async def list_users(_: AdminDep, state: StateDep) -> list[UserInfo]:
+async def list_users(_: AdminDep, users: UsersDep) -> list[UserInfo]:
     """List registered users."""
-    return await state.users.list()
+    return await users.list()
 
 
 @router.post("/admin/users", response_model=UserInfo)
-async def create_user(body: CreateUserRequest, _: AdminDep, state: StateDep) -> UserInfo:
+async def create_user(body: CreateUserRequest, _: AdminDep, users: UsersDep) -> UserInfo:
     """Register a user."""
     try:
-        return await state.users.add(body.id, timezone=body.timezone)
+        return await users.add(body.id, timezone=body.timezone)
     except InvalidUserIdError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
     except UserExistsError as exc:
@@ -100,42 +100,42 @@ async def create_user(body: CreateUserRequest, _: AdminDep, state: StateDep) -> 
 
 
 @router.delete("/admin/users/{user_id}", response_model=RemovedUser)
-async def delete_user(user_id: str, caller: AdminDep, state: StateDep) -> RemovedUser:
+async def delete_user(user_id: str, caller: AdminDep, users: UsersDep) -> RemovedUser:
     """Unregister a user and revoke their tokens; their data is moved aside, not deleted."""
     _checked(user_id)
     if user_id == caller.user_id:
         raise HTTPException(status.HTTP_409_CONFLICT, detail="you cannot remove yourself")
     try:
-        moved = await state.users.remove(user_id)
+        moved = await users.remove(user_id)
     except UserNotFoundError as exc:
         raise _not_found(exc) from exc
     return RemovedUser(id=user_id, data_moved_to=str(moved) if moved else None)
 
 
 @router.get("/admin/users/{user_id}/tokens", response_model=list[TokenInfo])
-async def list_tokens(user_id: str, _: AdminDep, state: StateDep) -> list[TokenInfo]:
+async def list_tokens(user_id: str, _: AdminDep, users: UsersDep) -> list[TokenInfo]:
     """List a user's tokens (never their secrets)."""
     try:
-        await state.users.require(_checked(user_id))
+        await users.require(_checked(user_id))
     except UserNotFoundError as exc:
         raise _not_found(exc) from exc
-    return await state.users.list_tokens(user_id)
+    return await users.list_tokens(user_id)
 
 
 @router.post("/admin/users/{user_id}/tokens", response_model=NewToken)
-async def create_token(user_id: str, body: CreateTokenRequest, _: AdminDep, state: StateDep) -> NewToken:
+async def create_token(user_id: str, body: CreateTokenRequest, _: AdminDep, users: UsersDep) -> NewToken:
     """Mint a token; the secret is in this response only."""
     try:
-        return await state.users.create_token(_checked(user_id), body.name, admin=body.admin)
+        return await users.create_token(_checked(user_id), body.name, admin=body.admin)
     except UserNotFoundError as exc:
         raise _not_found(exc) from exc
 
 
 @router.delete("/admin/tokens/{token_id}", response_model=TokenInfo)
-async def revoke_token(token_id: str, _: AdminDep, state: StateDep) -> TokenInfo:
+async def revoke_token(token_id: str, _: AdminDep, users: UsersDep) -> TokenInfo:
     """Revoke a token; it stops working at once."""
     try:
-        return await state.users.revoke_token(token_id)
+        return await users.revoke_token(token_id)
     except TokenNotFoundError as exc:
         raise _not_found(exc) from exc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from airfit.health.cache import ResponseCache
+from airfit.cache import ResponseCache
 from airfit.health.models import ContextStore
 from airfit.profile.models import UserProfile
 
