@@ -8,6 +8,7 @@ the output format ends in a validated result or a clear failure with nothing sto
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -92,6 +93,37 @@ def test_two_chat_turns_answer_in_time_and_are_stored(
     assert [role for role, _ in history] == ["user", "assistant", "user", "assistant"]
     assert history[0][1] == "How much protein should I eat?"
     assert "<memory:" not in history[1][1] + history[3][1]
+
+
+def test_streamed_chat_arrives_in_pieces_within_the_timeout(
+    smollm2: LlamaServer, start_server: Callable[..., LiveServer], data_dir: Path
+) -> None:
+    live = start_server(**_settings(smollm2))
+    started = time.monotonic()
+    first_piece: float | None = None
+    names: list[str] = []
+    done: dict[str, Any] = {}
+    with (
+        live.client("jonathan", timeout=IOS_TIMEOUT) as client,
+        client.stream("POST", "/chat/stream", json={"message": "Give me three tips for sleep."}) as response,
+    ):
+        assert response.status_code == 200
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                names.append(line.removeprefix("event: "))
+                if first_piece is None:
+                    first_piece = time.monotonic() - started
+            elif line.startswith("data: ") and names[-1] == "done":
+                done = json.loads(line.removeprefix("data: "))
+    total = time.monotonic() - started
+    assert names[-1] == "done"
+    assert done["success"] is True, done["error"]
+    assert names.count("delta") > 1  # llama.cpp streams token by token
+    assert first_piece is not None
+    assert first_piece < total
+    assert total < IOS_TIMEOUT
+    history = _settled(data_dir, "jonathan", 2)
+    assert history[1] == ("assistant", done["response"])
 
 
 def test_food_parse_is_validated_or_a_clear_failure(
