@@ -8,7 +8,9 @@ the share of it that repeats the previous request's beginning (what llama.cpp, O
 from their prefix cache, and hosted APIs bill as cached) and the server's own estimate.
 
 Phase 2 (latency): the same user against the real SmolLM2 server (llama.cpp through xllamacpp, one thread,
-temperature 0): first chat turn, second chat turn, a food parse. Targets: < 30 s, < 15 s, < 10 s.
+temperature 0) with the default limits: first chat turn, second chat turn, a food parse, each started with
+the model idle (after the previous chat's background learning). Targets: < 30 s, < 15 s, < 10 s. Run it on a
+quiet machine: generation speed falls sharply when the other core is busy.
 
     uv run python bench/bench_llm.py [--turns 4] [--skip-real]
 """
@@ -240,12 +242,25 @@ def latency_phase(model: Path) -> None:
                 ("food parse", "/nutrition/parse", {"food_text": "two eggs and toast with butter"}, 10),
             ]
             for label, path, body, target in checks:
+                # A chat's background learning also asks the model: a user reads the reply before writing
+                # again, so each call starts with the model idle (its own queue is not what is measured).
+                _wait_idle(llama.url)
                 began = time.perf_counter()
                 answer = client.post(path, json=body).json()
                 elapsed = time.perf_counter() - began
                 verdict = "ok" if elapsed < target and answer.get("success") else "MISSED"
                 detail = "" if answer.get("success") else f" ({answer.get('error')})"
                 print(f"{label:18s} {elapsed:6.2f} s  (target < {target} s)  {verdict}{detail}")
+
+
+def _wait_idle(url: str, seconds: float = 120.0) -> None:
+    """Until the model server's slots are all idle (bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        slots = httpx2.get(f"{url}/slots", timeout=10).json()
+        if not any(slot.get("is_processing") for slot in slots):
+            return
+        time.sleep(0.2)
 
 
 def main() -> None:
