@@ -7,16 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, status
+from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from airfit import __version__
+from airfit.apidocs import docs_router
 from airfit.backup.routes import router as backup_router
 from airfit.coach.history_routes import router as chat_history_router
 from airfit.coach.routes import router as coach_router
-from airfit.config import Settings
+from airfit.config import AuthMode, Settings
+from airfit.deps import get_caller
 from airfit.errors import ERROR_RESPONSES, request_validation_error
 from airfit.health.log_routes import router as web_log_router
 from airfit.health.routes import router as health_router
@@ -32,14 +35,20 @@ from airfit.storage import StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
-from airfit.users.web_routes import router as signin_router
+from airfit.users.web_routes import public_router as signin_router
+from airfit.users.web_routes import router as own_tokens_router
 from airfit.web import client_app
 
 logger = logging.getLogger(__name__)
 
+# Every router requires a resolved caller (a router-level dependency, so a new route cannot forget it), except
+# these: the availability probe and the browser's sign-in.
+PUBLIC_ROUTERS: list[APIRouter] = [health_probe_router, signin_router]
+IDENTITY = [Depends(get_caller)]
+
 # FastAPI tries routes in order: health goes first because its summary GETs are the hottest path and its
 # fixed paths (/insights/context, /insights/sync) must win over any `/insights/{id}` route.
-ROUTERS = [
+ROUTERS: list[APIRouter] = [
     health_router,
     health_probe_router,
     status_router,
@@ -53,6 +62,7 @@ ROUTERS = [
     coach_router,
     nutrition_router,
     signin_router,
+    own_tokens_router,
     web_log_router,
     chat_history_router,
 ]
@@ -75,9 +85,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Self-hosted, multi-user AI fitness coach for a household.",
         lifespan=lifespan,
+        # Replaced by `airfit.apidocs`: FastAPI's own pages load their scripts from a CDN.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     for router in ROUTERS:
-        app.include_router(router, responses=ERROR_RESPONSES)
+        identity = [] if router in PUBLIC_ROUTERS else IDENTITY
+        app.include_router(router, responses=ERROR_RESPONSES, dependencies=identity)
+    if settings.docs:
+        docs_identity = IDENTITY if settings.auth is AuthMode.TOKEN else []
+        app.include_router(docs_router(lambda: _openapi(app)), dependencies=docs_identity)
     # Last: the browser client's files take whatever path no API route claimed.
     app.mount("/", client_app(), name="web")
     app.add_middleware(RequestGuard, limits=body_limits(settings))
@@ -97,7 +115,9 @@ def body_limits(settings: Settings) -> BodyLimits:
 
 
 # Routes anyone may call, even with AIRFIT_AUTH=token.
-PUBLIC_PATHS = {"/health", "/signin/options", "/signin/code"}
+PUBLIC_PATHS = {
+    route.path for router in PUBLIC_ROUTERS for route in router.routes if isinstance(route, APIRoute)
+}
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

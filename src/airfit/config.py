@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         alias="AIRFIT_AUTH",
         description="'open' (trusted home network: X-User-ID or default user) or 'token' (Bearer required).",
     )
+    docs: bool = Field(
+        True,
+        alias="AIRFIT_DOCS",
+        description="Serve the API reference at /docs and /openapi.json (token mode: to token holders only).",
+    )
     user_picker: bool = Field(
         True,
         alias="AIRFIT_USER_PICKER",

@@ -14,6 +14,7 @@ from airfit.health.models import CONTEXT_STORE
 from airfit.health.summaries import body_comp_text, weekly_summary_text
 from airfit.health.windows import local_today
 from airfit.insights.models import INSIGHTS
+from airfit.insights.picture import long_run_text
 from airfit.insights.service import insights_text
 from airfit.llm.budget import Block
 from airfit.profile.models import PROFILE
@@ -56,6 +57,7 @@ DATA_SECTIONS: list[Section] = [
     Section("insights", _insights, (INSIGHTS,), kind="insights", priority=40),
     Section("weekly_summary", weekly_summary_text, (CONTEXT_STORE, PROFILE), priority=50),
     Section("body_comp", body_comp_text, (CONTEXT_STORE,), priority=30),
+    Section("long_run", long_run_text, (CONTEXT_STORE, PROFILE), priority=45),
     Section("set_tracker", set_tracker_text, (WORKOUTS,), kind="workouts", priority=20),
     Section("recent_workouts", recent_workouts_text, (WORKOUTS,), kind="workouts", priority=10),
 ]

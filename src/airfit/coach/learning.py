@@ -17,6 +17,7 @@ from airfit.llm.budget import CallKind, estimate_tokens, message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.profile.models import PROFILE, ProfileInsight, UserProfile
+from airfit.profile.service import amend_profile
 from airfit.storage import DocumentStore
 
 EXTRACT_SYSTEM = (
@@ -172,11 +173,13 @@ async def learn_profile(
     if answer.value is None:
         return False
     today = datetime.now(UTC).date().isoformat()
-    async with store.transaction(user_id, PROFILE) as current:
-        changed = merge_extraction(current, answer.value, today=today)
-        if changed:
-            current.updated_at = datetime.now(UTC)
-    return changed
+    found = answer.value
+
+    def merge(current: UserProfile) -> tuple[bool, bool]:
+        changed = merge_extraction(current, found, today=today)
+        return changed, changed
+
+    return await amend_profile(store=store, user_id=user_id, change=merge)
 
 
 PERSONALITY_SYSTEM = (
@@ -289,13 +292,16 @@ async def learn_patterns(
     if answer.value is None:
         return list(profile.patterns), answer.error
     today = datetime.now(UTC).date().isoformat()
-    async with store.transaction(user_id, PROFILE) as current:
-        fresh = [p for p in answer.value.new_patterns if p not in current.patterns]
+    found = answer.value.new_patterns
+
+    def append(current: UserProfile) -> tuple[list[str], bool]:
+        fresh = [p for p in found if p not in current.patterns]
         if fresh:
             current.patterns = [*current.patterns, *fresh]
             current.insights = [
                 *current.insights,
                 *(ProfileInsight(date=today, insight=p, source="behavior") for p in fresh),
             ]
-            current.updated_at = datetime.now(UTC)
-        return list(current.patterns), None
+        return list(current.patterns), bool(fresh)
+
+    return await amend_profile(store=store, user_id=user_id, change=append), None

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from airfit.coach.memory import ENTRY_CHARS, MEMORIES, MemoryEntry
+from airfit.coach.memory import ENTRY_CHARS, MEMORIES, MemoryEntry, add_legacy_entries
 from airfit.llm.models import utcnow
 from airfit.storage import DocumentStore
 
@@ -91,9 +91,4 @@ async def import_legacy_memories(store: DocumentStore, user_id: str) -> int:
         return 0
     directory = store.scope_dir(user_id) / "memories"
     entries = await asyncio.to_thread(read_legacy_memories, directory, utcnow().date())
-    async with store.transaction(user_id, MEMORIES) as book:
-        if book.legacy_imported:
-            return 0
-        book.entries = entries + book.entries
-        book.legacy_imported = True
-    return len(entries)
+    return await add_legacy_entries(store, user_id, entries)

@@ -115,6 +115,16 @@ async def add_memories(
     return len(items)
 
 
+async def add_legacy_entries(store: DocumentStore, user_id: str, entries: list[MemoryEntry]) -> int:
+    """Put the original server's entries before the user's own, once; returns how many were added."""
+    async with store.transaction(user_id, MEMORIES) as book:
+        if book.legacy_imported:
+            return 0
+        book.entries = entries + book.entries
+        book.legacy_imported = True
+    return len(entries)
+
+
 def _summary_lines(summary: RelationshipSummary) -> list[str]:
     sections = [
         ("Inside jokes & callbacks", summary.callbacks),

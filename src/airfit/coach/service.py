@@ -11,7 +11,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from airfit.background import Background
 from airfit.coach import context as ctx
@@ -50,6 +49,7 @@ from airfit.llm.router import LLMRouter
 from airfit.llm.tools import ToolBinding
 from airfit.locks import UserLocks
 from airfit.profile.models import PROFILE, UserProfile
+from airfit.profile.service import amend_profile
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -85,6 +85,14 @@ def completeness(profile: UserProfile) -> ProfileCompleteness:
         has_training=bool(profile.training_style or profile.training_days_per_week),
         has_style=bool(profile.communication_style),
     )
+
+
+def _persona(personality: str) -> Callable[[UserProfile], tuple[None, bool]]:
+    def change(current: UserProfile) -> tuple[None, bool]:
+        current.personality_notes = personality
+        return None, True
+
+    return change
 
 
 class Coach:
@@ -249,14 +257,16 @@ class Coach:
             profile = await self.store.read(user_id, PROFILE)
             personality, _ = await synthesize_personality(self.llm, profile)
             summary = await one_line_summary(self.llm, profile)
-            async with self.store.transaction(user_id, PROFILE) as current:
+
+            def complete(current: UserProfile) -> tuple[UserProfile, bool]:
                 if personality:
                     current.personality_notes = personality
                 if summary:
                     current.summary = summary
                 current.onboarding_complete = True
-                current.updated_at = datetime.now(UTC)
-                final = current.model_copy()
+                return current.model_copy(), True
+
+            final = await amend_profile(store=self.store, user_id=user_id, change=complete)
         await self.clear_sessions(user_id=user_id)
         notes = final.personality_notes
         return FinalizeResponse(
@@ -272,9 +282,7 @@ class Coach:
             profile = await self.store.read(user_id, PROFILE)
             personality, error = await synthesize_personality(self.llm, profile)
             if personality:
-                async with self.store.transaction(user_id, PROFILE) as current:
-                    current.personality_notes = personality
-                    current.updated_at = datetime.now(UTC)
+                await amend_profile(store=self.store, user_id=user_id, change=_persona(personality))
         if personality:
             await self.clear_sessions(user_id=user_id)
         kept = personality or profile.personality_notes

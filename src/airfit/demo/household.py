@@ -76,7 +76,7 @@ def _sam_effects(_first: date, today: date) -> list[Effect]:
         Trend("weight_lbs", year_ago, -0.35),
         Trend("body_fat_pct", year_ago, -0.08),
         Anomaly("sleep_hours", last_nights, -2.2, days=3),
-        Anomaly("hrv_ms", last_nights, -14, days=3),
+        Anomaly("hrv_ms", last_nights, -18, days=3),
     ]
 
 

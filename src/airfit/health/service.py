@@ -20,6 +20,7 @@ from airfit.health.models import (
     SnapshotsResponse,
     SyncResponse,
     WebEntry,
+    WorkoutDay,
 )
 from airfit.health.windows import last_days, local_today
 from airfit.profile.models import PROFILE
@@ -33,6 +34,34 @@ DEFAULT_RANGE_DAYS = 7
 def range_days(name: str) -> int:
     """Days of a named range; anything unknown is a week, as the original did."""
     return RANGE_DAYS.get(name, DEFAULT_RANGE_DAYS)
+
+
+async def write_workout_days(
+    *, store: DocumentStore, user_id: str, days: dict[str, WorkoutDay], source: str
+) -> int:
+    """Replace the part of the daily snapshots a workout source owns (one transaction); returns days changed.
+
+    Days the source no longer has a workout on lose their block (a workout deleted in Hevy disappears).
+    """
+    changed = 0
+    now = datetime.now(UTC)
+    async with store.transaction(user_id, CONTEXT_STORE) as ctx:
+        for day, snapshot in ctx.snapshots.items():
+            if source in snapshot.sources_synced and day not in days:
+                snapshot.workout = WorkoutDay()
+                snapshot.sources_synced.remove(source)
+                snapshot.last_updated = now
+                changed += 1
+        for day, block in days.items():
+            snapshot = ctx.snapshots.setdefault(day, DailySnapshot(date=day))
+            if snapshot.workout == block and source in snapshot.sources_synced:
+                continue
+            snapshot.workout = block
+            if source not in snapshot.sources_synced:
+                snapshot.sources_synced.append(source)
+            snapshot.last_updated = now
+            changed += 1
+    return changed
 
 
 class HealthService:

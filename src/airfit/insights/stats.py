@@ -2,7 +2,9 @@
 
 Each detector compares recent data with the user's own history and speaks only when the change is both
 large in absolute terms and unlikely to be noise (a t- or z-statistic of at least 3-4), so steady data
-produces nothing. Every finding carries a fingerprint (detector and direction) used for deduplication.
+produces nothing. The long-run detectors (trends at 4, 13 and 52 weeks, plateaus, goal progress, weekend
+patterns) turn `longrun.Picture` into insights; the coach's context describes the same picture. Every
+finding carries a fingerprint (detector and direction) used for deduplication.
 """
 
 from __future__ import annotations
@@ -12,19 +14,14 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from airfit.health.models import DailySnapshot
+from airfit.insights import longrun
 from airfit.insights.models import Insight, InsightCategory, InsightSource, SupportingData
 from airfit.profile.models import UserProfile
 from airfit.training.models import ExerciseStore, Performance
 from airfit.training.strength import to_lbs
-
-TREND_DAYS = 28
-TREND_MIN_POINTS = 8
-TREND_MIN_SPAN_DAYS = 14
-TREND_MIN_T = 4.0
-WEIGHT_MIN_SLOPE_PER_WEEK = 0.5
-BODY_FAT_MIN_SLOPE_PER_WEEK = 0.2
 
 COMPLIANCE_RECENT_DAYS = 14
 COMPLIANCE_PRIOR_DAYS = 28
@@ -33,11 +30,13 @@ COMPLIANCE_MIN_PRIOR = 14
 COMPLIANCE_MIN_SHIFT = 0.3
 COMPLIANCE_MIN_Z = 3.0
 STREAK_MIN_DAYS = 14
+STREAK_HISTORY_DAYS = 56
+STREAK_MAX_CHANCE = 0.001
 
 BASELINE_DAYS = 28
 ANOMALY_RECENT_DAYS = 3
 BASELINE_MIN_POINTS = 14
-ANOMALY_MIN_Z = 3.0
+ANOMALY_MIN_Z = 4.0
 SLEEP_MIN_DROP_HOURS = 0.75
 HRV_MIN_DROP_FRACTION = 0.10
 RHR_MIN_RISE_BPM = 3.0
@@ -65,6 +64,11 @@ class Context:
     calorie_target: float
     target_weight: float | None
     exercises: ExerciseStore
+
+    @cached_property
+    def long_run(self) -> longrun.Picture:
+        """Trends, plateaus, goal progress and patterns, computed once per evaluation."""
+        return longrun.picture(self.days, today=self.today, target_weight=self.target_weight)
 
     def between(self, first_ago: int, last_ago: int) -> list[tuple[date, DailySnapshot]]:
         """Days from `first_ago` days before today through `last_ago` days before today, oldest first."""
@@ -113,112 +117,163 @@ def _confidence(statistic: float, threshold: float) -> float:
     return round(min(0.95, 0.6 + 0.35 * (abs(statistic) - threshold) / threshold), 2)
 
 
-# -- trends ---------------------------------------------------------------------------------------------
+# -- long-run trends, plateaus, goal progress and weekly patterns (computed in `longrun`) ---------------
 
 
-@dataclass(frozen=True)
-class Fit:
-    """An ordinary least-squares line through (day offset, value) points."""
-
-    slope: float
-    intercept: float
-    t: float
-
-    def at(self, x: float) -> float:
-        """The fitted value at day offset `x`."""
-        return self.intercept + self.slope * x
-
-
-def fit_line(xs: Sequence[float], ys: Sequence[float]) -> Fit | None:
-    """OLS fit with the slope's t-statistic; None when there is no spread in x."""
-    n = len(xs)
-    mx, my = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mx) ** 2 for x in xs)
-    if n < 3 or sxx == 0:
-        return None
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
-    intercept = my - slope * mx
-    residual = sum((y - intercept - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
-    se = math.sqrt(residual / (n - 2) / sxx)
-    t = math.inf if se == 0 and slope != 0 else (slope / se if se else 0.0)
-    return Fit(slope, intercept, t)
-
-
-def _trend(
-    ctx: Context,
-    *,
-    metric: str,
-    label: str,
-    unit: str,
-    value: Callable[[DailySnapshot], float | None],
-    min_slope_per_week: float,
-    target: float | None,
-) -> list[Insight]:
-    points = [(d, v) for d, s in ctx.between(TREND_DAYS - 1, 0) if (v := value(s))]
-    if len(points) < TREND_MIN_POINTS or (points[-1][0] - points[0][0]).days < TREND_MIN_SPAN_DAYS:
-        return []
-    xs = [float((d - points[0][0]).days) for d, _ in points]
-    fit = fit_line(xs, [v for _, v in points])
-    if fit is None or abs(fit.slope * 7) < min_slope_per_week or abs(fit.t) < TREND_MIN_T:
-        return []
-    start, end = fit.at(0), fit.at(xs[-1])
-    direction = "down" if fit.slope < 0 else "up"
-    weeks = xs[-1] / 7
+def _trend_insight(ctx: Context, trend: longrun.TrendFinding, lean: longrun.TrendFinding | None) -> Insight:
+    metric = trend.metric
+    digits = metric.digits
+    weeks = max(1, round(trend.span_days / 7))
     body = (
-        f"Your {label} readings trend {direction} about {abs(fit.slope * 7):.1f} {unit} a week: "
-        f"from {start:.1f} to {end:.1f} {unit} over the last {xs[-1]:.0f} days ({len(points)} readings)."
+        f"Your {metric.label} is trending {trend.direction} about {abs(trend.per_week):.{digits + 1}f} "
+        f"{metric.unit} a week: from {metric.show(trend.start_value)} to {metric.show(trend.end_value)} over "
+        f"the last {trend.span_days} days ({trend.readings} readings; a robust fit, so one odd reading or a "
+        "missing week does not change it)."
     )
+    target = ctx.target_weight if metric is longrun.WEIGHT else None
     if target is not None:
-        body += f" Your target is {target:g} {unit}."
-    shown = points[-MAX_VALUES:]
+        body += f" Your target is {target:g} {metric.unit}."
+    if lean is not None:
+        body += f" Lean mass moved {lean.total:+.1f} lbs over the last {lean.scale.name}."
+    shown = trend.shown[-MAX_VALUES:]
+    start = trend.start_value
+    return _insight(
+        ctx,
+        category=InsightCategory.TREND,
+        tier=2,
+        title=f"{metric.label[0].upper()}{metric.label[1:]} {trend.direction} "
+        f"{abs(trend.total):.{max(1, digits)}f} {metric.unit} in {weeks} weeks",
+        body=body,
+        importance=0.7,
+        confidence=_confidence(trend.fit.evidence, longrun.Z_TREND),
+        fingerprint=f"{metric.key}_trend:{trend.direction}",
+        data=SupportingData(
+            metric=metric.key,
+            values=[round(v, 1) for _, v in shown],
+            dates=[d.isoformat() for d, _ in shown],
+            current_value=round(trend.end_value, 1),
+            previous_value=round(start, 1),
+            change_pct=round(trend.total / start * 100, 1) if start else None,
+            target=target,
+            trend_slope=round(trend.per_week, 2),
+        ),
+    )
+
+
+def long_run_trends(ctx: Context) -> list[Insight]:
+    """Clear trends of weight, body composition, nutrition and recovery at the scale with the best evidence.
+
+    Lean mass follows from weight and body fat; when either of those has a trend, the lean-mass change is
+    told in that insight instead of one of its own.
+    """
+    picture = ctx.long_run
+    composition = any(t.metric in (longrun.WEIGHT, longrun.BODY_FAT) for t in picture.trends)
+    lean = picture.trend_of(longrun.LEAN_MASS)
+    found = []
+    for trend in picture.trends:
+        if trend.metric is longrun.LEAN_MASS and composition:
+            continue
+        beside = lean if trend.metric in (longrun.WEIGHT, longrun.BODY_FAT) else None
+        found.append(_trend_insight(ctx, trend, beside))
+    return found
+
+
+def plateaus(ctx: Context) -> list[Insight]:
+    """Weight or body fat holding still for three weeks or more after a clear trend."""
+    found = []
+    for plateau in ctx.long_run.plateaus:
+        metric = plateau.metric
+        weeks = plateau.days // 7
+        body = f"Your {longrun.plateau_sentence(plateau)}."
+        if metric is longrun.WEIGHT and ctx.target_weight is not None:
+            body += f" Your target is {ctx.target_weight:g} lbs."
+        found.append(
+            _insight(
+                ctx,
+                category=InsightCategory.NUDGE,
+                tier=2,
+                title=f"{metric.label[0].upper()}{metric.label[1:]} steady for {weeks} weeks",
+                body=body,
+                importance=0.7,
+                confidence=0.8,
+                fingerprint=f"{metric.key}_plateau",
+                data=SupportingData(
+                    metric=metric.key,
+                    current_value=round(plateau.level, 1),
+                    trend_slope=round(plateau.prior.slope * 7, 2),
+                    target=ctx.target_weight if metric is longrun.WEIGHT else None,
+                ),
+                actions=["Compare your recent intake with your targets", "Decide whether to hold or adjust"],
+            )
+        )
+    return found
+
+
+def goal_progress(ctx: Context) -> list[Insight]:
+    """Progress toward the profile's target weight: reached, on track (with a date), or moving away."""
+    goal = ctx.long_run.goal
+    if goal is None or goal.status in ("stalled", "unclear"):
+        return []
+    if goal.status == "reached":
+        category, title, importance = (
+            InsightCategory.MILESTONE,
+            f"Target weight {goal.target:g} lbs reached",
+            0.8,
+        )
+    elif goal.status == "away":
+        category, title, importance = InsightCategory.NUDGE, "Weight trend moving away from your target", 0.75
+    else:
+        when = f"around {goal.eta:%b %d, %Y}" if goal.eta else "at a slow pace"
+        category, title, importance = InsightCategory.TREND, f"On track for {goal.target:g} lbs {when}", 0.7
     return [
         _insight(
             ctx,
-            category=InsightCategory.TREND,
+            category=category,
             tier=2,
-            title=f"{label.capitalize()} {direction} {abs(end - start):.1f} {unit} in {weeks:.0f} weeks",
-            body=body,
-            importance=0.7,
-            confidence=_confidence(fit.t, TREND_MIN_T),
-            fingerprint=f"{metric}_trend:{direction}",
+            title=title,
+            body=f"Your {longrun.goal_sentence(goal)}.",
+            importance=importance,
+            confidence=_confidence(goal.trend.fit.evidence, longrun.Z_TREND) if goal.trend else 0.9,
+            fingerprint=f"goal_progress:{goal.status}",
             data=SupportingData(
-                metric=metric,
-                values=[round(v, 1) for _, v in shown],
-                dates=[d.isoformat() for d, _ in shown],
-                current_value=round(end, 1),
-                previous_value=round(start, 1),
-                change_pct=round((end - start) / start * 100, 1) if start else None,
-                target=target,
-                trend_slope=round(fit.slope * 7, 2),
+                metric="weight",
+                current_value=round(goal.current, 1),
+                target=goal.target,
+                trend_slope=round(goal.per_week, 2) if goal.per_week is not None else None,
             ),
         )
     ]
 
 
-def weight_trend(ctx: Context) -> list[Insight]:
-    """A clear weight trend over the last four weeks."""
-    return _trend(
-        ctx,
-        metric="weight",
-        label="weight",
-        unit="lbs",
-        value=lambda s: s.health.weight_lbs,
-        min_slope_per_week=WEIGHT_MIN_SLOPE_PER_WEEK,
-        target=ctx.target_weight,
-    )
-
-
-def body_fat_trend(ctx: Context) -> list[Insight]:
-    """A clear body-fat trend over the last four weeks."""
-    return _trend(
-        ctx,
-        metric="body_fat",
-        label="body fat",
-        unit="%",
-        value=lambda s: s.health.body_fat_pct,
-        min_slope_per_week=BODY_FAT_MIN_SLOPE_PER_WEEK,
-        target=None,
-    )
+def weekly_patterns(ctx: Context) -> list[Insight]:
+    """Nutrition, sleep or steps that differ clearly between weekends and weekdays."""
+    found = []
+    for pattern in ctx.long_run.patterns:
+        metric = pattern.metric
+        higher = "higher" if pattern.difference > 0 else "lower"
+        found.append(
+            _insight(
+                ctx,
+                category=InsightCategory.CORRELATION,
+                tier=3,
+                title=f"{metric.label[0].upper()}{metric.label[1:]} {higher} on weekends",
+                body=f"Your {longrun.pattern_sentence(pattern)}.",
+                importance=0.55,
+                confidence=_confidence(
+                    pattern.t, longrun.z_critical(longrun.ALPHA, len(longrun.PATTERN_METRICS))
+                ),
+                fingerprint=f"{metric.key}_weekend:{higher}",
+                data=SupportingData(
+                    metric=metric.key,
+                    current_value=round(pattern.weekend, 1),
+                    previous_value=round(pattern.weekday, 1),
+                    change_pct=round(pattern.difference / pattern.weekday * 100, 1)
+                    if pattern.weekday
+                    else None,
+                ),
+            )
+        )
+    return found
 
 
 # -- nutrition compliance -------------------------------------------------------------------------------
@@ -243,7 +298,7 @@ def _compliance(
     prior = _tracked(ctx.between(COMPLIANCE_RECENT_DAYS + COMPLIANCE_PRIOR_DAYS - 1, COMPLIANCE_RECENT_DAYS))
     found: list[Insight] = []
     streak = _streak(ctx, hit)
-    if streak >= STREAK_MIN_DAYS:
+    if streak >= STREAK_MIN_DAYS and _streak_chance(ctx, hit, streak) <= STREAK_MAX_CHANCE:
         found.append(
             _insight(
                 ctx,
@@ -292,6 +347,17 @@ def _compliance(
         )
     )
     return found
+
+
+def _streak_chance(ctx: Context, hit: Callable[[DailySnapshot], bool], streak: int) -> float:
+    """How likely a streak this long is at the user's usual hit rate (the eight weeks before it).
+
+    A streak is news only when it beats the user's habit: someone who hits the target three days in four
+    gets a 14-day streak every few months by chance alone.
+    """
+    before = _tracked(ctx.between(streak + STREAK_HISTORY_DAYS, streak + 1))
+    rate = sum(hit(s) for _, s in before) / len(before) if len(before) >= COMPLIANCE_MIN_PRIOR else 0.5
+    return float(rate**streak)
 
 
 def _streak(ctx: Context, hit: Callable[[DailySnapshot], bool]) -> int:
@@ -351,9 +417,10 @@ def _readings(
 
 
 def _z(recent_mean: float, baseline: Sequence[float], n: int) -> float:
-    """How many standard errors the mean of n recent readings lies from the baseline mean."""
+    """How many standard errors the mean of n recent readings lies from the baseline mean (both uncertain)."""
     sd = statistics.stdev(baseline)
-    return 0.0 if sd == 0 else (recent_mean - statistics.fmean(baseline)) / (sd / math.sqrt(n))
+    se = sd * math.sqrt(1 / n + 1 / len(baseline))
+    return 0.0 if se == 0 else (recent_mean - statistics.fmean(baseline)) / se
 
 
 def _recovery(
@@ -529,8 +596,10 @@ def training_volume(ctx: Context) -> list[Insight]:
 
 
 DETECTORS: tuple[Detector, ...] = (
-    weight_trend,
-    body_fat_trend,
+    long_run_trends,
+    plateaus,
+    goal_progress,
+    weekly_patterns,
     protein_compliance,
     calorie_compliance,
     sleep_anomaly,
@@ -550,14 +619,8 @@ def detect(
     now: datetime | None = None,
 ) -> list[Insight]:
     """Every statistical finding in the user's days (and exercise store), best first."""
-    days: dict[date, DailySnapshot] = {}
-    for snapshot in snapshots:
-        try:
-            days[date.fromisoformat(snapshot.date)] = snapshot
-        except ValueError:
-            continue
     ctx = Context(
-        days=days,
+        days=longrun.by_date(snapshots),
         today=today,
         now=now or datetime.now(UTC),
         protein_target=profile.protein_target,

@@ -1,14 +1,17 @@
 """One user's profile: the views the iOS app decodes, item edits, sync, export/import and seeds.
 
-Every change is a short read-modify-write inside `store.transaction(user_id, PROFILE)`, so concurrent edits
-(the app's sync, item edits, background learning from chat) never overwrite each other.
+This module is the only writer of the profile document. Every change is a short read-modify-write inside
+`store.transaction(user_id, PROFILE)`, so concurrent edits (the app's sync, item edits, background learning
+from chat) never overwrite each other; other domains change a profile through `amend_profile`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -137,6 +140,24 @@ def profile_response(profile: UserProfile) -> ProfileResponse:
         has_profile=profile.onboarding_complete or profile.name is not None,
         onboarding_complete=profile.onboarding_complete,
     )
+
+
+T = TypeVar("T")
+
+
+async def amend_profile(
+    *, store: DocumentStore, user_id: str, change: Callable[[UserProfile], tuple[T, bool]]
+) -> T:
+    """Apply `change` to the stored profile in one short transaction (what the coach learns goes in here).
+
+    `change` edits the profile it is given and returns its result and whether it changed anything;
+    `updated_at` is stamped when it did.
+    """
+    async with store.transaction(user_id, PROFILE) as profile:
+        result, changed = change(profile)
+        if changed:
+            profile.updated_at = _now()
+    return result
 
 
 async def clear_profile(*, store: DocumentStore, user_id: str) -> bool:

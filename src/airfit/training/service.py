@@ -21,7 +21,7 @@ from pydantic import BaseModel, SecretStr
 
 from airfit.cache import ResponseCache
 from airfit.config import Settings
-from airfit.health.models import CONTEXT_STORE, DailySnapshot, WorkoutDay
+from airfit.health.service import write_workout_days
 from airfit.storage import DocumentStore
 from airfit.training.client import (
     MAX_PAGES,
@@ -332,29 +332,9 @@ class TrainingService:
         await self.store.replace(user_id, EXERCISE_STORE, exercise_store)
         result.exercises_updated = _changed_exercises(previous, exercise_store)
         result.workouts_stored = len(doc.workouts)
-        result.days_synced = await self._write_days(user_id, days)
-
-    async def _write_days(self, user_id: str, days: dict[str, WorkoutDay]) -> int:
-        """Replace the Hevy-owned part of the daily snapshots in one transaction; returns days changed."""
-        changed = 0
-        now = _now()
-        async with self.store.transaction(user_id, CONTEXT_STORE) as ctx:
-            for day, snapshot in ctx.snapshots.items():
-                if HEVY_SOURCE in snapshot.sources_synced and day not in days:
-                    snapshot.workout = WorkoutDay()
-                    snapshot.sources_synced.remove(HEVY_SOURCE)
-                    snapshot.last_updated = now
-                    changed += 1
-            for day, block in days.items():
-                snapshot = ctx.snapshots.setdefault(day, DailySnapshot(date=day))
-                if snapshot.workout == block and HEVY_SOURCE in snapshot.sources_synced:
-                    continue
-                snapshot.workout = block
-                if HEVY_SOURCE not in snapshot.sources_synced:
-                    snapshot.sources_synced.append(HEVY_SOURCE)
-                snapshot.last_updated = now
-                changed += 1
-        return changed
+        result.days_synced = await write_workout_days(
+            store=self.store, user_id=user_id, days=days, source=HEVY_SOURCE
+        )
 
     # -- views -------------------------------------------------------------------------------------------
 

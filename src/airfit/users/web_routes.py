@@ -17,6 +17,8 @@ from airfit.users.models import NewToken, TokenInfo
 from airfit.users.service import TokenNotFoundError
 from airfit.users.signin import TooManyAttemptsError
 
+public_router = APIRouter(tags=["sign-in"])
+"""`/signin/*`: what a browser without a token can call."""
 router = APIRouter(tags=["sign-in"])
 
 
@@ -50,7 +52,7 @@ class SelfTokenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=64, description="Where the token is used, e.g. `laptop`.")
 
 
-@router.get("/signin/options", response_model=SignInOptions)
+@public_router.get("/signin/options", response_model=SignInOptions)
 async def signin_options(settings: SettingsDep, users: UsersDep, store: StoreDep) -> SignInOptions:
     """The sign-in methods; the user list only in open mode with `AIRFIT_USER_PICKER` on."""
     picker = settings.auth is AuthMode.OPEN and settings.user_picker
@@ -62,7 +64,7 @@ async def signin_options(settings: SettingsDep, users: UsersDep, store: StoreDep
     return SignInOptions(auth=settings.auth, picker=picker, users=pickable)
 
 
-@router.post("/signin/code", response_model=NewToken)
+@public_router.post("/signin/code", response_model=NewToken)
 async def signin_with_code(body: CodeExchange, request: Request, codes: SignInDep) -> NewToken:
     """Exchange a one-time code from `airfit users login-code USER` for a token of that user."""
     client = request.client.host if request.client else "unknown"
