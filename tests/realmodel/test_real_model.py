@@ -63,6 +63,20 @@ def _post(
     return answer
 
 
+def _idle(model: LlamaServer, seconds: float = 120.0) -> None:
+    """Wait until the model has finished earlier work (a chat's background learning also asks it).
+
+    A user reads a reply before writing again; these tests time each call, not a queue behind another.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        slots = httpx2.get(f"{model.url}/slots", timeout=10).json()
+        if not any(slot.get("is_processing") for slot in slots):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the model server was still busy after {seconds:.0f} s")
+
+
 def _history(data_dir: Path, user: str) -> list[tuple[str, str]]:
     book = asyncio.run(DocumentStore(data_dir).read(user, CHAT_HISTORY))
     return [(turn.role, turn.content) for turn in book.turns]
@@ -82,10 +96,12 @@ def test_two_chat_turns_answer_in_time_and_are_stored(
     smollm2: LlamaServer, start_server: Callable[..., LiveServer], data_dir: Path
 ) -> None:
     live = start_server(**_settings(smollm2))
+    _idle(smollm2)
     first = _post(live, "/chat", {"message": "How much protein should I eat?", "health_context": HEALTH})
     assert first["success"] is True, first["error"]
     assert first["provider"] == "openai"
     assert first["response"].strip()
+    _idle(smollm2)
     second = _post(live, "/chat", {"message": "And on rest days?", "health_context": HEALTH})
     assert second["success"] is True, second["error"]
     assert second["response"].strip()
@@ -99,6 +115,7 @@ def test_streamed_chat_arrives_in_pieces_within_the_timeout(
     smollm2: LlamaServer, start_server: Callable[..., LiveServer], data_dir: Path
 ) -> None:
     live = start_server(**_settings(smollm2))
+    _idle(smollm2)
     started = time.monotonic()
     first_piece: float | None = None
     names: list[str] = []
@@ -130,6 +147,7 @@ def test_food_parse_is_validated_or_a_clear_failure(
     smollm2: LlamaServer, start_server: Callable[..., LiveServer]
 ) -> None:
     live = start_server(**_settings(smollm2))
+    _idle(smollm2)
     answer = _post(live, "/nutrition/parse", {"food_text": "two eggs and a slice of toast with butter"})
     if answer["success"]:
         for key in ("calories", "protein", "carbs", "fat"):
@@ -144,9 +162,11 @@ def test_onboarding_turns_answer_in_time(
     smollm2: LlamaServer, start_server: Callable[..., LiveServer]
 ) -> None:
     live = start_server(**_settings(smollm2))
+    _idle(smollm2)
     opener = _post(live, "/chat/onboarding", {"message": ""}, user="david")
     assert opener["response"].strip()
     assert opener.get("error") is None, opener["error"]
+    _idle(smollm2)
     reply = _post(
         live, "/chat/onboarding", {"message": "I'm Sam, 34, and I want to run a marathon."}, "david"
     )
@@ -161,6 +181,7 @@ def test_insight_generation_stores_only_validated_insights(
     today = datetime.now(UTC).date()
     store_days(data_dir, "brian", [snapshot(d) for d in gen_days(60, 3, today)])
     live = start_server(**_settings(smollm2, prompt_budget_insights=1000, max_tokens_insights=400))
+    _idle(smollm2)
     answer = _post(live, "/insights/generate", {}, timeout=GENERATE_TIMEOUT)
     with live.client("brian") as client:
         stored = client.get("/insights", params={"limit": 100}).json()
