@@ -99,7 +99,7 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
     env.update(
         AIRFIT_DATA_DIR=str(settings.data_dir),
         AIRFIT_USERS=settings.users,
-        AIRFIT_DEFAULT_USER=settings.default_user if settings.default_user is not None else "",
+        AIRFIT_DEFAULT_USER="none" if settings.default_user == "" else (settings.default_user or ""),
         AIRFIT_AUTH=str(settings.auth),
         AIRFIT_PROVIDERS=settings.providers,
         AIRFIT_SCHEDULER="true" if settings.scheduler else "false",

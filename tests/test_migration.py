@@ -217,7 +217,7 @@ def test_dry_run_prints_the_plan_and_changes_nothing(settings: Settings, data_di
     assert "dry run" in result.stdout
     for expected in (
         "move profile.json -> brian/profile.json",
-        "split context_store.json -> brian/context_store.json + brian/insights.json (3 insights)",
+        "split context_store.json -> brian/context_store.json + brian/insights.json (3 insights, kept",
         "move exercise_history.json -> brian/exercise_store.json",
         "move scheduler_state.json -> brian/scheduler_state.json",
         "re-key sessions.json (default:* -> brian:*) into _server/sessions.json",
@@ -241,7 +241,8 @@ def test_migration_moves_everything_with_a_backup_and_is_idempotent(
     context = orjson.loads((user / "context_store.json").read_bytes())
     assert "insights" not in context
     assert context["snapshots"] == LEGACY_CONTEXT["snapshots"]
-    assert orjson.loads((user / "insights.json").read_bytes()) == {"insights": LEGACY_INSIGHTS}
+    migrated = [{**insight, "migrated": True} for insight in LEGACY_INSIGHTS]
+    assert orjson.loads((user / "insights.json").read_bytes()) == {"insights": migrated}
     assert _tree(user / "memories") == {
         k.removeprefix("memories/"): v for k, v in originals.items() if "/" in k
     }

@@ -31,7 +31,7 @@ from airfit.scheduler.routes import router as scheduler_router
 from airfit.services import build_services
 from airfit.status import public_router as health_probe_router
 from airfit.status import router as status_router
-from airfit.storage import StorageError
+from airfit.storage import DocumentTooLargeError, StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
 from airfit.users.routes import router as users_router
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, limits=body_limits(settings))
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)
+    app.add_exception_handler(DocumentTooLargeError, _too_large)
     app.add_exception_handler(Exception, _unexpected_error)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -149,6 +150,10 @@ async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         {"detail": f"storage failure: {exc}"}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
     )
+
+
+async def _too_large(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from airfit.storage import INT64_MAX, INT64_MIN
 
@@ -77,3 +78,25 @@ Integer = Annotated[int | None, BeforeValidator(_integer)]
 
 Flag = Annotated[bool, BeforeValidator(_flag)]
 """A bool from bools, numbers or yes/true strings."""
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The one rule for stored times: aware ones are converted to UTC, and a naive one is UTC.
+
+    Only the original server wrote naive times (its machine's local time, zone unrecorded). Reading them as
+    UTC on every host makes a migrated or imported file mean the same everywhere; reading them as "this
+    host's local time" would shift them whenever the data moves to a machine in another zone.
+    """
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcTime = Annotated[datetime, AfterValidator(as_utc)]
+"""A stored instant, always aware and in UTC (see `as_utc` for naive legacy values)."""
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def paragraphs(text: str) -> str:
+    """Text with runs of spaces collapsed inside each line, but its line and paragraph breaks kept."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip()

@@ -1,5 +1,8 @@
 """Server settings, read from the environment and an optional `.env` file.
 
+An empty (or blank) value means unset, as a person writing `HEVY_API_KEY=` in a `.env` means: the setting
+takes its default. `AIRFIT_DEFAULT_USER=none` is how to say "no default user".
+
 The environment names of the original single-user server (`AIRFIT_HOST`, `CLI_TIMEOUT`, `HEVY_API_KEY`, ...)
 are kept, so an existing `.env` keeps working.
 """
@@ -11,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from airfit.llm.budget import CallKind
@@ -33,6 +36,7 @@ class Settings(BaseSettings):
         extra="ignore",
         populate_by_name=True,
         frozen=True,
+        env_ignore_empty=True,
     )
 
     host: str = Field("0.0.0.0", alias="AIRFIT_HOST", description="Address to listen on.")
@@ -51,8 +55,8 @@ class Settings(BaseSettings):
         None,
         alias="AIRFIT_DEFAULT_USER",
         description=(
-            "User for requests that carry no identity (today's iOS app). Unset: the first of "
-            "AIRFIT_USERS; 'none' or empty: header-less requests are refused."
+            "User for requests that carry no identity (today's iOS app). Unset or empty: the first of "
+            "AIRFIT_USERS; 'none': header-less requests are refused."
         ),
     )
     auth: AuthMode = Field(
@@ -178,11 +182,16 @@ class Settings(BaseSettings):
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
     log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")
 
-    @field_validator("default_user", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _blank_default_user(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() in ("", "none"):
-            return ""
+    def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
+        # Also for values given directly (not only from the environment) and for blanks such as " ".
+        if not isinstance(value, str) or info.field_name is None:
+            return value
+        if info.field_name == "default_user" and value.strip().lower() == "none":
+            return ""  # no default user: header-less requests are refused
+        if not value.strip():
+            return cls.model_fields[info.field_name].get_default(call_default_factory=True)
         return value
 
     def max_tokens(self, kind: CallKind) -> int:

@@ -36,9 +36,9 @@ class ValidationIssue(BaseModel):
 
 
 class ValidationErrorResponse(BaseModel):
-    """A 422: the request does not match the operation's schema."""
+    """A 422: the request does not match the operation's schema (a route's own check may give one message)."""
 
-    detail: list[ValidationIssue]
+    detail: list[ValidationIssue] | str
 
 
 def safe_text(value: object) -> str:
@@ -94,6 +94,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _response("Conflicts with what exists (e.g. a user id already taken)."),
     413: _response("The request body (or an archive's content) is larger than this route accepts."),
     422: _response("The request does not match the schema.", ValidationErrorResponse),
+    429: _response("Too many attempts (sign-in codes); try again later."),
     503: _response("Storage failure, or an upstream service (Hevy) is unavailable."),
 }
 """Error responses every operation can give, with their JSON shape."""

@@ -7,21 +7,72 @@
 - A JSON body must be interoperable JSON (RFC 8259 without the extensions Python's parser accepts): `NaN`,
   `Infinity`, numbers that overflow a double and lone UTF-16 surrogates are a 422 before any route sees them.
   Such values cannot be stored or answered as JSON, and a route must not have to check for them.
+- An integer must fit what the store reads back (64 bits, `storage.StoredInt`): anything wider is a 422
+  naming the field, for every route, so no model can accept a number that would make its document unreadable.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from airfit.errors import safe_text
+from airfit.storage import INT64_MAX, INT64_MIN
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
+# A 64-bit integer has at most 19 digits: only a body with a longer run of digits needs the exact check.
+_LONG_DIGITS = re.compile(rb"\d{19}")
+
+
+def json_issue(body: bytes) -> dict[str, Any] | None:
+    """Why a JSON request body cannot be accepted (as one 422 issue), or None when it can."""
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        return {
+            "type": "json_invalid",
+            "loc": ["body", exc.pos],
+            "msg": "JSON decode error",
+            "ctx": {"error": safe_text(exc.msg)},
+        }
+    if _LONG_DIGITS.search(body):
+        # orjson reads integers beyond 64 bits as floats; the standard parser keeps them exact.
+        for path, number in _integers(json.loads(body), ["body"]):
+            if number > INT64_MAX:
+                return _bound_issue(path, "less_than_equal", "le", INT64_MAX)
+            if number < INT64_MIN:
+                return _bound_issue(path, "greater_than_equal", "ge", INT64_MIN)
+    return None
+
+
+def _integers(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], int]]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _integers(item, [*path, safe_text(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _integers(item, [*path, index])
+
+
+def _bound_issue(path: list[str | int], kind: str, name: str, bound: int) -> dict[str, Any]:
+    word = "less" if name == "le" else "greater"
+    return {
+        "type": kind,
+        "loc": path,
+        "msg": f"Input should be {word} than or equal to {bound} (the largest integer the server stores)",
+        "ctx": {name: str(bound)},
+    }
 
 
 @dataclass(frozen=True)
@@ -103,18 +154,10 @@ class RequestGuard:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if body:
-            try:
-                orjson.loads(body)
-            except orjson.JSONDecodeError as exc:
-                issue = {
-                    "type": "json_invalid",
-                    "loc": ["body", exc.pos],
-                    "msg": "JSON decode error",
-                    "ctx": {"error": safe_text(exc.msg)},
-                }
-                await _refuse(send, 422, {"detail": [issue]})
-                return
+        issue = json_issue(body) if body else None
+        if issue is not None:
+            await _refuse(send, 422, {"detail": [issue]})
+            return
         replayed = False
 
         async def replay() -> Message:

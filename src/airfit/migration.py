@@ -6,6 +6,11 @@ version-0 migration. Two files are reshaped here because their content changes o
 - `context_store.json` also held the insights: they move out into `insights.json` as `{"insights": [...]}`;
 - `sessions.json` is keyed `default:<provider>`: the keys become `<user>:<provider>` in the household's
   `_server/sessions.json`, merged with any sessions already there (those win).
+- `memories/` (Markdown) becomes entries of the user's `memories.json` at once, so an export taken right
+  after the migration holds them; the Markdown files are kept beside it for reference.
+Insights keep their history: they are marked `migrated`, which the 60-day expiry never removes. Naive
+timestamps of the original are read as UTC everywhere (`airfit.coerce.as_utc`). Everything written or copied
+is owner-only (0600 files, 0700 directories).
 
 Safe to repeat: every legacy entry found is copied to `<data>/.backup/` before anything changes; a target
 that already holds exactly what would be written counts as done (so a run interrupted after writing but
@@ -26,11 +31,14 @@ from typing import Any
 
 import orjson
 
+from airfit.coach.legacy import read_legacy_memories
+from airfit.coach.memory import MEMORIES, MemoryBook
 from airfit.storage import (
     SERVER_SCOPE,
     CorruptDocumentError,
     decode_document,
     encode_document,
+    make_private_tree,
     registered_documents,
     write_atomic,
 )
@@ -45,6 +53,7 @@ CONTEXT_FILE = "context_store.json"
 INSIGHTS_FILE = "insights.json"
 SESSIONS_FILE = "sessions.json"
 MEMORIES_DIR = "memories"
+MEMORIES_FILE = "memories.json"
 LEGACY_SESSION_USER = "default"
 BACKUP_DIR = ".backup"
 
@@ -128,9 +137,12 @@ def _context_step(source: Path, user_dir: Path, data_dir: Path) -> Step:
     writes = {user_dir / CONTEXT_FILE: _dumps(legacy)}
     count = len(insights) if isinstance(insights, list) else 0
     if count:
-        writes[user_dir / INSIGHTS_FILE] = _dumps({"insights": insights})
+        # Marked, so the 60-day expiry and the 200-insight cap never remove the user's history.
+        marked = [{**item, "migrated": True} if isinstance(item, dict) else item for item in insights or []]
+        writes[user_dir / INSIGHTS_FILE] = _dumps({"insights": marked})
     targets = " + ".join(_relative(p, data_dir) for p in writes)
-    label = f"split {source.name} -> {targets} ({count} insights)"
+    kept = f"{count} insights, kept whatever their age; dismiss them in the app" if count else "0 insights"
+    label = f"split {source.name} -> {targets} ({kept})"
     return Step(source, writes, _state(writes), label)
 
 
@@ -205,12 +217,23 @@ def _same_tree(a: Path, b: Path) -> bool:
 
 def _memories_step(source: Path, user_dir: Path, data_dir: Path) -> Step:
     target = user_dir / MEMORIES_DIR
+    document = user_dir / MEMORIES_FILE
     label = f"move {MEMORIES_DIR}/ -> {_relative(target, data_dir)}/"
-    if not target.exists():
-        return Step(source, {}, StepState.PENDING, label, directory_target=target)
-    if target.is_dir() and _same_tree(source, target):
-        return Step(source, {}, StepState.DONE, label, directory_target=target)
-    return Step(source, {}, StepState.CONFLICT, f"{label}: it already exists; left in place", target)
+    if target.exists() and not (target.is_dir() and _same_tree(source, target)):
+        return Step(source, {}, StepState.CONFLICT, f"{label}: it already exists; left in place", target)
+    try:
+        book = decode_document(MEMORIES, document.read_bytes()) if document.exists() else MemoryBook()
+    except CorruptDocumentError:
+        note = f"{label}: {_relative(document, data_dir)} cannot be read; left in place"
+        return Step(source, {}, StepState.CONFLICT, note, target)
+    writes: dict[Path, bytes] = {}
+    if not book.legacy_imported:
+        entries = read_legacy_memories(source, datetime.now(UTC).date())
+        imported = book.model_copy(update={"entries": entries + book.entries, "legacy_imported": True})
+        writes[document] = encode_document(MEMORIES, imported)
+        label += f" and its {len(entries)} entries into {_relative(document, data_dir)}"
+    state = StepState.PENDING if writes or not target.exists() else StepState.DONE
+    return Step(source, writes, state, label, directory_target=target)
 
 
 def plan_migration(*, data_dir: Path, source: Path, user_id: str) -> MigrationPlan:
@@ -238,6 +261,7 @@ def _backup(plan: MigrationPlan) -> Path:
             shutil.copytree(step.source, target / step.source.name, symlinks=True)
         else:
             shutil.copy2(step.source, target / step.source.name)
+    make_private_tree(target)
     return target
 
 
@@ -245,6 +269,7 @@ def _copy_dir(source: Path, target: Path) -> None:
     staging = target.with_name(f".{target.name}.migrating")
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(source, staging, symlinks=True)
+    make_private_tree(staging)
     staging.replace(target)
 
 
@@ -252,7 +277,7 @@ def _apply(step: Step) -> None:
     if step.state is StepState.PENDING:
         for path, payload in step.writes.items():
             write_atomic(path, payload)
-        if step.directory_target is not None:
+        if step.directory_target is not None and not step.directory_target.exists():
             step.directory_target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             _copy_dir(step.source, step.directory_target)
     # The source goes only once its content is in place.

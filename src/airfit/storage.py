@@ -32,6 +32,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +63,16 @@ INT64_MAX = 2**63 - 1
 StoredInt = Annotated[int, Field(ge=INT64_MIN, le=INT64_MAX)]
 """An integer the store can write and read back exactly; wire models bound their integers with it."""
 
+# The most one document may hold on disk; far beyond ten years of daily snapshots or Hevy workouts. A write
+# that would exceed its document's bound is refused (DocumentTooLargeError), so no request, import or sync can
+# grow a file without limit. `Document.max_bytes` sets a tighter bound for small documents (the profile).
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+# Archives: the most files one may hold (a manifest plus one per document kind, with room for kinds a newer
+# server adds), and the most all its documents may unpack to.
+MAX_ARCHIVE_ENTRIES = 64
+MAX_ARCHIVE_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_MANIFEST_BYTES = 64 * 1024
+
 # How many passes salvaging may take (each pass drops every record that failed the previous one).
 SALVAGE_ROUNDS = 8
 # Dropped records named in one log line, so a badly broken file cannot flood the log.
@@ -81,6 +92,10 @@ class CorruptDocumentError(Exception):
     """A stored file is not a valid document."""
 
 
+class DocumentTooLargeError(ValueError):
+    """A document would be larger than its kind allows; nothing was written."""
+
+
 @dataclass(frozen=True)
 class Document(Generic[M]):
     """The kind of a stored document: its file name, model and schema version.
@@ -93,6 +108,9 @@ class Document(Generic[M]):
     model: type[M]
     version: int = 1
     migrations: Mapping[int, Migration] = field(default_factory=dict)
+    max_bytes: int = MAX_DOCUMENT_BYTES
+    # Credentials: left out of exports unless asked for, and kept by an import that does not carry them.
+    secret: bool = False
 
     @property
     def filename(self) -> str:
@@ -115,6 +133,10 @@ def register(doc: Document[M]) -> Document[M]:
 def registered_documents() -> dict[str, Document[Any]]:
     """All declared document kinds by name."""
     return dict(_REGISTERED)
+
+
+def _secret_files() -> set[str]:
+    return {doc.filename for doc in _REGISTERED.values() if doc.secret}
 
 
 @dataclass
@@ -164,6 +186,13 @@ def make_private_dir(directory: Path) -> None:
     make_private_dir(directory.parent)
     with contextlib.suppress(FileExistsError):
         directory.mkdir(mode=0o700)
+
+
+def make_private_tree(root: Path) -> None:
+    """Owner-only modes for a copied directory tree (0700 directories, 0600 files), like every stored file."""
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
@@ -476,6 +505,10 @@ class DocumentStore:
 
     def _save_if_changed(self, path: Path, doc: Document[M], value: M, raw: bytes | None) -> None:
         payload = _envelope(doc, value)
+        if len(payload) > doc.max_bytes:
+            raise DocumentTooLargeError(
+                f"{doc.name} would hold {len(payload)} bytes; at most {doc.max_bytes} are kept"
+            )
         if payload != raw:
             try:
                 write_atomic(path, payload)
@@ -523,13 +556,16 @@ class DocumentStore:
             names.update(p.name[: -len(".json")] for p in directory.glob("*.json"))
         return names
 
-    async def export_scope(self, scope: str) -> bytes:
-        """A zip archive of every document of a scope, in its stored (enveloped) form."""
+    async def export_scope(self, scope: str, *, include_secrets: bool = False) -> bytes:
+        """A zip archive of every document of a scope, in its stored (enveloped) form.
+
+        Secret documents (credentials such as the Hevy key) are left out unless `include_secrets`.
+        """
         names = await asyncio.to_thread(self._scope_documents, scope)
         async with self._scope_locked(scope, names):
-            return await _in_thread(self._zip_scope, scope)
+            return await _in_thread(self._zip_scope, scope, include_secrets)
 
-    def _zip_scope(self, scope: str) -> bytes:
+    def _zip_scope(self, scope: str, include_secrets: bool) -> bytes:
         buffer = io.BytesIO()
         directory = self.scope_dir(scope)
         manifest = {
@@ -537,11 +573,13 @@ class DocumentStore:
             "version": ARCHIVE_VERSION,
             "scope": scope,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "secrets_included": include_secrets,
             "documents": [],
         }
+        left_out = set() if include_secrets else _secret_files()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
-                if not DOCUMENT_FILE.fullmatch(path.name):
+                if not DOCUMENT_FILE.fullmatch(path.name) or path.name in left_out:
                     continue
                 archive.writestr(f"documents/{path.name}", path.read_bytes())
                 manifest["documents"].append(path.name)
@@ -572,9 +610,12 @@ class DocumentStore:
             staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{scope}-"))
             for name, payload in documents.items():
                 write_atomic(staging / name, payload)
+            kept_json = _secret_files()
             for extra in target.iterdir() if target.is_dir() else []:
-                # Keep files the archive does not cover (corrupt copies, lock-free extras) with the new data.
-                if extra.is_file() and extra.name not in documents and not extra.name.endswith(".json"):
+                # Keep files the archive does not cover (corrupt copies, lock-free extras, and credentials
+                # when the archive was exported without them) with the new data.
+                uncovered = not extra.name.endswith(".json") or extra.name in kept_json
+                if extra.is_file() and extra.name not in documents and uncovered:
                     shutil.copy2(extra, staging / extra.name)
                 elif extra.is_dir():
                     # Directories (e.g. `memories/`) are not in archives: an import must not drop them.
@@ -710,25 +751,78 @@ class DocumentStore:
         yield from self.root.glob("*/.*.tmp")
 
 
-def _read_archive(archive: bytes) -> dict[str, bytes]:
-    """Check an export archive and return its documents; raises ValueError with the reason."""
+def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """One archive member, never unpacking more than `limit` bytes whatever its header claims."""
+    with zf.open(name) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentTooLargeError(f"{name} unpacks to more than {limit} bytes")
+    return data
+
+
+# What a damaged zip raises while being read: bad structure, bad compressed data (zlib.error), a compression
+# method zipfile lacks (NotImplementedError), a truncated stream (EOFError), an encrypted member
+# (RuntimeError).
+_DAMAGED_ARCHIVE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    orjson.JSONDecodeError,
+    zlib.error,
+    NotImplementedError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    UnicodeDecodeError,
+)
+
+
+def _manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
+    if len(zf.infolist()) > MAX_ARCHIVE_ENTRIES:
+        raise ValueError(f"archive holds more than {MAX_ARCHIVE_ENTRIES} files")
+    manifest = orjson.loads(_read_member(zf, "manifest.json", MAX_MANIFEST_BYTES))
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != ARCHIVE_FORMAT
+        or manifest.get("version") != ARCHIVE_VERSION
+        or not isinstance(manifest.get("documents", []), list)
+    ):
+        raise ValueError("not an AirFit user archive (or from an unsupported version)")
+    return manifest
+
+
+def archive_scope(archive: bytes) -> str | None:
+    """The scope an archive was exported from; raises ValueError if it is damaged or not an archive."""
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as zf:
-            manifest = orjson.loads(zf.read("manifest.json"))
-            if (
-                not isinstance(manifest, dict)
-                or manifest.get("format") != ARCHIVE_FORMAT
-                or manifest.get("version") != ARCHIVE_VERSION
-                or not isinstance(manifest.get("documents", []), list)
-            ):
-                raise ValueError("not an AirFit user archive (or from an unsupported version)")
+            scope = _manifest(zf).get("scope")
+    except _DAMAGED_ARCHIVE as exc:
+        raise ValueError(f"archive is damaged: {type(exc).__name__}: {exc}") from exc
+    return scope if isinstance(scope, str) else None
+
+
+def _read_archive(archive: bytes) -> dict[str, bytes]:
+    """Check an export archive and return its documents; raises ValueError with the reason.
+
+    Sizes are bounded while unpacking (entries, each document's own bound, the total), so a small archive
+    that inflates to gigabytes is refused without ever being held in memory.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+            manifest = _manifest(zf)
             documents: dict[str, bytes] = {}
+            unpacked = 0
             for name in manifest.get("documents", []):
                 if not isinstance(name, str) or not DOCUMENT_FILE.fullmatch(name):
                     raise ValueError(f"unexpected document name {name!r} in archive")
-                documents[name] = zf.read(f"documents/{name}")
-    except (zipfile.BadZipFile, KeyError, orjson.JSONDecodeError) as exc:
-        raise ValueError(f"archive is damaged: {exc}") from exc
+                kind = _REGISTERED.get(name[: -len(".json")])
+                limit = kind.max_bytes if kind is not None else MAX_DOCUMENT_BYTES
+                documents[name] = _read_member(zf, f"documents/{name}", limit)
+                unpacked += len(documents[name])
+                if unpacked > MAX_ARCHIVE_UNPACKED_BYTES:
+                    raise ValueError(f"archive unpacks to more than {MAX_ARCHIVE_UNPACKED_BYTES} bytes")
+    except _DAMAGED_ARCHIVE as exc:
+        raise ValueError(f"archive is damaged: {type(exc).__name__}: {exc}") from exc
     for name, payload in documents.items():
         doc = _REGISTERED.get(name[: -len(".json")])
         try:

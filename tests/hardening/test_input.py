@@ -156,3 +156,29 @@ def test_item13_valid_queries_still_answer(server: LiveServer) -> None:
         assert c.get("/insights", params={"limit": 200}).status_code == 200
         for name in ("week", "month", "quarter"):
             assert c.get("/insights/context", params={"range": name}).status_code == 200
+
+
+@pytest.mark.parametrize("key", ["é", "a\nb", "key\r\nX-Injected: 1", "\x00", "😀"])
+def test_hevy_key_that_cannot_be_a_header_is_422(server: LiveServer, key: str) -> None:
+    # Found by the schemathesis run: a non-ASCII key reached the Hevy client's headers and gave a 500.
+    with server.client("brian") as c:
+        assert c.put("/hevy/key", json={"api_key": key}).status_code == 422
+
+
+def test_item13_openapi_declares_errors_and_identity(server: LiveServer) -> None:
+    with server.client() as c:
+        doc = c.get("/openapi.json").json()
+    schemes = doc["components"]["securitySchemes"]
+    assert schemes["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "description": schemes["bearer"]["description"],
+    }
+    assert (schemes["userHeader"]["in"], schemes["userHeader"]["name"]) == ("header", "X-User-ID")
+    assert doc["paths"]["/health"]["get"]["security"] == []
+    sync = doc["paths"]["/insights/sync"]["post"]["responses"]
+    for code in ("400", "401", "403", "404", "409", "413", "422", "503"):
+        schema = sync[code]["content"]["application/json"]["schema"]
+        assert schema["$ref"].rsplit("/", 1)[-1] in ("ErrorDetail", "ValidationErrorResponse")
+    issue = doc["components"]["schemas"]["ValidationIssue"]
+    assert "input" not in issue["properties"]

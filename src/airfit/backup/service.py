@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import io
-import zipfile
 from datetime import UTC, datetime
 
-import orjson
-
-from airfit.storage import DocumentStore
+from airfit.storage import DocumentStore, archive_scope
 
 # An archive holds a user's JSON documents; far below this even after years of daily snapshots.
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
@@ -31,12 +27,9 @@ async def export_user(*, store: DocumentStore, user_id: str) -> bytes:
 
 def _archive_owner(archive: bytes) -> str | None:
     try:
-        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
-            manifest = orjson.loads(zf.read("manifest.json"))
-    except (zipfile.BadZipFile, KeyError, orjson.JSONDecodeError) as exc:
-        raise ArchiveRefusedError(f"archive is damaged: {exc}") from exc
-    owner = manifest.get("scope") if isinstance(manifest, dict) else None
-    return owner if isinstance(owner, str) else None
+        return archive_scope(archive)
+    except ValueError as exc:
+        raise ArchiveRefusedError(str(exc)) from exc
 
 
 async def import_user(*, store: DocumentStore, user_id: str, archive: bytes) -> list[str]:

@@ -27,7 +27,8 @@ def load_settings() -> Settings:
 def run_with_services(work: Callable[[Services], Awaitable[T]], *, ensure_users: bool = True) -> T:
     """Run async work against the configured data directory (safe beside a running server).
 
-    The configured users are registered first unless `ensure_users` is False.
+    The configured users are registered first (as the server does at start) unless `ensure_users` is
+    False: read-only commands pass False, so they write nothing at all.
     """
 
     async def runner() -> T:

@@ -17,12 +17,21 @@ from airfit.users.service import InvalidUserIdError, UserNotFoundError
 @click.command("export")
 @click.argument("user_id")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def export_user(user_id: str, file: Path) -> None:
-    """Write all of USER_ID's data to FILE (a zip archive that `airfit import` restores exactly)."""
+@click.option(
+    "--include-secrets",
+    is_flag=True,
+    help="Also export the user's credentials (their Hevy key), in plain text: keep the file private.",
+)
+def export_user(user_id: str, file: Path, include_secrets: bool) -> None:
+    """Write all of USER_ID's data to FILE (a zip archive that `airfit import` restores exactly).
+
+    Credentials (the Hevy key) are left out unless --include-secrets; importing an archive without them
+    keeps the credentials the user already has.
+    """
 
     async def work(services: Services) -> int:
         await services.users.require(user_id)
-        archive = await services.store.export_scope(user_id)
+        archive = await services.store.export_scope(user_id, include_secrets=include_secrets)
         # Atomic and 0600 like every stored document: the archive holds the user's private data.
         await asyncio.to_thread(write_atomic, file, archive)
         return len(archive)
@@ -33,7 +42,8 @@ def export_user(user_id: str, file: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
         raise click.ClickException(f"cannot write {file}: {exc.strerror or exc}") from exc
-    click.echo(f"exported {user_id} to {file} ({size} bytes)")
+    secrets = "with" if include_secrets else "without"
+    click.echo(f"exported {user_id} to {file} ({size} bytes, {secrets} secrets)")
 
 
 @click.command("import")

@@ -17,9 +17,9 @@ T = TypeVar("T")
 _USER_ERRORS = (InvalidUserIdError, UserExistsError, UserNotFoundError, TokenNotFoundError, ValueError)
 
 
-def _run(work: Callable[[Services], Awaitable[T]]) -> T:
+def _run(work: Callable[[Services], Awaitable[T]], *, ensure_users: bool = True) -> T:
     try:
-        return run_with_services(work)
+        return run_with_services(work, ensure_users=ensure_users)
     except _USER_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -39,7 +39,7 @@ def list_users() -> None:
             marker = "  (demo: airfit demo --remove)" if user.demo else ""
             click.echo(f"{user.id}  created {user.created_at:%Y-%m-%d}{zone}{marker}")
 
-    _run(work)
+    _run(work, ensure_users=False)
 
 
 @users.command("add")
@@ -113,7 +113,7 @@ def list_tokens(user_id: str | None) -> None:
             used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
             click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}")
 
-    _run(work)
+    _run(work, ensure_users=False)
 
 
 @token.command("revoke")

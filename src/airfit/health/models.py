@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from airfit.coerce import UtcTime
 from airfit.health.legacy import legacy_context_store
 from airfit.storage import INT64_MAX, INT64_MIN, Document, register
 
@@ -125,7 +126,7 @@ class DailySnapshot(BaseModel):
     nutrition: NutritionDay = Field(default_factory=NutritionDay)
     health: HealthDay = Field(default_factory=HealthDay)
     workout: WorkoutDay = Field(default_factory=WorkoutDay)
-    last_updated: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    last_updated: UtcTime = Field(default_factory=lambda: datetime.now(UTC))
     sources_synced: list[str] = Field(default_factory=list)
     web: WebDay | None = None
     """Entries logged in the web client and the phone's own readings of the date (`health.logbook`)."""
@@ -137,7 +138,7 @@ class ContextStore(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     snapshots: dict[str, DailySnapshot] = Field(default_factory=dict)
-    last_sync: datetime | None = None
+    last_sync: UtcTime | None = None
 
 
 CONTEXT_STORE = register(Document("context_store", ContextStore, migrations={0: legacy_context_store}))

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from airfit.cache import ResponseCache
+from airfit.coerce import paragraphs
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.health.windows import last_days
 from airfit.insights import compact, stats
@@ -89,10 +90,15 @@ class LLMInsight(BaseModel):
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("title", "body", mode="after")
+    @field_validator("title", mode="after")
     @classmethod
     def _strip(cls, value: str) -> str:
         return " ".join(value.split())
+
+    @field_validator("body", mode="after")
+    @classmethod
+    def _paragraphs(cls, value: str) -> str:
+        return paragraphs(value)
 
 
 class LLMInsightBatch(BaseModel):

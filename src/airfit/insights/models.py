@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from airfit.coerce import Number, Text, TextList
+from airfit.coerce import Number, Text, TextList, as_utc, paragraphs
 from airfit.storage import Document, register
 
 
@@ -95,14 +95,14 @@ def _numbers(value: Any) -> list[float]:
 
 
 def _timestamp(value: Any) -> Any:
-    """Aware timestamps; a naive one is an original-server timestamp in this machine's local time."""
+    """Aware UTC timestamps; a naive (original-server) one is UTC, as everywhere (`coerce.as_utc`)."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return None
     if isinstance(value, datetime):
-        return value.astimezone(UTC)
+        return as_utc(value)
     return None
 
 
@@ -168,11 +168,19 @@ class Insight(BaseModel):
     engagement: Annotated[EngageAction | None, BeforeValidator(_enum_or_none(EngageAction))] = None
     dismissed_at: Timestamp = None
     user_feedback: Annotated[Feedback | None, BeforeValidator(_enum_or_none(Feedback))] = None
+    migrated: bool = Field(
+        False, description="Moved from the original server by `airfit migrate`: kept, never expired by age."
+    )
 
-    @field_validator("title", "body", mode="before")
+    @field_validator("title", mode="before")
     @classmethod
-    def _text(cls, value: Any) -> str:
+    def _title(cls, value: Any) -> str:
         return " ".join(value.split()) if isinstance(value, str) else ""
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def _body(cls, value: Any) -> str:
+        return paragraphs(value) if isinstance(value, str) else ""
 
     @property
     def score(self) -> float:

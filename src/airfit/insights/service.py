@@ -69,9 +69,14 @@ def is_duplicate(candidate: Insight, existing: Iterable[Insight]) -> bool:
     return False
 
 
+def _expired(insight: Insight, now: datetime) -> bool:
+    # Migrated insights are the user's history from the original server: age never removes them.
+    return not insight.migrated and now - insight.created_at >= EXPIRY
+
+
 def is_live(insight: Insight, now: datetime) -> bool:
     """Shown to the user: not dismissed and not expired."""
-    return insight.dismissed_at is None and now - insight.created_at < EXPIRY
+    return insight.dismissed_at is None and not _expired(insight, now)
 
 
 def ranked(insights: Iterable[Insight]) -> list[Insight]:
@@ -80,13 +85,17 @@ def ranked(insights: Iterable[Insight]) -> list[Insight]:
 
 
 def prune(insights: Sequence[Insight], now: datetime) -> list[Insight]:
-    """Drop expired insights, then keep at most MAX_STORED (undismissed and newest preferred)."""
-    fresh = [i for i in insights if now - i.created_at < EXPIRY]
-    if len(fresh) <= MAX_STORED:
+    """Drop expired insights, then keep at most MAX_STORED generated ones (undismissed and newest preferred).
+
+    Migrated insights are neither expired nor counted: `airfit migrate` reports them as kept.
+    """
+    fresh = [i for i in insights if not _expired(i, now)]
+    generated = [i for i in fresh if not i.migrated]
+    if len(generated) <= MAX_STORED:
         return fresh
-    keep = sorted(fresh, key=lambda i: (i.dismissed_at is None, i.created_at), reverse=True)[:MAX_STORED]
+    keep = sorted(generated, key=lambda i: (i.dismissed_at is None, i.created_at), reverse=True)[:MAX_STORED]
     kept_ids = {i.id for i in keep}
-    return [i for i in fresh if i.id in kept_ids]
+    return [i for i in fresh if i.migrated or i.id in kept_ids]
 
 
 def recent(insights: Iterable[Insight], now: datetime) -> list[Insight]:

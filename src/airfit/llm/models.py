@@ -98,8 +98,8 @@ class SessionRecord(BaseModel):
     @field_validator("created_at", "last_used")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        # The original wrote naive local times; they must compare with this server's aware ones.
-        return value if value.tzinfo is not None else value.astimezone(UTC)
+        # The original wrote naive times: read as UTC, the rule for every stored time (`coerce.as_utc`).
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class SessionBook(BaseModel):

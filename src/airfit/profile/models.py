@@ -189,7 +189,11 @@ def legacy_profile(data: Any) -> Any:
     return {key: value for key, value in data.items() if value is not None}
 
 
-PROFILE = register(Document("profile", UserProfile, migrations={0: legacy_profile}))
+# A profile is a few kilobytes of facts and targets; the bound stops one request (or import) filling a disk.
+PROFILE_MAX_BYTES = 1024 * 1024
+PROFILE = register(
+    Document("profile", UserProfile, migrations={0: legacy_profile}, max_bytes=PROFILE_MAX_BYTES)
+)
 
 
 # -- wire models -----------------------------------------------------------------------------------------

@@ -12,23 +12,23 @@ discards a workout, and one broken workout never discards its page (SERVER_BEHAV
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_serializer
 
-from airfit.coerce import Number, Text
+from airfit.coerce import Number, Text, as_utc
 from airfit.storage import Document, register
 
 WARMUP = "warmup"
 
 
 def _aware(value: Any) -> Any:
-    """Hevy sends `...Z`; a naive stored value is UTC. Anything unparseable fails validation."""
+    """Hevy sends `...Z`; a naive stored value is UTC (`coerce.as_utc`). Anything unparseable fails."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
+        value = as_utc(value)
     return value
 
 
@@ -286,7 +286,7 @@ def _legacy_performance_ok(
     return all(_count(item.get(k)) is not None for k in (weight_key, reps_key, "e1rm"))
 
 
-SECRETS = register(Document("secrets", Secrets))
+SECRETS = register(Document("secrets", Secrets, secret=True))
 WORKOUTS = register(Document("hevy_workouts", WorkoutsDoc))
 EXERCISE_STORE = register(Document("exercise_store", ExerciseStore, migrations={0: _legacy_exercise_history}))
 
@@ -456,7 +456,9 @@ class TrainingDayResponse(BaseModel):
 class HevyKeyRequest(BaseModel):
     """`PUT /hevy/key`."""
 
-    api_key: str = Field(min_length=1, max_length=200)
+    # Sent to Hevy as a header: visible ASCII only (a UUID in practice), so no newline or non-ASCII text can
+    # reach the header (a 500, or a header injection) whatever the client sends.
+    api_key: str = Field(min_length=1, max_length=200, pattern=r"^\s*[!-~]+\s*$")
 
 
 class HevyStatus(BaseModel):
