@@ -209,3 +209,26 @@ def test_connect_hevy_sync_and_see_strength_history(
         page.get_by_role("button", name="Test key").click()
         expect(page.get_by_role("status").filter(has_text="The key works.")).to_be_visible()
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_keyboard_alone_signs_in_and_moves_between_screens_with_visible_focus(
+    open_server: LiveServer, page: Page
+) -> None:
+    page.goto(open_server.url)
+    expect(page.get_by_role("heading", name="Who are you?")).to_be_visible()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Brian" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("today-steps")).to_have_text(_fmt(MARKERS["brian"]["steps"]))
+    # Skip link first, then the brand, then the controls and the screens.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Trends":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Trends", level=1)).to_be_visible()
