@@ -568,13 +568,14 @@ class DocumentStore:
     def _zip_scope(self, scope: str, include_secrets: bool) -> bytes:
         buffer = io.BytesIO()
         directory = self.scope_dir(scope)
+        documents: list[str] = []
         manifest = {
             "format": ARCHIVE_FORMAT,
             "version": ARCHIVE_VERSION,
             "scope": scope,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "secrets_included": include_secrets,
-            "documents": [],
+            "documents": documents,
         }
         left_out = set() if include_secrets else _secret_files()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -582,7 +583,7 @@ class DocumentStore:
                 if not DOCUMENT_FILE.fullmatch(path.name) or path.name in left_out:
                     continue
                 archive.writestr(f"documents/{path.name}", path.read_bytes())
-                manifest["documents"].append(path.name)
+                documents.append(path.name)
             archive.writestr("manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
         return buffer.getvalue()
 
