@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StorageError, _storage_error)
     app.add_exception_handler(DocumentTooLargeError, _too_large)
     app.add_exception_handler(Exception, _unexpected_error)
+    # FastAPI's documented way to extend the schema is replacing `app.openapi`; mypy sees a method assigned.
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

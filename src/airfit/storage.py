@@ -37,7 +37,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 import orjson
 from pydantic import BaseModel, Field, ValidationError
@@ -382,12 +382,13 @@ class DocumentStore:
         path = self.path(scope, doc)
         entry = self._cache.get(path)
         now = time.monotonic()
+        # The cache is keyed by file, and a file holds one kind of document: an entry's value is an `M`.
         if entry is not None and now - entry.checked < STAT_TTL_SECONDS:
-            return entry.value  # type: ignore[return-value]
+            return cast(M, entry.value)
         key = await asyncio.to_thread(_stat_key, path)
         if entry is not None and entry.key == key:
             entry.checked = now
-            return entry.value  # type: ignore[return-value]
+            return cast(M, entry.value)
         try:
             key, value = await asyncio.to_thread(self._load, path, doc)
         except CorruptDocumentError:
@@ -396,7 +397,7 @@ class DocumentStore:
         newer = self._cache.get(path)
         if newer is not None and newer is not entry:
             # A transaction saved (or another read cached) while this read was loading; ours may be older.
-            return newer.value  # type: ignore[return-value]
+            return cast(M, newer.value)
         self._cache[path] = _CacheEntry(key, time.monotonic(), value)
         return value
 

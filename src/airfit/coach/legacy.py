@@ -43,7 +43,7 @@ def _relationship_entries(text: str, today: date) -> list[MemoryEntry]:
             entries.append(
                 MemoryEntry(
                     type=kind, text=line[2:].strip()[:ENTRY_CHARS], created_at=heading[0], source="legacy"
-                )  # type: ignore[arg-type]
+                )
             )
     return entries
 
@@ -63,7 +63,7 @@ def _note_entries(path: Path) -> list[MemoryEntry]:
             entries.append(
                 MemoryEntry(
                     type=kind, text=match.group(2).strip()[:ENTRY_CHARS], created_at=day, source="legacy"
-                )  # type: ignore[arg-type]
+                )
             )
     return entries
 

@@ -89,7 +89,7 @@ def extract_markers(text: str) -> list[tuple[MemoryType, str]]:
     for kind, content in MARKER.findall(text):
         body = " ".join(content.split())[:ENTRY_CHARS]
         if kind in MEMORY_TYPES and body:
-            found.append((kind, body))  # type: ignore[arg-type]
+            found.append((kind, body))
     return found
 
 
@@ -106,7 +106,7 @@ async def add_memories(
         return 0
     async with store.transaction(user_id, MEMORIES) as book:
         for kind, text in items:
-            book.entries.append(MemoryEntry(type=kind, text=text, source=source))  # type: ignore[arg-type]
+            book.entries.append(MemoryEntry(type=kind, text=text, source=source))
         del book.entries[:-ENTRY_LIMIT]
     return len(items)
 

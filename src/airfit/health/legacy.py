@@ -53,6 +53,7 @@ EXERCISE = {"sets": "int", "total_reps": "int", "max_weight_kg": "float"}
 
 
 def _value(kind: str, raw: Any) -> Any:
+    value: float | None
     if kind.startswith("int"):
         value = _INTEGER.validate_python(raw)
     elif kind.startswith("float"):

@@ -19,6 +19,7 @@ from functools import cached_property
 from airfit.health.models import DailySnapshot
 from airfit.insights import longrun
 from airfit.insights.models import Insight, InsightCategory, InsightSource, SupportingData
+from airfit.insights.robust import z_critical
 from airfit.profile.models import UserProfile
 from airfit.training.models import ExerciseStore, Performance
 from airfit.training.strength import to_lbs
@@ -259,9 +260,7 @@ def weekly_patterns(ctx: Context) -> list[Insight]:
                 title=f"{metric.label[0].upper()}{metric.label[1:]} {higher} on weekends",
                 body=f"Your {longrun.pattern_sentence(pattern)}.",
                 importance=0.55,
-                confidence=_confidence(
-                    pattern.t, longrun.z_critical(longrun.ALPHA, len(longrun.PATTERN_METRICS))
-                ),
+                confidence=_confidence(pattern.t, z_critical(longrun.ALPHA, len(longrun.PATTERN_METRICS))),
                 fingerprint=f"{metric.key}_weekend:{higher}",
                 data=SupportingData(
                     metric=metric.key,

@@ -53,8 +53,15 @@ HISTORY_TURNS = 12
 class Provider(Protocol):
     """Anything that turns a prompt into an answer or raises ProviderError."""
 
-    name: str
-    keeps_sessions: bool
+    @property
+    def name(self) -> str:
+        """Its name in AIRFIT_PROVIDERS."""
+        ...
+
+    @property
+    def keeps_sessions(self) -> bool:
+        """Whether it keeps named conversations itself (then turns go to its session, not as history)."""
+        ...
 
     async def complete(self, request: LLMRequest) -> str:
         """One answer within `request.timeout` seconds; with `request.tools`, the model may read that user's

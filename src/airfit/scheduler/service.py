@@ -60,7 +60,7 @@ def stagger(user_id: str, job: str, span: float) -> timedelta:
 
 def backoff(failures: int, interval: timedelta) -> timedelta:
     """Delay before retrying after `failures` consecutive failures: 5 min, 10, 20, ... up to the interval."""
-    return min(interval, FIRST_BACKOFF * 2 ** max(0, failures - 1))
+    return min(interval, FIRST_BACKOFF * (1 << max(0, failures - 1)))
 
 
 def next_due(record: JobRecord | None, job: Job, *, started: datetime, user_id: str, span: float) -> datetime:

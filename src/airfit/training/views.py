@@ -153,8 +153,10 @@ def exercises(
             )
         )
     if sort_by in ("most_improved", "least_improved"):
-        tracked = [t for t in tracked if t.improvement is not None]
-        tracked.sort(key=lambda t: (t.improvement if sort_by == "least_improved" else -t.improvement, t.name))  # type: ignore[operator]
+        sign = 1.0 if sort_by == "least_improved" else -1.0
+        gains = {t.name: t.improvement for t in tracked if t.improvement is not None}
+        tracked = [t for t in tracked if t.name in gains]
+        tracked.sort(key=lambda t: (sign * gains[t.name], t.name))
     else:
         tracked.sort(key=lambda t: (-t.workout_count, t.name))
     return ExercisesResponse(exercises=tracked[:limit], last_sync=_iso(store.last_sync))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import hmac
 import secrets
@@ -174,7 +175,7 @@ class UserService:
         info = _token_info(token_id, record)
         return NewToken(**info.model_dump(), token=f"{TOKEN_PREFIX}_{token_id}_{secret}")
 
-    async def list_tokens(self, user_id: str | None = None) -> list[TokenInfo]:
+    async def list_tokens(self, user_id: str | None = None) -> builtins.list[TokenInfo]:
         """Tokens of one user (or of everyone), oldest first."""
         table = await self.store.read(SERVER_SCOPE, TOKENS)
         infos = [_token_info(tid, rec) for tid, rec in table.tokens.items()]
