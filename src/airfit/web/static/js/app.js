@@ -71,6 +71,12 @@ function Banner() {
     <button class="secondary" onClick=${checkServer}>Retry now</button></div>`;
 }
 
+/** A new sign-in always starts on Today, whatever screen the previous user left open. */
+function signIn(identity) {
+  history.replaceState(null, "", "#/today");
+  setIdentity(identity);
+}
+
 function SignIn() {
   const [options, setOptions] = useState(null);
   const [error, setError] = useState(null);
@@ -89,7 +95,7 @@ function SignIn() {
     try {
       const device = /Mobi|Android|iPhone/.test(navigator.userAgent) ? "phone browser" : "browser";
       const made = await api("signin/code", { method: "POST", body: { code, device }, anonymous: true });
-      setIdentity({ token: made.token, user: made.user_id });
+      signIn({ token: made.token, user: made.user_id });
     } catch (err) {
       setError(err);
     } finally {
@@ -103,7 +109,7 @@ function SignIn() {
       const res = await fetch("me", { headers: { Authorization: `Bearer ${token.trim()}` } });
       if (!res.ok) throw new ApiError(res.status, "That token was not accepted.");
       const me = await res.json();
-      setIdentity({ token: token.trim(), user: me.user_id });
+      signIn({ token: token.trim(), user: me.user_id });
     } catch (err) {
       setError(err.status ? err : new Error("The server cannot be reached."));
     }
@@ -115,14 +121,14 @@ function SignIn() {
     ${options?.picker && html`<section class="card" aria-labelledby="pick-h">
       <h2 id="pick-h">Who are you?</h2>
       <div class="picker">${options.users.map((u) => html`<button class="secondary" data-user=${u.id}
-        onClick=${() => setIdentity({ user: u.id, name: u.name })}>${u.name}${u.name !== u.id ? html` <span class="muted small">(${u.id})</span>` : ""}</button>`)}</div>
+        onClick=${() => signIn({ user: u.id, name: u.name })}>${u.name}${u.name !== u.id ? html` <span class="muted small">(${u.id})</span>` : ""}</button>`)}</div>
     </section>`}
     ${options && html`<section class="card" aria-labelledby="code-h">
       <h2 id="code-h">Sign-in code</h2>
       <p class="muted small">Ask whoever runs the server for a code: <code>airfit users login-code YOUR-ID</code>.</p>
       <form onSubmit=${withCode}>
         <div class="field"><label for="code">Code</label>
-          <input id="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" required
+          <input id="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck=${false} required
             value=${code} onInput=${(e) => setCode(e.target.value)} placeholder="ABCD-EFGH" /></div>
         <button type="submit" disabled=${busy}>${busy ? "Signing in…" : "Sign in"}</button>
       </form>

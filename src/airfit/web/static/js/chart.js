@@ -16,7 +16,7 @@ function loadUplot() {
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 const toTime = (day) => Date.parse(`${day}T12:00:00Z`) / 1000;
 
-/** `series`: [{label, unit, values (aligned with dates), color ("--chart1"), axis (0 left, 1 right), dash}] */
+/** `series`: [{label, unit, values (aligned with dates), color ("--chart1"), dash, marks (dots only)}] */
 export function LineChart({ title, dates, series, id }) {
   const box = useRef(null);
   const [theme, setTheme] = useState(0);
@@ -51,12 +51,16 @@ export function LineChart({ title, dates, series, id }) {
           ...units.map((u, i) => ({ ...axis(i === 0 ? 3 : 1, u), grid: { show: i === 0, stroke: grid } }))],
         series: [{}, ...series.map((s) => ({
           label: s.label, scale: s.unit, stroke: cssVar(s.color || "--chart1"), width: 2,
-          dash: s.dash, spanGaps: true, points: { show: dates.length < 40 },
+          dash: s.dash, spanGaps: !s.marks,
+          // `marks`: dots only (PRs), no line between them.
+          ...(s.marks ? { paths: () => null, points: { show: true, size: 9, fill: cssVar(s.color) } }
+            : { points: { show: dates.length < 40 } }),
           value: (u, v) => (v == null ? "–" : `${fmt(v, 1)} ${s.unit}`),
         }))],
         legend: { live: false },
       };
       chart = new UPlot(opts, [dates.map(toTime), ...series.map((s) => s.values)], box.current);
+      requestAnimationFrame(() => performance.mark("airfit:chart"));
       observer = new ResizeObserver(() => box.current && chart.setSize({ width: box.current.clientWidth, height: 220 }));
       observer.observe(box.current);
     });

@@ -1,6 +1,6 @@
 // Coach: the conversation (kept on the server, shown again on reload), onboarding for someone without a
 // profile, the profile with inline edits, and clearing the session.
-import { api } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { html, useLoad, useState, useEffect, useRef, Loading, Card, ErrorText } from "./ui.js";
 
 export function Coach() {
@@ -17,14 +17,49 @@ function Body({ profile, turns, reload }) {
   </div>`;
 }
 
-/** Send one message: onboarding turns and coaching turns answer in different shapes. */
-async function send(text, onboarding) {
+let streaming = true;
+
+/** Read a `POST /chat/stream` answer: `delta` events as the reply is written, then `done` (the `/chat` JSON). */
+async function streamChat(text, onDelta) {
+  const res = await api("chat/stream", { method: "POST", body: { message: text }, raw: true });
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffer.indexOf("\n\n")) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = /^event: (.*)$/m.exec(block)?.[1];
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] || "null");
+      if (name === "delta") onDelta(data.text);
+      if (name === "done") return data;
+    }
+  }
+  throw new Error("The answer was cut off; please send again.");
+}
+
+/** Send one message: onboarding turns and coaching turns answer in different shapes. Coaching turns stream
+ * when the server offers `POST /chat/stream`, else they use `POST /chat`. */
+async function send(text, onboarding, onDelta) {
   if (onboarding) {
     const r = await api("chat/onboarding", { method: "POST", body: { message: text } });
     if (r.error) throw new Error(r.error);
     return r.response;
   }
-  const r = await api("chat", { method: "POST", body: { message: text } });
+  let r = null;
+  if (streaming) {
+    try {
+      r = await streamChat(text, onDelta);
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.status === 404 || err.status === 405))) throw err;
+      streaming = false;
+    }
+  }
+  if (!r) r = await api("chat", { method: "POST", body: { message: text } });
   if (!r.success) throw new Error(r.error || "The coach could not answer.");
   return r.response;
 }
@@ -35,6 +70,7 @@ export function Chat({ initial, onboarding, reload, sender = send, label = "Mess
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
   const [announce, setAnnounce] = useState("");
+  const [partial, setPartial] = useState("");
   const log = useRef(null);
   useEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
@@ -46,7 +82,7 @@ export function Chat({ initial, onboarding, reload, sender = send, label = "Mess
     setBusy(true);
     setError(null);
     try {
-      const reply = await sender(message, onboarding);
+      const reply = await sender(message, onboarding, (piece) => setPartial((p) => p + piece));
       setTurns((t) => [...t, { role: "user", content: message }, { role: "assistant", content: reply }]);
       setText("");
       setAnnounce(`Coach: ${reply}`);
@@ -55,6 +91,7 @@ export function Chat({ initial, onboarding, reload, sender = send, label = "Mess
       setError(err);
     } finally {
       setBusy(false);
+      setPartial("");
     }
   }
   async function clear() {
@@ -83,7 +120,8 @@ export function Chat({ initial, onboarding, reload, sender = send, label = "Mess
     <div class="chat-log" ref=${log} data-testid="chat-log" tabindex="0" role="log" aria-label="Conversation so far">
       ${turns.length ? turns.map((t) => html`<div class=${`msg ${t.role}`}><span class="sr-only">${t.role === "user" ? "You" : "Coach"}: </span>${t.content}</div>`)
         : html`<p class="muted">No messages yet.</p>`}
-      ${busy && html`<p class="muted" aria-hidden="true">The coach is thinking…</p>`}
+      ${busy && partial && html`<div class="msg user">${text}</div><div class="msg assistant" aria-busy="true">${partial}</div>`}
+      ${busy && !partial && html`<p class="muted" aria-hidden="true">The coach is thinking…</p>`}
     </div>
     <p class="sr-only" aria-live="polite" data-testid="chat-live">${announce}</p>
     <${ErrorText} error=${error} />

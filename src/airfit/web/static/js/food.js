@@ -128,7 +128,7 @@ function Logged({ log, body, reload }) {
   const w = body.weight_history;
   return html`<${Card} title=${`Logged here on ${log.date}`} id="logged-h">
       <p>Day total: <strong data-testid="log-total">${fmt(log.nutrition.calories)}</strong> kcal, ${fmt(log.nutrition.protein)} g protein
-        <span class="muted small">(phone: ${fmt(log.phone.nutrition.calories)} kcal)</span></p>
+        <span class="muted small"> (phone: ${fmt(log.phone.nutrition.calories)} kcal)</span></p>
       ${log.entries.length ? html`<ul>${log.entries.map((e) => html`<li>${e.kind === "food" ? `${e.name}: ${e.calories} kcal, ${e.protein} g protein`
         : `${e.weight_lbs != null ? `${e.weight_lbs} lbs` : ""}${e.body_fat_pct != null ? ` ${e.body_fat_pct}% body fat` : ""}`}
         <button class="link" aria-label=${`Delete ${e.name || "reading"}`} onClick=${() => remove(e)}>Delete</button></li>`)}</ul>`

@@ -48,7 +48,7 @@ function Strength({ names }) {
       ${state.data.current_pr && html`<p>Best: <span class="pr">${fmt(state.data.current_pr.weight_lbs)} lbs × ${state.data.current_pr.reps}</span> (e1RM ${fmt(state.data.current_pr.e1rm)} lbs, ${state.data.current_pr.date})</p>`}
       <${LineChart} id="ch-e1rm" title=${`${name}: estimated 1RM`} dates=${rows.map((r) => r.date)}
         series=${[{ label: "e1RM", unit: "lbs", values: rows.map((r) => r.e1rm) },
-                  { label: "PR", unit: "lbs", values: rows.map((r) => (r.pr ? r.e1rm : null)), color: "--chart2" }]} />
+                  { label: "PR", unit: "lbs", values: rows.map((r) => (r.pr ? r.e1rm : null)), color: "--chart2", marks: true }]} />
     </div>`}</${Loading}></div>`;
 }
 

@@ -1,0 +1,184 @@
+"""The web client in a real browser against a real server: sign-in, isolation, logging, chat and insights."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.live import LiveServer, run_cli
+from tests.web.conftest import COACH_REPLY, LAN_HOST, MARKERS, go, pick
+
+# Records the page's text after every batch of DOM changes, so a value shown for a single frame is caught.
+WATCH = """
+window.__seen = [];
+new MutationObserver(() => window.__seen.push(document.body ? document.body.innerText : ""))
+  .observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def test_each_user_sees_only_their_own_numbers_even_while_switching(
+    open_server: LiveServer, context: BrowserContext, page: Page
+) -> None:
+    context.add_init_script(WATCH)
+    page.goto(open_server.url)
+    pick(page, "brian")
+    brian, david = MARKERS["brian"], MARKERS["david"]
+    expect(page.get_by_test_id("today-calories")).to_contain_text(_fmt(brian["calories"]))
+    expect(page.get_by_test_id("today-steps")).to_have_text(_fmt(brian["steps"]))
+    expect(page.get_by_test_id("who")).to_have_text("Brian")
+    # A reload keeps the identity (it is dropped only on a 401).
+    page.reload()
+    expect(page.get_by_test_id("today-steps")).to_have_text(_fmt(brian["steps"]))
+    # Open a slower screen, then switch while its requests may still be in flight.
+    go(page, "Trends")
+    page.get_by_role("button", name="Switch user").click()
+    pick(page, "david")
+    expect(page.get_by_test_id("today-steps")).to_have_text(_fmt(david["steps"]))
+    go(page, "Trends")
+    expect(page.get_by_test_id("current-weight")).to_have_text(str(david["weight"]))
+    go(page, "Log")
+    expect(page.get_by_test_id("log-total")).to_have_text(_fmt(david["calories"]))
+    seen = page.evaluate("window.__seen")
+    # Everything rendered after the picker was left: david's session only.
+    last_picker = max(i for i, text in enumerate(seen) if "Who are you?" in text)
+    after = seen[last_picker + 1 :]
+    assert any(_fmt(david["steps"]) in text for text in after)
+    for text in after:
+        assert _fmt(brian["steps"]) not in text
+        assert _fmt(brian["calories"]) not in text
+        assert "Brian" not in text
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_log_a_meal_and_a_weight_and_see_today_and_the_chart_change(
+    open_server: LiveServer, page: Page
+) -> None:
+    page.goto(open_server.url)
+    pick(page, "brian")
+    before = MARKERS["brian"]["calories"]
+    go(page, "Log")
+    page.get_by_label("What did you eat?").fill("A bowl of oatmeal with berries")
+    page.get_by_role("button", name="Estimate macros").click()
+    parsed = page.get_by_test_id("parsed")
+    expect(parsed).to_contain_text("Oatmeal with berries")
+    expect(parsed).to_contain_text("Berries")
+    page.get_by_role("button", name="Add to today").click()
+    expect(page.get_by_test_id("log-total")).to_have_text(_fmt(before + 350))
+    go(page, "Today")
+    expect(page.get_by_test_id("today-calories")).to_contain_text(_fmt(before + 350))
+
+    go(page, "Log")
+    page.get_by_label("Weight (lbs)").fill("177.7")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Saved for")).to_be_visible()
+    page.get_by_text("Table: Weight, last 30 days").click()
+    expect(page.get_by_test_id("ch-weight-table").locator("tbody tr").first).to_contain_text("177.7")
+    go(page, "Today")
+    expect(page.get_by_test_id("today-weight")).to_have_text("177.7")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_chat_announces_replies_keeps_text_on_failure_and_history_on_reload(
+    open_server: LiveServer, page: Page
+) -> None:
+    page.goto(open_server.url)
+    pick(page, "david")
+    go(page, "Coach")
+    box = page.get_by_label("Message the coach")
+    box.fill("How much protein do I need?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("chat-live")).to_have_text(f"Coach: {COACH_REPLY}")
+    expect(box).to_have_value("")
+    # A failed LLM call shows the server's error and keeps what was typed.
+    box.fill("Please make it fail")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_contain_text("openai")
+    expect(box).to_have_value("Please make it fail")
+    page.reload()
+    expect(page.get_by_test_id("chat-log")).to_contain_text("How much protein do I need?")
+    expect(page.get_by_test_id("chat-log")).to_contain_text(COACH_REPLY)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_engage_and_dismiss_an_insight(open_server: LiveServer, page: Page) -> None:
+    page.goto(open_server.url)
+    pick(page, "brian")
+    go(page, "Insights")
+    cards = page.get_by_test_id("insight")
+    expect(cards.first).to_be_visible()
+    count = cards.count()
+    title = cards.first.get_by_role("heading").inner_text()
+    cards.first.get_by_role("button", name=re.compile("^Agree")).click()
+    expect(cards.first.get_by_role("status")).to_contain_text("agree")
+    cards.first.get_by_role("button", name=re.compile("^Dismiss")).click()
+    expect(cards).to_have_count(count - 1)
+    expect(page.get_by_role("heading", name=title)).to_have_count(0)
+
+
+def test_server_unreachable_shows_a_banner_and_retries_without_losing_anything(
+    open_server: LiveServer, page: Page
+) -> None:
+    page.goto(open_server.url)
+    pick(page, "david")
+    go(page, "Log")
+    page.get_by_label("What did you eat?").fill("oatmeal")
+    page.route(re.compile(r".*/(nutrition/parse|health)$"), lambda route: route.abort())
+    page.get_by_role("button", name="Estimate macros").click()
+    expect(page.get_by_role("status").filter(has_text="cannot be reached")).to_be_visible()
+    expect(page.get_by_label("What did you eat?")).to_have_value("oatmeal")
+    # Still signed in: a network error never drops the identity.
+    expect(page.get_by_test_id("who")).to_have_text("David")
+    page.unroute(re.compile(r".*/(nutrition/parse|health)$"))
+    page.get_by_role("button", name="Retry now").click()
+    expect(page.get_by_role("status").filter(has_text="AirFit retries")).to_have_count(0)
+    page.get_by_role("button", name="Estimate macros").click()
+    expect(page.get_by_test_id("parsed")).to_contain_text("Oatmeal with berries")
+
+
+def test_a_plain_http_lan_origin_works_without_a_secure_context(open_server: LiveServer, page: Page) -> None:
+    port = open_server.url.rsplit(":", 1)[1]
+    page.goto(f"http://{LAN_HOST}:{port}/")
+    assert page.evaluate("window.isSecureContext") is False
+    pick(page, "david")
+    expect(page.get_by_test_id("today-steps")).to_have_text(_fmt(MARKERS["david"]["steps"]))
+    go(page, "Trends")
+    expect(page.locator(".uplot").first).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_token_mode_code_sign_in_and_revocation(start_server: Callable[..., LiveServer], page: Page) -> None:
+    server = start_server(auth="token", users="brian,david")
+    page.goto(server.url)
+    expect(page.get_by_role("heading", name="Who are you?")).to_have_count(0)
+    page.get_by_label("Code", exact=True).fill("WRON-GCOD")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("wrong, used or expired")
+
+    def sign_in_with_code() -> None:
+        code = run_cli(server.settings, "users", "login-code", "david").stdout.strip()
+        page.get_by_label("Code", exact=True).fill(code)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+        expect(page.get_by_test_id("who")).to_have_text("david")
+
+    sign_in_with_code()
+    # An admin revokes the token elsewhere: the next request brings the browser back to sign-in.
+    token_id = run_cli(server.settings, "users", "token", "list", "david").stdout.split()[0]
+    assert run_cli(server.settings, "users", "token", "revoke", token_id).returncode == 0
+    page.get_by_role("navigation", name="Screens").get_by_role("link", name="Trends").click()
+    expect(page.get_by_role("heading", name="Sign in to AirFit")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("invalid or revoked token")
+    sign_in_with_code()
+    # Revoking this browser's own token signs it out, with a message.
+    go(page, "Settings")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=re.compile("^Revoke token web")).click()
+    expect(page.get_by_role("heading", name="Sign in to AirFit")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("revoked")
+    assert page.evaluate("localStorage.getItem('airfit.identity')") is None
