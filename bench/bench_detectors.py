@@ -150,13 +150,13 @@ SCENARIOS = (
         lambda e: [demo.Trend("calories", _weeks(e, 8), -70)],
     ),
     Scenario(
-        "protein +4 g/week for 8 weeks",
+        "protein +4 g/week for 8 weeks (subtle: 1.5 daily SDs)",
         "protein_trend:up",
         ("protein_",),
         lambda e: [demo.Trend("protein", _weeks(e, 8), 4)],
     ),
     Scenario(
-        "sleep -0.08 h/week for 13 weeks",
+        "sleep -0.08 h/week for 13 weeks (subtle: 1.7 daily SDs)",
         "sleep_trend:down",
         ("sleep_",),
         lambda e: [demo.Trend("sleep_hours", _weeks(e, 13), -0.08)],
@@ -168,16 +168,41 @@ SCENARIOS = (
         lambda e: [demo.Trend("resting_hr", _weeks(e, 13), 0.35)],
     ),
     Scenario(
-        "HRV -0.8 ms/week for 13 weeks",
+        "HRV -0.8 ms/week for 13 weeks (subtle: 1.3 daily SDs)",
         "hrv_trend:down",
         ("hrv_",),
         lambda e: [demo.Trend("hrv_ms", _weeks(e, 13), -0.8)],
+    ),
+    Scenario(
+        "protein +6 g/week for 8 weeks",
+        "protein_trend:up",
+        ("protein_",),
+        lambda e: [demo.Trend("protein", _weeks(e, 8), 6)],
+    ),
+    Scenario(
+        "sleep -0.12 h/week for 13 weeks",
+        "sleep_trend:down",
+        ("sleep_",),
+        lambda e: [demo.Trend("sleep_hours", _weeks(e, 13), -0.12)],
+    ),
+    Scenario(
+        "HRV -1.5 ms/week for 13 weeks",
+        "hrv_trend:down",
+        ("hrv_",),
+        lambda e: [demo.Trend("hrv_ms", _weeks(e, 13), -1.5)],
     ),
     Scenario(
         "weight -1 lb/week for 16 weeks, then 4 weeks flat",
         "weight_plateau",
         WEIGHT_FAMILY,
         lambda e: [demo.Trend("weight_lbs", _weeks(e, 20), -1.0, _weeks(e, 4))],
+        target_weight=150,
+    ),
+    Scenario(
+        "weight -1 lb/week for 16 weeks, then 6 weeks flat",
+        "weight_plateau",
+        WEIGHT_FAMILY,
+        lambda e: [demo.Trend("weight_lbs", _weeks(e, 22), -1.0, _weeks(e, 6))],
         target_weight=150,
     ),
     Scenario(
@@ -210,6 +235,13 @@ SCENARIOS = (
         "steps_weekend:lower",
         ("steps_",),
         person=replace(demo.FLAT, weekend={"steps": -3000.0}),
+    ),
+    Scenario(
+        "weight -0.35 lb/week for a year: never a plateau",
+        "weight_trend:down",
+        ("weight_trend", "lean_mass_", "goal_progress:"),
+        lambda e: [demo.Trend("weight_lbs", _weeks(e, 52), -0.35)],
+        target_weight=150,
     ),
     Scenario(
         "a 10 lb mis-weigh yesterday (expect nothing)",
@@ -257,39 +289,52 @@ def speed(runs: int) -> tuple[float, float, int]:
     return statistics.median(times), max(times), len(snaps)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20, help="simulated flat user-years")
-    parser.add_argument("--power-seeds", type=int, default=10, help="seeds per injected effect")
-    parser.add_argument("--step", type=int, default=1, help="days between evaluations in the flat years")
-    parser.add_argument("--runs", type=int, default=30, help="timed runs over three years")
-    args = parser.parse_args()
-
-    median, worst, n_days = speed(args.runs)
+def _print_speed(runs: int) -> None:
+    median, worst, n_days = speed(runs)
     print(
         f"speed: every detector over {n_days} days + 3 years of workouts: median {median:.1f} ms, "
-        f"worst {worst:.1f} ms ({args.runs} runs)"
+        f"worst {worst:.1f} ms ({runs} runs)"
     )
 
-    results = power(args.power_seeds)
-    print(f"\npower ({args.power_seeds} seeds each, detectors run on the last day):")
+
+def _print_power(seeds: int) -> None:
+    results = power(seeds)
+    print(f"\npower ({seeds} seeds each, detectors run on the last day):")
     total_unexplained = 0
     for scenario, hits, unexplained in results:
         extra = sum(unexplained.values())
         total_unexplained += extra
         listed = ", ".join(f"{k} x{v}" for k, v in unexplained.most_common()) or "none"
         target = scenario.expect or "nothing"
-        print(f"  {hits:>2}/{args.power_seeds} {scenario.name}: {target}; unexplained: {listed}")
-    print(f"  unexplained findings: {total_unexplained} in {len(results) * args.power_seeds} evaluations")
+        print(f"  {hits:>2}/{seeds} {scenario.name}: {target}; unexplained: {listed}")
+    print(f"  unexplained findings: {total_unexplained} in {len(results) * seeds} evaluations")
 
-    per_year, kinds, seconds = false_alarms(args.seeds, args.step)
+
+def _print_false_alarms(seeds: int, step: int) -> None:
+    per_year, kinds, seconds = false_alarms(seeds, step)
     mean = statistics.fmean(per_year)
     print(
         f"\nfalse alarms on flat data: {mean:.2f} stored insights per user-year (max {max(per_year)}, "
-        f"{sum(per_year)} over {args.seeds} user-years, evaluated every {args.step} day(s), {seconds:.0f} s)"
+        f"{sum(per_year)} over {seeds} user-years, evaluated every {step} day(s), {seconds:.0f} s)"
     )
     for kind, count in kinds.most_common():
         print(f"  {kind}: {count}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=20, help="simulated flat user-years")
+    parser.add_argument("--power-seeds", type=int, default=10, help="seeds per injected effect")
+    parser.add_argument("--step", type=int, default=1, help="days between evaluations in the flat years")
+    parser.add_argument("--runs", type=int, default=30, help="timed runs over three years")
+    parser.add_argument("--only", choices=("speed", "power", "false-alarms"), help="run one part")
+    args = parser.parse_args()
+    if args.only in (None, "speed"):
+        _print_speed(args.runs)
+    if args.only in (None, "power"):
+        _print_power(args.power_seeds)
+    if args.only in (None, "false-alarms"):
+        _print_false_alarms(args.seeds, args.step)
 
 
 if __name__ == "__main__":

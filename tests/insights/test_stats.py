@@ -59,7 +59,9 @@ def test_protein_drop_uses_the_profile_target() -> None:
 def test_calorie_streak_is_a_milestone() -> None:
     days = flat_days(120, 4, TODAY)
     inject(days, 15, lambda i, d: d.update(calories=2200))
-    # Fifteen days on target also lifts the hit rate far above the four weeks before.
+    # The four weeks before mostly missed the target (two days in three well over it)...
+    inject(days[:-15], 28, lambda i, d: d.update(calories=2700) if i % 3 else None)
+    # ...so fifteen days on target also lift the hit rate far above them.
     assert fingerprints(days) == {"calories_streak", "calories_compliance:up"}
 
 

@@ -59,7 +59,7 @@ class Member:
 
 def _alex_effects(first: date, today: date) -> list[Effect]:
     bulk_end = first + timedelta(weeks=52)
-    cut_start, cut_end = today - timedelta(weeks=26), today - timedelta(days=25)
+    cut_start, cut_end = today - timedelta(weeks=26), today - timedelta(weeks=7)
     return [
         Trend("weight_lbs", first, 0.25, bulk_end),
         Trend("body_fat_pct", first, 0.03, bulk_end),
@@ -75,8 +75,8 @@ def _sam_effects(_first: date, today: date) -> list[Effect]:
     return [
         Trend("weight_lbs", year_ago, -0.35),
         Trend("body_fat_pct", year_ago, -0.08),
-        Anomaly("sleep_hours", last_nights, -2.2, days=3),
-        Anomaly("hrv_ms", last_nights, -18, days=3),
+        Anomaly("sleep_hours", last_nights, -3.0, days=3),
+        Anomaly("hrv_ms", last_nights, -20, days=3),
     ]
 
 
@@ -97,7 +97,7 @@ HOUSEHOLD: tuple[Member, ...] = (
                     "occupation": "Nurse",
                     "summary": "Demo user.",
                 },
-                "body_composition": {"target_weight_lbs": 178, "target_body_fat_pct": 15},
+                "body_composition": {"target_weight_lbs": 165, "target_body_fat_pct": 15},
                 "goals": ["Bench 120 kg", "Finish the cut at 15% body fat"],
                 "phase": {"current": "cut", "context": "Six-month cut after a year of slow bulking"},
                 "training": {"days_per_week": "4", "style": ["Push/pull/legs"]},

@@ -11,7 +11,8 @@ Method (the bench `bench/bench_detectors.py` measures its false alarms and power
   evidence (largest |z|) is reported. Weekly medians make one mis-weigh irrelevant and a week without
   readings is just a missing point.
 - Plateau: after a significant, meaningful trend over the 13 weeks before, the last 3-8 weeks changed less
-  than the meaningful amount and the slope fell significantly (a test of the difference of the two slopes).
+  than the meaningful amount and the slope fell significantly (a one-sided test of the difference of the two
+  slopes). With daily noise, three or four flat weeks are often too few to be sure; six usually are.
 - Goal: the current weight (median of the last week's readings) against the profile's target, at the rate of
   the reported weight trend.
 - Patterns: weekend against weekday means over the last 12 weeks (Welch's t-test, Bonferroni over the
@@ -28,7 +29,7 @@ from datetime import date, timedelta
 from airfit.health.models import DailySnapshot
 from airfit.insights.robust import RobustFit, t_critical, theil_sen, welch, z_critical
 
-ALPHA = 0.002
+ALPHA = 0.001
 """Family-wise false-alarm rate of one evaluation of each detector family (calibrated by the bench)."""
 HORIZON_DAYS = 364
 
@@ -255,6 +256,9 @@ PLATEAU_METRICS = (WEIGHT, BODY_FAT)
 PLATEAU_WINDOWS = (56, 49, 42, 35, 28, 21)
 PLATEAU_PRIOR_WEEKS = 13
 PLATEAU_TESTS = len(PLATEAU_METRICS) * len(PLATEAU_WINDOWS)
+SLOWDOWN_ALPHA = 0.02
+"""Two-sided, so 1 % one-sided that the slope really fell, split over the window lengths tried. It runs
+only after a clear trend; a steady slow trend (little change in three weeks) must not look like a plateau."""
 
 
 @dataclass(frozen=True)
@@ -294,13 +298,13 @@ def plateau(points: Points, today: date, metric: Metric) -> PlateauFinding | Non
         rfit, shown, readings = recent
         first_week = [v for d, v in shown if d - start < 7]
         last_week = [v for d, v in shown if end - d < 7]
-        if abs(rfit.slope * length) >= metric.min_change / 2 or not first_week or not last_week:
+        if abs(rfit.slope * length) >= metric.min_change or not first_week or not last_week:
             continue
-        if abs(statistics.median(last_week) - statistics.median(first_week)) >= metric.min_change / 2:
+        if abs(statistics.median(last_week) - statistics.median(first_week)) >= metric.min_change:
             continue
         slowdown = (pfit.slope - rfit.slope) * (1 if pfit.slope > 0 else -1)
         spread = (pfit.se**2 + rfit.se**2) ** 0.5
-        if spread == 0 or slowdown / spread < t_critical(ALPHA, min(pfit.df, rfit.df), PLATEAU_TESTS):
+        if spread == 0 or slowdown / spread < t_critical(SLOWDOWN_ALPHA, rfit.df, len(PLATEAU_WINDOWS)):
             continue
         level = statistics.median(v for _, v in shown)
         return PlateauFinding(metric, length, level, readings, pfit, PLATEAU_PRIOR_WEEKS)
@@ -369,6 +373,8 @@ PATTERN_METRICS = (
     (STEPS, 2000.0),
 )
 PATTERN_MIN_WEEKEND, PATTERN_MIN_WEEKDAY = 6, 15
+PATTERN_Z = z_critical(ALPHA, len(PATTERN_METRICS))
+"""The normal-approximation bar of a weekend pattern (the test itself uses Student's t)."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from functools import cached_property
 from airfit.health.models import DailySnapshot
 from airfit.insights import longrun
 from airfit.insights.models import Insight, InsightCategory, InsightSource, SupportingData
-from airfit.insights.robust import z_critical
 from airfit.profile.models import UserProfile
 from airfit.training.models import ExerciseStore, Performance
 from airfit.training.strength import to_lbs
@@ -29,7 +28,7 @@ COMPLIANCE_PRIOR_DAYS = 28
 COMPLIANCE_MIN_RECENT = 7
 COMPLIANCE_MIN_PRIOR = 14
 COMPLIANCE_MIN_SHIFT = 0.3
-COMPLIANCE_MIN_Z = 3.0
+COMPLIANCE_MIN_Z = 3.5
 STREAK_MIN_DAYS = 14
 STREAK_HISTORY_DAYS = 56
 STREAK_MAX_CHANCE = 0.001
@@ -37,7 +36,7 @@ STREAK_MAX_CHANCE = 0.001
 BASELINE_DAYS = 28
 ANOMALY_RECENT_DAYS = 3
 BASELINE_MIN_POINTS = 14
-ANOMALY_MIN_Z = 4.0
+ANOMALY_MIN_Z = 5.0
 SLEEP_MIN_DROP_HOURS = 0.75
 HRV_MIN_DROP_FRACTION = 0.10
 RHR_MIN_RISE_BPM = 3.0
@@ -260,7 +259,7 @@ def weekly_patterns(ctx: Context) -> list[Insight]:
                 title=f"{metric.label[0].upper()}{metric.label[1:]} {higher} on weekends",
                 body=f"Your {longrun.pattern_sentence(pattern)}.",
                 importance=0.55,
-                confidence=_confidence(pattern.t, z_critical(longrun.ALPHA, len(longrun.PATTERN_METRICS))),
+                confidence=_confidence(pattern.t, longrun.PATTERN_Z),
                 fingerprint=f"{metric.key}_weekend:{higher}",
                 data=SupportingData(
                     metric=metric.key,
