@@ -17,6 +17,8 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from airfit.llm.budget import CallKind
+
 
 class AuthMode(StrEnum):
     """How callers prove who they are."""
@@ -100,6 +102,48 @@ class Settings(BaseSettings):
     anthropic_model: str = Field(
         "claude-sonnet-4-5", alias="AIRFIT_ANTHROPIC_MODEL", description="Anthropic model name."
     )
+    max_tokens_chat: int = Field(
+        400, alias="AIRFIT_MAX_TOKENS_CHAT", ge=16, description="Output tokens of a chat or onboarding reply."
+    )
+    max_tokens_food: int = Field(
+        256, alias="AIRFIT_MAX_TOKENS_FOOD", ge=16, description="Output tokens of a food parse or correction."
+    )
+    max_tokens_insights: int = Field(
+        750, alias="AIRFIT_MAX_TOKENS_INSIGHTS", ge=16, description="Output tokens of an insight generation."
+    )
+    max_tokens_profile: int = Field(
+        400, alias="AIRFIT_MAX_TOKENS_PROFILE", ge=16, description="Output tokens of a profile-learning call."
+    )
+    max_tokens_memory: int = Field(
+        600, alias="AIRFIT_MAX_TOKENS_MEMORY", ge=16, description="Output tokens of a memory consolidation."
+    )
+    prompt_budget_chat: int = Field(
+        3000,
+        alias="AIRFIT_PROMPT_BUDGET_CHAT",
+        ge=256,
+        description="Estimated prompt tokens of a chat turn; older turns, then context, give way.",
+    )
+    prompt_budget_food: int = Field(
+        1000, alias="AIRFIT_PROMPT_BUDGET_FOOD", ge=256, description="Estimated prompt tokens of a food call."
+    )
+    prompt_budget_insights: int = Field(
+        3300,
+        alias="AIRFIT_PROMPT_BUDGET_INSIGHTS",
+        ge=256,
+        description="Estimated prompt tokens of an insight generation (older days give way).",
+    )
+    prompt_budget_profile: int = Field(
+        2500,
+        alias="AIRFIT_PROMPT_BUDGET_PROFILE",
+        ge=256,
+        description="Estimated prompt tokens of a profile-learning call.",
+    )
+    prompt_budget_memory: int = Field(
+        2800,
+        alias="AIRFIT_PROMPT_BUDGET_MEMORY",
+        ge=256,
+        description="Estimated prompt tokens of a memory consolidation (older notes give way).",
+    )
     hevy_api_key: SecretStr | None = Field(
         None, alias="HEVY_API_KEY", description="Hevy key of the default user (single-user migration)."
     )
@@ -150,6 +194,14 @@ class Settings(BaseSettings):
             return cls.model_fields[info.field_name].get_default(call_default_factory=True)
         return value
 
+    def max_tokens(self, kind: CallKind) -> int:
+        """How many tokens a provider may write for one call of this kind."""
+        return int(getattr(self, f"max_tokens_{kind.value}"))
+
+    def prompt_budget(self, kind: CallKind) -> int:
+        """How many (estimated) tokens the prompt of one call of this kind may take."""
+        return int(getattr(self, f"prompt_budget_{kind.value}"))
+
     @cached_property
     def user_list(self) -> list[str]:
         """User ids named in AIRFIT_USERS, in order, without blanks."""
@@ -182,8 +234,9 @@ class Settings(BaseSettings):
 def settings_help() -> str:
     """One line per setting, for `airfit --help`."""
     lines = []
+    width = max(len(str(field.alias)) for field in Settings.model_fields.values()) + 2
     for field in Settings.model_fields.values():
         default = field.default
         shown = "" if default in (None, "") else f" [default: {default}]"
-        lines.append(f"  {field.alias:<24}{field.description}{shown}")
+        lines.append(f"  {field.alias:<{width}}{field.description}{shown}")
     return "\n".join(lines)

@@ -134,18 +134,19 @@ def test_malformed_extraction_stores_nothing(
 def test_process_conversation_answers_at_once(
     start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
-    fake_openai.rules = [Rule(match=EXTRACT, reply=FACTS, delay=2.0)]
+    # Learning is held at the provider for 6 s: the answer must arrive while it is still pending (an
+    # ordering, not a timed bound, so a loaded machine cannot flake it).
+    fake_openai.rules = [Rule(match=EXTRACT, reply=FACTS, delay=6.0)]
     live = start_server(**fake_openai.settings())
-    started = time.monotonic()
     with live.client("david") as c:
         response = c.post(
             "/chat/process-conversation",
             json={"user_message": "hi", "ai_response": "Hey <memory:thread>knee rehab</memory:thread>"},
         )
-    assert time.monotonic() - started < 1.5
     assert response.status_code == 200
     assert response.json()["memories_extracted"] == 1
-    _wait_for(lambda: _read(live, "david", PROFILE).name == "Brian")
+    assert _read(live, "david", PROFILE).name != "Brian"
+    _wait_for(lambda: _read(live, "david", PROFILE).name == "Brian", seconds=30)
 
 
 def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI) -> None:

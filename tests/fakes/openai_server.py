@@ -6,14 +6,14 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 START_TIMEOUT = 10.0
 
@@ -28,6 +28,12 @@ class Rule:
     status: int = 200
     tool_call: tuple[str, dict[str, Any]] | None = None
     """Ask for this tool call first; once its result arrives, `{tool_result}` in `reply` is replaced by it."""
+    chunk_chars: int = 8
+    """Streamed requests (`"stream": true`) get the reply in pieces of this many characters."""
+    chunk_delay: float = 0.0
+    """Seconds between streamed pieces."""
+    drop_after: int | None = None
+    """Close the stream without finishing it after this many pieces (a server that died mid-answer)."""
 
 
 @dataclass
@@ -55,7 +61,7 @@ def _app(fake: FakeOpenAI) -> FastAPI:
     app = FastAPI()
 
     @app.post("/v1/chat/completions")
-    async def completions(request: Request) -> JSONResponse:
+    async def completions(request: Request) -> Response:
         body = await request.json()
         fake.requests.append(body)
         rule = fake.rule_for(body)
@@ -78,6 +84,8 @@ def _app(fake: FakeOpenAI) -> FastAPI:
         else:
             reply = rule.reply.replace("{tool_result}", str(results[-1])) if results else rule.reply
             message, finish = {"role": "assistant", "content": reply}, "stop"
+        if body.get("stream"):
+            return StreamingResponse(_chunks(rule, body, message, finish), media_type="text/event-stream")
         return JSONResponse(
             {
                 "id": f"chatcmpl-{len(fake.requests)}",
@@ -90,6 +98,37 @@ def _app(fake: FakeOpenAI) -> FastAPI:
         )
 
     return app
+
+
+async def _chunks(
+    rule: Rule, body: dict[str, Any], message: dict[str, Any], finish: str
+) -> AsyncIterator[bytes]:
+    """The answer as OpenAI streams it: `chat.completion.chunk` events, then `[DONE]`."""
+    base = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time())}
+    base["model"] = body.get("model", "fake")
+
+    def event(delta: dict[str, Any], finish_reason: str | None = None) -> bytes:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish_reason}
+        return f"data: {json.dumps({**base, 'choices': [choice]})}\n\n".encode()
+
+    yield event({"role": "assistant", "content": ""})
+    if message.get("tool_calls"):
+        calls = [{"index": i, **call} for i, call in enumerate(message["tool_calls"])]
+        yield event({"tool_calls": calls})
+    else:
+        text = message["content"]
+        pieces = [text[i : i + rule.chunk_chars] for i in range(0, len(text), rule.chunk_chars)]
+        for count, piece in enumerate(pieces):
+            if rule.drop_after is not None and count >= rule.drop_after:
+                raise ConnectionAbortedError("scripted: the stream breaks off")
+            if rule.chunk_delay:
+                await asyncio.sleep(rule.chunk_delay)
+            yield event({"content": piece})
+    yield event({}, finish)
+    if body.get("stream_options", {}).get("include_usage"):
+        usage = {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}
+        yield f"data: {json.dumps({**base, 'choices': [], 'usage': usage})}\n\n".encode()
+    yield b"data: [DONE]\n\n"
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ import airfit.documents  # noqa: F401  (registers every stored document and impo
 from airfit.app import create_app
 from airfit.limits import json_issue
 from airfit.storage import Document, DocumentStore
-from tests.live import make_settings
+from tests.live import make_settings, thread_server
 
 # Values chosen to sit at and beyond what JSON, doubles and the store's 64-bit integers can carry.
 EDGE_INTEGERS = [0, -1, 2**31, 2**53 + 1, 2**63 - 1, 2**63, 2**64, -(2**63), -(2**63) - 1, 10**20, 10**30]
@@ -152,3 +153,46 @@ def test_accepted_input_round_trips_through_the_store(model: type[BaseModel]) ->
         assert asyncio.run(_round_trip(model, accepted)) == accepted
 
     check()
+
+
+DAY = st.fixed_dictionaries(
+    {"date": st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)).map(date.isoformat)},
+    optional={
+        "calories": st.integers(0, 2**63 - 1),
+        "protein": st.integers(0, 10**6),
+        "steps": st.integers(0, 10**9),
+        "weight_lbs": st.floats(0, 1e6, allow_nan=False),
+        "sleep_hours": st.floats(-1e9, 1e9, allow_nan=False),
+        "resting_hr": st.integers(-(2**63), 2**63 - 1),
+        "bedtime_consistency": st.text(st.characters(exclude_categories=("Cs",)), max_size=200),
+        "quality_flags": st.lists(JSON_TEXT, max_size=5),
+    },
+)
+SERVED = [
+    "/insights/snapshots?days=3660",
+    "/health/body-metrics?days=3660",
+    "/insights/context?range=quarter",
+]
+
+
+def _served(data_dir: Path) -> dict[str, Any]:
+    with thread_server(make_settings(data_dir)) as live, live.client("brian") as c:
+        return {path: c.get(path).json() for path in [*SERVED, "/profile"]}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    days=st.lists(DAY, max_size=6, unique_by=lambda d: d["date"]),
+    profile=st.fixed_dictionaries({}, optional={"name": JSON_TEXT, "age": st.integers(0, 2**63 - 1)}),
+)
+def test_synced_data_reads_back_equal_after_a_restart(
+    days: list[dict[str, Any]], profile: dict[str, Any]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        data_dir.mkdir()
+        with thread_server(make_settings(data_dir)) as live, live.client("brian") as c:
+            assert c.post("/insights/sync", json={"days": days}).status_code == 200
+            assert c.post("/profile/sync", json=profile).status_code == 200
+            before = {path: c.get(path).json() for path in [*SERVED, "/profile"]}
+        assert _served(data_dir) == before

@@ -87,3 +87,10 @@ def test_item12_users_list_still_lists_registered_users(start_server: Callable[.
     result = run_cli(live.settings, "users", "list")
     assert result.returncode == 0, result.stderr
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["brian", "david", "jonathan"]
+
+
+def test_cli_hevy_key_that_cannot_be_a_header_is_refused(settings: Settings, data_dir: Path) -> None:
+    result = run_cli(settings, "users", "hevy-key", "brian", "--no-verify", input="clé\n")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert not (data_dir / "brian" / "secrets.json").exists()

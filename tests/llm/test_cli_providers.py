@@ -42,6 +42,7 @@ def test_prompt_goes_through_stdin_never_argv(
     assert not any("secret-message-1234" in arg for arg in call["argv"])
     assert call["argv"][:3] == ["-p", "--output-format", "text"]
     assert "--session-id" in call["argv"]
+    assert call["max_output_tokens"] == "400"
     # The system prompt (profile, memories) travels in a private file that is gone after the call.
     assert "--system-prompt" not in call["argv"]
     assert call["system"]["mode"] == "0o600"
@@ -101,7 +102,17 @@ def test_fallback_order_on_crash_garbage_and_empty_output(
     body = _chat(live, "hello")
     assert (body["success"], body["provider"], body["response"]) == (True, "codex", "Reply from fake codex.")
     [codex] = fake_clis.calls("codex")
-    assert codex["argv"] == ["exec", "--skip-git-repo-check", "--color", "never", "-"]
+    # The chat's output limit (AIRFIT_MAX_TOKENS_CHAT) as a config override before the subcommand.
+    assert codex["argv"] == [
+        "-c",
+        "model_max_output_tokens=400",
+        "exec",
+        "--skip-git-repo-check",
+        "--color",
+    ] + [
+        "never",
+        "-",
+    ]
     assert "hello" in codex["stdin"]
     assert [len(fake_clis.calls(n)) for n in ("claude", "gemini")] == [1, 1]
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.fakes.hevy import generated_workouts, running_fake_hevy
 from tests.live import LiveServer, run_cli
 from tests.web.conftest import COACH_REPLY, LAN_HOST, MARKERS, go, pick
 
@@ -184,3 +185,52 @@ def test_token_mode_code_sign_in_and_revocation(
     expect(page.get_by_role("heading", name="Sign in to AirFit")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("revoked")
     assert page.evaluate("localStorage.getItem('airfit.identity')") is None
+
+
+def test_connect_hevy_sync_and_see_strength_history(
+    start_server: Callable[..., LiveServer], page: Page
+) -> None:
+    key = "33333333-cccc-4ccc-8ccc-web000000003"
+    with running_fake_hevy() as hevy:
+        hevy.add_account(key, generated_workouts(8, seed=3))
+        server = start_server(users="brian,david", hevy_base_url=hevy.url, hevy_retry_delay=0.01)
+        page.goto(server.url)
+        page.get_by_role("button", name="brian").click()
+        go(page, "Training")
+        expect(page.get_by_text("Not connected.")).to_be_visible()
+        page.get_by_label("Hevy API key").fill("44444444-dddd-4ddd-8ddd-wrong0000004")
+        page.get_by_role("button", name="Connect").click()
+        expect(page.get_by_role("alert")).to_contain_text("Hevy rejected this API key")
+        page.get_by_label("Hevy API key").fill(key)
+        page.get_by_role("button", name="Connect").click()
+        expect(page.get_by_text("Connected.", exact=False).first).to_be_visible()
+        page.get_by_role("button", name="Sync now").click()
+        expect(page.get_by_role("status").filter(has_text="Sync: success")).to_be_visible()
+        expect(page.get_by_label("Exercise")).not_to_have_value("")
+        expect(page.locator(".uplot").first).to_be_visible()
+        page.get_by_role("button", name="Test key").click()
+        expect(page.get_by_role("status").filter(has_text="The key works.")).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_keyboard_alone_signs_in_and_moves_between_screens_with_visible_focus(
+    open_server: LiveServer, page: Page
+) -> None:
+    page.goto(open_server.url)
+    expect(page.get_by_role("heading", name="Who are you?")).to_be_visible()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert "Brian" in focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("today-steps")).to_have_text(_fmt(MARKERS["brian"]["steps"]))
+    # Skip link first, then the brand, then the controls and the screens.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Trends":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Trends", level=1)).to_be_visible()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import click
+from pydantic import ValidationError
 
 from airfit.cli.common import run_with_services
 from airfit.services import Services
 from airfit.training.client import HevyAuthError, HevyUnavailableError
+from airfit.training.models import HevyKeyRequest
 from airfit.users.service import UserNotFoundError
 
 
@@ -17,6 +19,14 @@ from airfit.users.service import UserNotFoundError
 def hevy_key(user_id: str, remove: bool, no_verify: bool) -> None:
     """Set USER_ID's Hevy API key, read from a hidden prompt or stdin (never from the command line)."""
     api_key = None if remove else click.prompt("Hevy API key", hide_input=True).strip()
+    if api_key is not None:
+        # The same rule as PUT /hevy/key: the key becomes an HTTP header, so visible ASCII only.
+        try:
+            HevyKeyRequest(api_key=api_key)
+        except ValidationError as exc:
+            raise click.ClickException(
+                "a Hevy API key is visible ASCII text (a UUID); nothing was stored"
+            ) from exc
 
     async def work(services: Services) -> str:
         try:

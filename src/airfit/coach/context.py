@@ -16,6 +16,7 @@ from airfit.health.windows import local_today
 from airfit.insights.models import INSIGHTS
 from airfit.insights.picture import long_run_text
 from airfit.insights.service import insights_text
+from airfit.llm.budget import Block
 from airfit.profile.models import PROFILE
 from airfit.storage import SERVER_SCOPE, Document, DocumentStore
 from airfit.training.models import WORKOUTS
@@ -43,6 +44,8 @@ class Section:
     render: Render
     sources: tuple[Document[Any], ...]
     kind: Kind = "data"
+    priority: int = 0
+    """When a prompt is over budget, blocks of lower priority are left out first."""
 
 
 async def _insights(*, store: DocumentStore, users: UserService, user_id: str) -> str:
@@ -51,14 +54,16 @@ async def _insights(*, store: DocumentStore, users: UserService, user_id: str) -
 
 
 DATA_SECTIONS: list[Section] = [
-    Section("insights", _insights, (INSIGHTS,), kind="insights"),
-    Section("weekly_summary", weekly_summary_text, (CONTEXT_STORE, PROFILE)),
-    Section("body_comp", body_comp_text, (CONTEXT_STORE,)),
-    Section("long_run", long_run_text, (CONTEXT_STORE, PROFILE)),
-    Section("set_tracker", set_tracker_text, (WORKOUTS,), kind="workouts"),
-    Section("recent_workouts", recent_workouts_text, (WORKOUTS,), kind="workouts"),
+    Section("insights", _insights, (INSIGHTS,), kind="insights", priority=40),
+    Section("weekly_summary", weekly_summary_text, (CONTEXT_STORE, PROFILE), priority=50),
+    Section("body_comp", body_comp_text, (CONTEXT_STORE,), priority=30),
+    Section("long_run", long_run_text, (CONTEXT_STORE, PROFILE), priority=45),
+    Section("set_tracker", set_tracker_text, (WORKOUTS,), kind="workouts", priority=20),
+    Section("recent_workouts", recent_workouts_text, (WORKOUTS,), kind="workouts", priority=10),
 ]
 """The stored-data blocks of every chat, in prompt order."""
+MEMORY_PRIORITY = 60
+"""The relationship memory outlasts every stored-data block when a chat prompt is trimmed."""
 
 # Keys the app really sends (contract M9), with the original server's names as aliases.
 HEALTH_LABELS = {
@@ -90,6 +95,10 @@ class DataContext:
 
     async def blocks(self, *, user_id: str, kinds: set[Kind] | None = None) -> list[str]:
         """The non-empty blocks (of `kinds`, else all); a failing block is logged and skipped, never a 500."""
+        return [block.text for block in await self.prompt_blocks(user_id=user_id, kinds=kinds)]
+
+    async def prompt_blocks(self, *, user_id: str, kinds: set[Kind] | None = None) -> list[Block]:
+        """The same blocks, named and with their priority, for a prompt that may have to leave some out."""
         chosen = [s for s in DATA_SECTIONS if kinds is None or s.kind in kinds]
         today = local_today(await self.users.timezone_of(user_id))
         results = await asyncio.gather(
@@ -100,7 +109,7 @@ class DataContext:
             if isinstance(result, BaseException):
                 logger.error("Chat context block %s failed for %s", section.name, user_id, exc_info=result)
             elif result.strip():
-                blocks.append(result.strip())
+                blocks.append(Block(section.name, result.strip(), section.priority))
         return blocks
 
     async def _cached(self, user_id: str, section: Section, today: date) -> str:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from airfit.coerce import Integer, Number, Text, TextList
+from airfit.llm.budget import CallKind, estimate_tokens, message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.profile.models import PROFILE, ProfileInsight, UserProfile
@@ -163,7 +164,11 @@ async def learn_profile(
     """Learn profile facts from one exchange; True if the profile changed. Nothing is stored on failure."""
     profile = await store.read(user_id, PROFILE)
     answer = await ask_structured(
-        router, ProfileExtraction, _extraction_prompt(profile, user_text, reply), system_prompt=EXTRACT_SYSTEM
+        router,
+        ProfileExtraction,
+        _extraction_prompt(profile, user_text, reply),
+        kind=CallKind.PROFILE,
+        system_prompt=EXTRACT_SYSTEM,
     )
     if answer.value is None:
         return False
@@ -217,7 +222,7 @@ async def synthesize_personality(router: LLMRouter, profile: UserProfile) -> tup
     facts = _facts(profile)
     if not facts:
         return None, None
-    result = await router.complete("\n".join(facts), system_prompt=PERSONALITY_SYSTEM)
+    result = await router.complete("\n".join(facts), kind=CallKind.PROFILE, system_prompt=PERSONALITY_SYSTEM)
     if not result.success:
         return None, result.error
     text = unfence(result.text)
@@ -234,13 +239,27 @@ async def one_line_summary(router: LLMRouter, profile: UserProfile) -> str | Non
         " - ".join(p for p in (profile.current_phase, profile.phase_context) if p),
         *profile.life_context[:2],
     ]
-    result = await router.complete("\n".join(f for f in facts if f), system_prompt=SUMMARY_SYSTEM)
+    result = await router.complete(
+        "\n".join(f for f in facts if f), kind=CallKind.PROFILE, system_prompt=SUMMARY_SYSTEM
+    )
     if not result.success:
         return None
     text = unfence(result.text).strip().strip("\"'").strip()
     if not text or len(text) > 120 or "\n" in text:
         return None
     return text if text.endswith(".") else f"{text}."
+
+
+def newest_lines(text: str, budget: int) -> str:
+    """The last lines of `text` that fit in `budget` tokens (older lines give way first)."""
+    kept: list[str] = []
+    for line in reversed(text.split("\n")):
+        cost = estimate_tokens(line) + 1
+        if cost > budget:
+            break
+        kept.append(line)
+        budget -= cost
+    return "\n".join(reversed(kept))
 
 
 class PatternAnswer(BaseModel):
@@ -264,8 +283,12 @@ async def learn_patterns(
     """Patterns from recent conversations, appended to the profile; returns (all patterns, error)."""
     profile = await store.read(user_id, PROFILE)
     known = "; ".join(profile.patterns) or "(none)"
-    prompt = f"Known patterns: {known}\n\n<conversations>\n{conversation}\n</conversations>"
-    answer = await ask_structured(router, PatternAnswer, prompt, system_prompt=PATTERN_SYSTEM)
+    head = f"Known patterns: {known}\n\n<conversations>\n"
+    room = router.settings.prompt_budget(CallKind.PROFILE) - message_tokens(PATTERN_SYSTEM + head)
+    prompt = f"{head}{newest_lines(conversation, room)}\n</conversations>"
+    answer = await ask_structured(
+        router, PatternAnswer, prompt, kind=CallKind.PROFILE, system_prompt=PATTERN_SYSTEM
+    )
     if answer.value is None:
         return list(profile.patterns), answer.error
     today = datetime.now(UTC).date().isoformat()

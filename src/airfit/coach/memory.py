@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from airfit.llm.budget import CallKind, estimate_tokens, message_tokens
 from airfit.llm.models import utcnow
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
@@ -24,6 +25,8 @@ from airfit.storage import Document, DocumentStore, register
 MemoryType = Literal["remember", "callback", "tone", "thread"]
 MEMORY_TYPES: tuple[str, ...] = ("remember", "callback", "tone", "thread")
 MARKER = re.compile(r"<memory:(\w+)>(.*?)</memory:\1>", re.DOTALL)
+UNCLOSED = re.compile(r"<memory:\w+>(?:(?!</memory:).)*\Z", re.DOTALL)
+"""A marker opened and never closed, at the end (an answer cut off by its token limit)."""
 ENTRY_CHARS = 500
 ENTRY_LIMIT = 400
 """Entries kept between consolidations; beyond it the oldest go first."""
@@ -94,8 +97,9 @@ def extract_markers(text: str) -> list[tuple[MemoryType, str]]:
 
 
 def strip_markers(text: str) -> str:
-    """The reply as the user sees it: every marker removed, runs of blank lines collapsed."""
-    return re.sub(r"\n{3,}", "\n\n", MARKER.sub("", text)).strip()
+    """The reply as the user sees it: every marker (and an unclosed one at the end) removed, runs of blank
+    lines collapsed."""
+    return re.sub(r"\n{3,}", "\n\n", UNCLOSED.sub("", MARKER.sub("", text))).strip()
 
 
 async def add_memories(
@@ -176,6 +180,21 @@ def _consolidation_prompt(summary: RelationshipSummary | None, entries: list[Mem
     )
 
 
+def _fitting(
+    entries: list[MemoryEntry], summary: RelationshipSummary | None, budget: int
+) -> list[MemoryEntry]:
+    """The oldest entries whose prompt fits the budget; the others wait for the next consolidation."""
+    used = message_tokens(CONSOLIDATE_SYSTEM) + message_tokens(_consolidation_prompt(summary, []))
+    kept: list[MemoryEntry] = []
+    for entry in sorted(entries, key=lambda e: e.created_at):
+        cost = estimate_tokens(f"- [{entry.type}] {entry.created_at:%Y-%m-%d}: {entry.text}") + 1
+        if used + cost > budget and kept:
+            break
+        kept.append(entry)
+        used += cost
+    return kept
+
+
 async def consolidate(
     store: DocumentStore, router: LLMRouter, user_id: str, *, now: datetime | None = None
 ) -> ConsolidationResult:
@@ -191,10 +210,12 @@ async def consolidate(
     if size < CONSOLIDATE_MIN_CHARS:
         # Too little to be worth an LLM call; the entries stay and stay in the prompt.
         return ConsolidationResult()
+    old = _fitting(old, book.summary, router.settings.prompt_budget(CallKind.MEMORY))
     answer = await ask_structured(
         router,
         RelationshipSummary,
         _consolidation_prompt(book.summary, old),
+        kind=CallKind.MEMORY,
         system_prompt=CONSOLIDATE_SYSTEM,
     )
     if answer.value is None:

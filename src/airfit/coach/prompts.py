@@ -138,11 +138,14 @@ def profile_prompt(profile: UserProfile) -> str:
     return "\n".join([*lines, "", GUIDELINES, "", CONVERSATION_STYLE, "", MEMORY_PROTOCOL])
 
 
+def memory_block(memory: str) -> str:
+    """The fenced relationship memory, as it closes a system prompt ("" when nothing is remembered)."""
+    return f"{MEMORY_HEADER}\n<memory_notes>\n{memory}\n</memory_notes>" if memory else ""
+
+
 def with_memory(base: str, memory: str) -> str:
     """A system prompt followed by the fenced relationship memory (if any)."""
-    if not memory:
-        return base
-    return f"{base}\n\n{MEMORY_HEADER}\n<memory_notes>\n{memory}\n</memory_notes>"
+    return f"{base}\n\n{memory_block(memory)}" if memory else base
 
 
 def system_prompt(profile: UserProfile, memory: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from fastapi.responses import StreamingResponse
 
 from airfit.coach.models import (
     ChatContextResponse,
@@ -19,6 +20,7 @@ from airfit.coach.models import (
     ProcessConversationResponse,
     SessionClearedResponse,
 )
+from airfit.coach.stream import chat_events
 from airfit.deps import CoachDep, UserIdDep
 
 router = APIRouter(tags=["coach"])
@@ -30,6 +32,21 @@ async def chat(body: ChatRequest, coach: CoachDep, user_id: UserIdDep, response:
     reply, timing = await coach.chat(user_id=user_id, request=body)
     response.headers["Server-Timing"] = timing.header()
     return reply
+
+
+@router.post(
+    "/chat/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "`delta` events, then `done`"}},
+)
+async def chat_stream(body: ChatRequest, coach: CoachDep, user_id: UserIdDep) -> StreamingResponse:
+    """`POST /chat` as server-sent events: `delta` pieces of the reply (markers removed) as the model
+    writes them, then one `done` event with the same JSON `POST /chat` answers."""
+    return StreamingResponse(
+        chat_events(coach, user_id=user_id, request=body),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get("/chat/context", response_model=ChatContextResponse)

@@ -37,12 +37,13 @@ from airfit.coach.models import (
 )
 from airfit.coach.prompts import (
     ONBOARDING_SYSTEM_PROMPT,
+    memory_block,
     profile_prompt,
     profile_summary,
     system_prompt,
-    with_memory,
 )
 from airfit.llm import sessions
+from airfit.llm.budget import Block
 from airfit.llm.models import LLMResult
 from airfit.llm.router import LLMRouter
 from airfit.llm.tools import ToolBinding
@@ -120,31 +121,38 @@ class Coach:
         await import_legacy_memories(self.store, user_id)
         return await memory_context(self.store, user_id)
 
-    async def chat(self, *, user_id: str, request: ChatRequest) -> tuple[ChatResponse, Timing]:
-        """One coaching turn: context, prompt, the user's own session, then learning in the background."""
+    async def chat(
+        self, *, user_id: str, request: ChatRequest, on_text: Callable[[str], None] | None = None
+    ) -> tuple[ChatResponse, Timing]:
+        """One coaching turn: context, prompt, the user's own session, then learning in the background.
+
+        What changes least comes first (persona and profile, stored data, memory, earlier turns, then this
+        turn's app data and message), so providers' prefix caches hold from turn to turn. `on_text` is
+        given the raw answer as it is written (`POST /chat/stream`).
+        """
         started = time.perf_counter()
         profile = await self.store.read(user_id, PROFILE)
         memory = await self._memory(user_id)
-        blocks = await self.context.blocks(user_id=user_id)
+        context = await self.context.prompt_blocks(user_id=user_id)
+        if memory:
+            context.append(Block("memory", memory_block(memory), ctx.MEMORY_PRIORITY))
+        turn = []
         if request.health_context:
             tz = await self.users.timezone_of(user_id)
-            blocks.append(ctx.format_health_context(request.health_context, tz))
+            turn.append(ctx.format_health_context(request.health_context, tz))
         if request.nutrition_context is not None:
-            blocks.append(ctx.format_nutrition_context(request.nutrition_context))
-        prompt = ctx.build_prompt([b for b in blocks if b], request.message)
-        # The app may replace the whole persona; the relationship memory is still this user's.
-        system = (
-            with_memory(request.system_prompt, memory)
-            if request.system_prompt
-            else system_prompt(profile, memory)
-        )
+            turn.append(ctx.format_nutrition_context(request.nutrition_context))
+        prompt = ctx.build_prompt([b for b in turn if b], request.message)
+        # The app may replace the whole persona; the stored data and memory are still this user's.
         result = await self.llm.converse(
             user_id,
             prompt,
-            system_prompt=system,
+            system_prompt=request.system_prompt or profile_prompt(profile),
+            context=context,
             user_text=request.message,
             remembered=strip_markers,
             tools=self.bind_tools(user_id) if self.bind_tools is not None else None,
+            on_text=on_text,
         )
         if result.success:
             self._schedule_learning(user_id, request.message, result.text)

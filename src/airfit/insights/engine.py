@@ -22,6 +22,7 @@ from airfit.health.windows import last_days
 from airfit.insights import compact, stats
 from airfit.insights.models import Insight, InsightCategory, InsightSource
 from airfit.insights.service import add_insights, listing_json, recent_titles
+from airfit.llm.budget import CallKind, message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.locks import UserLocks
@@ -50,6 +51,8 @@ OUTPUT_INSTRUCTIONS = """Return your insights as JSON, nothing else:
 PROMPT_TITLES = 10
 MAX_LLM_INSIGHTS = 10
 NO_LLM = "No LLM provider is configured; only the statistical insights ran."
+MIN_PROMPT_DAYS = 7
+"""Days the LLM is shown however small the prompt budget."""
 LLM_BUDGET = 100.0
 """Seconds for the LLM part, both attempts together (the app waits 120 s for `POST /insights/generate`)."""
 
@@ -131,6 +134,23 @@ def build_prompt(data_text: str, statistical: Sequence[Insight], titles: Sequenc
         parts.append(f"VERIFIED STATISTICAL FINDINGS (build on them; do not restate them):\n{found}")
     parts += [data_text, OUTPUT_INSTRUCTIONS]
     return "\n\n".join(parts)
+
+
+def fit_prompt(
+    days: Sequence[DailySnapshot],
+    profile: UserProfile,
+    statistical: Sequence[Insight],
+    titles: Sequence[str],
+    budget: int,
+) -> str:
+    """Prompt P1 within `budget` tokens: the oldest days give way first, down to `MIN_PROMPT_DAYS`."""
+    shown = list(days)
+    while True:
+        prompt = build_prompt(compact.format_all_data(shown, profile), statistical, titles)
+        size = message_tokens(SYSTEM_PROMPT) + message_tokens(prompt)
+        if size <= budget or len(shown) <= MIN_PROMPT_DAYS:
+            return prompt
+        shown = shown[max(1, len(shown) // 5) :]
 
 
 @dataclass
@@ -226,9 +246,15 @@ class InsightEngine:
             result.success, result.error = False, NO_LLM
             return result
         titles = await recent_titles(self.store, user_id, limit=PROMPT_TITLES)
-        prompt = build_prompt(data_text, found, titles)
+        budget = self.llm.settings.prompt_budget(CallKind.INSIGHTS)
+        prompt = fit_prompt(data.days, data.profile, found, titles, budget)
         answer = await ask_structured(
-            self.llm, LLMInsightBatch, prompt, system_prompt=SYSTEM_PROMPT, budget=LLM_BUDGET
+            self.llm,
+            LLMInsightBatch,
+            prompt,
+            kind=CallKind.INSIGHTS,
+            system_prompt=SYSTEM_PROMPT,
+            budget=LLM_BUDGET,
         )
         result.provider = answer.result.provider
         if answer.value is None:

@@ -51,8 +51,13 @@ def _kill_group(proc: asyncio.subprocess.Process) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-async def run_tool(argv: list[str], prompt: str, timeout: float) -> CliOutput:
-    """Run one tool with `prompt` on stdin; kill its whole process group if it outlives `timeout`."""
+async def run_tool(
+    argv: list[str], prompt: str, timeout: float, env: dict[str, str] | None = None
+) -> CliOutput:
+    """Run one tool with `prompt` on stdin; kill its whole process group if it outlives `timeout`.
+
+    `env` adds to (never replaces) this process's environment.
+    """
     try:
         proc = await asyncio.create_subprocess_exec(
             *argv,
@@ -60,6 +65,7 @@ async def run_tool(argv: list[str], prompt: str, timeout: float) -> CliOutput:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
+            env={**os.environ, **env} if env else None,
         )
     except OSError as exc:
         raise ProviderError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc
@@ -121,9 +127,16 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
+CLAUDE_MAX_TOKENS = "CLAUDE_CODE_MAX_OUTPUT_TOKENS"
+"""The claude CLI takes its output limit from the environment only."""
+
+
 @dataclass(frozen=True)
 class ClaudeCli:
-    """`claude -p` with the prompt on stdin; named sessions via --session-id, continued with --resume."""
+    """`claude -p` with the prompt on stdin; named sessions via --session-id, continued with --resume.
+
+    The output limit goes in `CLAUDE_CODE_MAX_OUTPUT_TOKENS`.
+    """
 
     executable: str
     name: str = "claude"
@@ -143,12 +156,13 @@ class ClaudeCli:
             argv += request.tools.mcp_args
         if session_id is None and request.history:
             prompt = f"{history_block(request.history)}\n\n{prompt}"
+        env = {CLAUDE_MAX_TOKENS: str(request.max_tokens)} if request.max_tokens else None
         if not request.system_prompt:
-            return _answer(await run_tool(argv, prompt, timeout))
+            return _answer(await run_tool(argv, prompt, timeout, env))
         # The system prompt holds the user's profile and memories: a private file, never argv (see `ps`).
         path = await asyncio.to_thread(_private_file, request.system_prompt)
         try:
-            return _answer(await run_tool([*argv, "--system-prompt-file", path], prompt, timeout))
+            return _answer(await run_tool([*argv, "--system-prompt-file", path], prompt, timeout, env))
         finally:
             await asyncio.to_thread(_remove, path)
 
@@ -161,19 +175,27 @@ class StatelessCli:
     name: str
     args: tuple[str, ...]
     keeps_sessions: bool = False
+    limit_args: tuple[str, ...] = ()
+    """Arguments, before `args`, that set the output limit (`{}` is the number); none: it has no way."""
 
     async def complete(self, request: LLMRequest) -> str:
         """One answer from the tool (it has no way to call the data tools, so `tools` is not used)."""
-        argv = [self.executable, *self.args]
+        limit = [a.format(request.max_tokens) for a in self.limit_args] if request.max_tokens else []
+        argv = [self.executable, *limit, *self.args]
         prompt = _joined(request.system_prompt, request.prompt, request.history)
         return _answer(await run_tool(argv, prompt, request.timeout))
 
 
 def gemini_cli(executable: str) -> StatelessCli:
-    """`gemini` in headless mode: stdin is not a terminal, so it reads the prompt from stdin and exits."""
+    """`gemini` in headless mode: stdin is not a terminal, so it reads the prompt from stdin and exits.
+
+    It has no per-call output limit (only its own settings file has one).
+    """
     return StatelessCli(executable, "gemini", ("--output-format", "text"))
 
 
 def codex_cli(executable: str) -> StatelessCli:
-    """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile)."""
-    return StatelessCli(executable, "codex", ("exec", "--skip-git-repo-check", "--color", "never", "-"))
+    """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile); the output
+    limit is a config override (`-c model_max_output_tokens=N`)."""
+    args = ("exec", "--skip-git-repo-check", "--color", "never", "-")
+    return StatelessCli(executable, "codex", args, limit_args=("-c", "model_max_output_tokens={}"))

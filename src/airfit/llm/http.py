@@ -7,19 +7,32 @@ The SDKs' own retries are switched off: the router owns timeouts and fallback.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from anthropic import AsyncAnthropic
 from openai import AsyncOpenAI
 from pydantic_ai import Agent, RunContext, Tool
+from pydantic_ai.agent import EventStreamHandler
 from pydantic_ai.exceptions import AgentRunError, ModelAPIError, UnexpectedModelBehavior
-from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, UserPromptPart
+from pydantic_ai.messages import (
+    AgentStreamEvent,
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    PartDeltaEvent,
+    PartStartEvent,
+    TextPart,
+    TextPartDelta,
+    UserPromptPart,
+)
 from pydantic_ai.models import Model
 from pydantic_ai.models.anthropic import AnthropicModel
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
+from pydantic_ai.settings import ModelSettings
 from pydantic_ai.toolsets import FunctionToolset
 
 from airfit.llm.models import LLMRequest, ProviderError, Turn
@@ -54,6 +67,22 @@ def agent_toolset(specs: tuple[ToolSpec, ...]) -> FunctionToolset[ToolBinding]:
     return FunctionToolset([_agent_tool(spec) for spec in specs])
 
 
+def _text_handler(on_text: Callable[[str], None]) -> EventStreamHandler[Any]:
+    """A pydantic-ai event handler that hands on the text of the answer as it streams in."""
+
+    async def handle(_: RunContext[Any], events: AsyncIterable[AgentStreamEvent]) -> None:
+        async for event in events:
+            text = ""
+            if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
+                text = event.part.content
+            elif isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
+                text = event.delta.content_delta
+            if text:
+                on_text(text)
+
+    return handle
+
+
 @dataclass
 class HttpProvider:
     """A pydantic-ai model answering plain-text prompts."""
@@ -85,12 +114,21 @@ class HttpProvider:
         """One answer; any API, transport or empty-answer problem becomes a ProviderError.
 
         The API keeps no session, so `session_id`/`resume` do not apply; `history` is sent instead. With
-        `tools`, the model may call the data tools, which read the user they are bound to only.
+        `tools`, the model may call the data tools, which read the user they are bound to only. With
+        `on_text`, the answer is streamed and each piece of text handed on as it arrives.
         """
         messages, instructions = to_messages(request.history), request.system_prompt or None
         tools = request.tools
+        settings = ModelSettings(max_tokens=request.max_tokens) if request.max_tokens else None
+        handler = _text_handler(request.on_text) if request.on_text is not None else None
         run = (
-            self.agent.run(request.prompt, message_history=messages, instructions=instructions)
+            self.agent.run(
+                request.prompt,
+                message_history=messages,
+                instructions=instructions,
+                model_settings=settings,
+                event_stream_handler=handler,
+            )
             if tools is None
             else self.tool_agent.run(
                 request.prompt,
@@ -98,6 +136,8 @@ class HttpProvider:
                 instructions=instructions,
                 deps=tools,
                 toolsets=[self._toolset(tools.specs)],
+                model_settings=settings,
+                event_stream_handler=handler,
             )
         )
         try:

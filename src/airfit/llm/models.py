@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -46,6 +47,10 @@ class SessionInUseError(ProviderError):
     """The CLI already has a session under the id it was asked to create."""
 
 
+class BrokenAnswerError(ProviderError):
+    """A streamed answer stopped after part of it was shown: no other provider is tried for it."""
+
+
 class Turn(BaseModel):
     """One message of a conversation, as the user and the coach wrote it (without the data context)."""
 
@@ -72,6 +77,11 @@ class LLMRequest:
     """Continue `session_id` (True) or create it (False)."""
     tools: ToolBinding | None = None
     """The data tools of the user this call is for; None for stateless calls."""
+    max_tokens: int | None = None
+    """How many tokens the model may write (the kind of call's setting); None: the provider's default."""
+    on_text: Callable[[str], None] | None = field(default=None, compare=False)
+    """Given each piece of the answer as it is written, by providers that can stream; the others answer
+    whole, and the router hands on their answer as one piece."""
 
 
 class SessionRecord(BaseModel):

@@ -12,14 +12,16 @@ import asyncio
 import logging
 import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from airfit.config import Settings
+from airfit.llm.budget import Block, CallKind, fit, message_tokens
 from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,
+    BrokenAnswerError,
     LLMRequest,
     LLMResult,
     ProviderError,
@@ -157,12 +159,21 @@ class LLMRouter:
         return list(self.providers)
 
     async def complete(
-        self, prompt: str, *, system_prompt: str | None = None, budget: float = CALL_BUDGET
+        self, prompt: str, *, kind: CallKind, system_prompt: str | None = None, budget: float = CALL_BUDGET
     ) -> LLMResult:
-        """A stateless call (nutrition, extraction, summaries): no session, no history."""
+        """A stateless call (nutrition, extraction, summaries): no session, no history.
+
+        The caller fits the prompt to its kind's budget (only it knows what may give way); one that is
+        still over is sent, and logged.
+        """
+        size = sum(message_tokens(text) for text in (system_prompt or "", prompt) if text)
+        if size > self.settings.prompt_budget(kind):
+            logger.warning("A %s prompt of about %d tokens is over its budget", kind.value, size)
+        limit = self.settings.max_tokens(kind)
 
         async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
-            return await provider.complete(LLMRequest(prompt, timeout, system_prompt=system_prompt)), None
+            request = LLMRequest(prompt, timeout, system_prompt=system_prompt, max_tokens=limit)
+            return await provider.complete(request), None
 
         return await self._route(budget, attempt)
 
@@ -176,25 +187,64 @@ class LLMRouter:
         remembered: Callable[[str], str] = str.strip,
         budget: float = CALL_BUDGET,
         tools: ToolBinding | None = None,
+        context: Sequence[Block] = (),
+        kind: CallKind = CallKind.CHAT,
+        on_text: Callable[[str], None] | None = None,
     ) -> LLMResult:
         """One conversation turn for one user, on their own session (or their own recent turns).
 
         `user_text` and `remembered(answer)` are what the user's history keeps of this turn. `tools`
         (bound to this same user) lets providers that can call tools query the user's data.
+
+        The system prompt is `system_prompt` followed by the `context` blocks, so what changes least comes
+        first and the provider's prefix cache holds from turn to turn; then the earlier turns, then
+        `prompt`. Over the kind's budget, the oldest earlier turns and then the lowest-priority blocks are
+        left out (`airfit.llm.budget.fit`). `on_text` is given the answer as it is written (all of it at
+        once when the provider cannot stream); once part of an answer was given, no other provider is
+        tried for it.
         """
         async with self.locks.lock(user_id, "chat"):
             unsaved = self._unsaved.setdefault(user_id, Unsaved())
             stored = await recent_turns(self.store, user_id, HISTORY_TURNS)
             history = unsaved.after(stored)[-HISTORY_TURNS:]
+            streamed: list[str] = []
+
+            def given(text: str) -> None:
+                streamed.append(text)
+                if on_text is not None:
+                    on_text(text)
 
             async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
-                request = LLMRequest(prompt, timeout, system_prompt=system_prompt, tools=tools)
-                if provider.keeps_sessions:
-                    return await self._in_session(provider, user_id, request)
-                return await provider.complete(replace(request, history=history)), None
+                fitted = fit(
+                    self.settings.prompt_budget(kind),
+                    fixed=[system_prompt or "", prompt],
+                    blocks=context,
+                    history=[] if provider.keeps_sessions else history,
+                )
+                if fitted.dropped:
+                    logger.info("Chat prompt of %s trimmed to fit: left out %s", user_id, fitted.dropped)
+                system = "\n\n".join(p for p in (system_prompt, *(b.text for b in fitted.blocks)) if p)
+                request = LLMRequest(
+                    prompt,
+                    timeout,
+                    system_prompt=system or None,
+                    tools=tools,
+                    max_tokens=self.settings.max_tokens(kind),
+                    on_text=given if on_text is not None else None,
+                )
+                try:
+                    if provider.keeps_sessions:
+                        return await self._in_session(provider, user_id, request)
+                    return await provider.complete(replace(request, history=fitted.history)), None
+                except ProviderError as exc:
+                    if streamed:
+                        raise BrokenAnswerError(f"the answer broke off: {exc}") from exc
+                    raise
 
             result = await self._route(budget, attempt)
             if result.success:
+                if on_text is not None and not streamed:
+                    on_text(result.text)
                 self._keep(user_id, result, exchange(user_text, remembered(result.text)))
             return result
 
@@ -258,6 +308,8 @@ class LLMRouter:
             except ProviderError as exc:
                 logger.warning("LLM provider %s failed: %s", provider.name, exc)
                 errors.append(f"{provider.name}: {exc}")
+                if isinstance(exc, BrokenAnswerError):
+                    break
                 continue
             return LLMResult(
                 text=text,

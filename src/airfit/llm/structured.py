@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from airfit.llm.budget import CallKind
 from airfit.llm.models import LLMResult
 from airfit.llm.router import CALL_BUDGET, LLMRouter
 
@@ -86,6 +87,7 @@ async def ask_structured(
     model: type[M],
     prompt: str,
     *,
+    kind: CallKind,
     system_prompt: str | None = None,
     budget: float = CALL_BUDGET,
 ) -> Structured[M]:
@@ -98,7 +100,7 @@ async def ask_structured(
         left = deadline - time.monotonic()
         if left <= 1:
             break
-        result = await router.complete(attempt_prompt, system_prompt=system_prompt, budget=left)
+        result = await router.complete(attempt_prompt, kind=kind, system_prompt=system_prompt, budget=left)
         if not result.success:
             return Structured(None, result, result.error)
         try:

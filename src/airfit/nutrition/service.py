@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from airfit.llm.budget import CallKind
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.nutrition.models import (
@@ -41,7 +42,11 @@ async def parse_food(router: LLMRouter, food_text: str) -> ParseResponse:
     if not food_text.strip():
         return ParseResponse(success=False, error="food_text is empty")
     answer = await ask_structured(
-        router, ParsedFood, f"Parse this food:\n<food>{food_text}</food>", system_prompt=PARSE_SYSTEM
+        router,
+        ParsedFood,
+        f"Parse this food:\n<food>{food_text}</food>",
+        kind=CallKind.FOOD,
+        system_prompt=PARSE_SYSTEM,
     )
     if answer.value is None:
         return ParseResponse(success=False, error=f"Could not parse nutrition data: {answer.error}")
@@ -65,7 +70,9 @@ async def correct_food(router: LLMRouter, request: CorrectRequest) -> CorrectRes
         f"{request.original_protein}g protein, {request.original_carbs}g carbs, {request.original_fat}g fat\n"
         f"User correction: <correction>{request.correction}</correction>"
     )
-    answer = await ask_structured(router, CorrectedFood, prompt, system_prompt=CORRECT_SYSTEM)
+    answer = await ask_structured(
+        router, CorrectedFood, prompt, kind=CallKind.FOOD, system_prompt=CORRECT_SYSTEM
+    )
     if answer.value is None:
         return CorrectResponse(success=False, error=f"Could not apply correction: {answer.error}")
     fixed = answer.value
@@ -103,7 +110,7 @@ async def macro_feedback(router: LLMRouter, profile: UserProfile, intake: Status
     prompt = (
         f"Today is a {day}. Intake so far vs targets:\n" + "\n".join(lines) + "\n\nGive a quick check-in."
     )
-    result = await router.complete(prompt, system_prompt=STATUS_SYSTEM)
+    result = await router.complete(prompt, kind=CallKind.FOOD, system_prompt=STATUS_SYSTEM)
     if not result.success or not result.text.strip():
         return StatusResponse(feedback=FEEDBACK_FAILED, error=result.error or "empty answer")
     return StatusResponse(feedback=result.text.strip())

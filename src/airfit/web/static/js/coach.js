@@ -171,7 +171,7 @@ function Profile({ profile, reload }) {
     <p class="small">Training-day targets: ${targets(profile.training_day_targets)}<br />Rest-day targets: ${targets(profile.rest_day_targets)}</p>
     ${profile.goals?.length ? html`<h3>Goals</h3><ul>${profile.goals.map((g) => html`<li>${g}</li>`)}</ul>` : ""}
     <form onSubmit=${save}>
-      <div class="inline-fields">${FIELDS.map(([k, label, type]) => html`<div class="field"><label for=${`pf-${k}`}>${label}</label>
+      <div class="inline-fields wide">${FIELDS.map(([k, label, type]) => html`<div class="field"><label for=${`pf-${k}`}>${label}</label>
         <input id=${`pf-${k}`} type=${type} value=${values[k]} onInput=${(e) => setValues({ ...values, [k]: e.target.value })} /></div>`)}</div>
       <div class="field"><label for="pf-goal">Add a goal</label><input id="pf-goal" value=${goal} onInput=${(e) => setGoal(e.target.value)} /></div>
       <button type="submit">Save profile</button> <span role="status">${saved}</span>

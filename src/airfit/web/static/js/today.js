@@ -12,6 +12,9 @@ export async function loadToday() {
   return { log, profile, trainingDay, insight: insights[0] || null };
 }
 
+// The phone sends sleep shares as fractions (0.15); older data may hold percentages (15).
+const percent = (v) => (v != null && v <= 1 ? v * 100 : v);
+
 export function Today() {
   const [state] = useLoad(loadToday);
   return html`<h1>Today</h1><${Loading} state=${state}>${state.data && html`<${TodayBody} ...${state.data} />`}</${Loading}>`;
@@ -43,8 +46,8 @@ function TodayBody({ log, profile, trainingDay, insight }) {
       </${Card}>
       <${Card} title="Sleep" id="t-sleep">
         <p><span class="big">${fmt(hd.sleep_hours, 1)}</span> h</p>
-        ${hd.sleep_efficiency != null && html`<p>Efficiency ${fmt(hd.sleep_efficiency * (hd.sleep_efficiency <= 1 ? 100 : 1))}%</p>`}
-        ${hd.sleep_deep_pct != null && html`<p class="small muted">Deep ${fmt(hd.sleep_deep_pct)}% · REM ${fmt(hd.sleep_rem_pct)}%</p>`}
+        ${hd.sleep_efficiency != null && html`<p>Efficiency ${fmt(percent(hd.sleep_efficiency))}%</p>`}
+        ${hd.sleep_deep_pct != null && html`<p class="small muted">Deep ${fmt(percent(hd.sleep_deep_pct))}% · REM ${fmt(percent(hd.sleep_rem_pct))}%</p>`}
       </${Card}>
       <${Card} title="Recovery and body" id="t-recovery">
         <p>Resting HR: <strong>${fmt(hd.resting_hr)}</strong> bpm</p>
