@@ -53,12 +53,12 @@ def _wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
 
 
 def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
-    start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
+    start_live_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
     # Five characters a piece: the marker is split across many pieces.
     fake_openai.rules = [EXTRACT]
     fake_openai.default = Rule(reply=MARKED, chunk_chars=5)
-    live = start_server(**fake_openai.settings())
+    live = start_live_server(**fake_openai.settings())
     events = _stream(live, "How was my week?")
     names = [name for name, _ in events]
     assert names[-1] == "done"
@@ -95,10 +95,10 @@ def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
 
 
 def test_a_cli_provider_answers_in_one_piece(
-    start_server: Callable[..., LiveServer], fake_clis: FakeClis
+    start_live_server: Callable[..., LiveServer], fake_clis: FakeClis
 ) -> None:
     fake_clis.configure("claude", default={"reply": "Whole answer <memory:tone>blunt</memory:tone>at once."})
-    live = start_server(**fake_clis.settings("claude"))
+    live = start_live_server(**fake_clis.settings("claude"))
     events = _stream(live, "hi")
     assert [name for name, _ in events] == ["delta", "done"]
     assert "memory" not in events[0][1]["text"]
@@ -107,14 +107,16 @@ def test_a_cli_provider_answers_in_one_piece(
 
 
 def test_a_failure_before_any_text_falls_back_and_a_break_mid_answer_does_not(
-    start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI, fake_clis: FakeClis
+    start_live_server: Callable[..., LiveServer], fake_openai: FakeOpenAI, fake_clis: FakeClis
 ) -> None:
     fake_openai.rules = [
         EXTRACT,
         Rule(match="down", status=500),
         Rule(match="break", reply="x" * 80, drop_after=3),
     ]
-    live = start_server(**{**fake_clis.settings("openai,claude"), **fake_openai.settings("openai,claude")})
+    live = start_live_server(
+        **{**fake_clis.settings("openai,claude"), **fake_openai.settings("openai,claude")}
+    )
     fallen_back = _stream(live, "server down")
     assert fallen_back[-1][1]["provider"] == "claude"
     assert fallen_back[-1][1]["success"] is True
@@ -133,10 +135,10 @@ def test_a_failure_before_any_text_falls_back_and_a_break_mid_answer_does_not(
 
 
 def test_one_users_stream_and_chat_take_turns_and_other_users_do_not_wait(
-    start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
+    start_live_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.rules = [EXTRACT, Rule(match="SLOW", reply="slow " * 20, chunk_chars=10, chunk_delay=0.1)]
-    live = start_server(**fake_openai.settings())
+    live = start_live_server(**fake_openai.settings())
     finished: dict[str, float] = {}
 
     def slow() -> None:
@@ -157,10 +159,10 @@ def test_one_users_stream_and_chat_take_turns_and_other_users_do_not_wait(
 
 
 def test_a_client_that_leaves_cancels_the_turn_and_nothing_is_stored(
-    start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
+    start_live_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
     fake_openai.rules = [EXTRACT, Rule(match="LONG", reply="word " * 200, chunk_chars=5, chunk_delay=0.05)]
-    live = start_server(**fake_openai.settings())
+    live = start_live_server(**fake_openai.settings())
     with (
         live.client("brian") as client,
         client.stream("POST", "/chat/stream", json={"message": "LONG story"}) as response,
@@ -175,7 +177,7 @@ def test_a_client_that_leaves_cancels_the_turn_and_nothing_is_stored(
         assert client.post("/chat", json={"message": "still there?"}).json()["success"] is True
 
 
-def test_stream_needs_an_identity_like_chat(start_server: Callable[..., LiveServer]) -> None:
-    live = start_server(auth="token")
+def test_stream_needs_an_identity_like_chat(start_live_server: Callable[..., LiveServer]) -> None:
+    live = start_live_server(auth="token")
     response = httpx2.post(f"{live.url}/chat/stream", json={"message": "hi"})
     assert response.status_code == 401

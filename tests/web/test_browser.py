@@ -188,12 +188,12 @@ def test_token_mode_code_sign_in_and_revocation(
 
 
 def test_connect_hevy_sync_and_see_strength_history(
-    start_server: Callable[..., LiveServer], page: Page
+    start_live_server: Callable[..., LiveServer], page: Page
 ) -> None:
     key = "33333333-cccc-4ccc-8ccc-web000000003"
     with running_fake_hevy() as hevy:
         hevy.add_account(key, generated_workouts(8, seed=3))
-        server = start_server(users="brian,david", hevy_base_url=hevy.url, hevy_retry_delay=0.01)
+        server = start_live_server(users="brian,david", hevy_base_url=hevy.url, hevy_retry_delay=0.01)
         page.goto(server.url)
         page.get_by_role("button", name="brian").click()
         go(page, "Training")
