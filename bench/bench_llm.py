@@ -244,23 +244,13 @@ def latency_phase(model: Path) -> None:
             for label, path, body, target in checks:
                 # A chat's background learning also asks the model: a user reads the reply before writing
                 # again, so each call starts with the model idle (its own queue is not what is measured).
-                _wait_idle(llama.url)
+                llama.wait_idle()
                 began = time.perf_counter()
                 answer = client.post(path, json=body).json()
                 elapsed = time.perf_counter() - began
                 verdict = "ok" if elapsed < target and answer.get("success") else "MISSED"
                 detail = "" if answer.get("success") else f" ({answer.get('error')})"
                 print(f"{label:18s} {elapsed:6.2f} s  (target < {target} s)  {verdict}{detail}")
-
-
-def _wait_idle(url: str, seconds: float = 120.0) -> None:
-    """Until the model server's slots are all idle (bounded)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        slots = httpx2.get(f"{url}/slots", timeout=10).json()
-        if not any(slot.get("is_processing") for slot in slots):
-            return
-        time.sleep(0.2)
 
 
 def main() -> None:

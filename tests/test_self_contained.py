@@ -1,10 +1,10 @@
 """The repository stands alone: no test, bench or source file reads anything outside it.
 
-Two checks. A static one reads every tracked file for paths that leave the checkout (a `shared/` folder,
-an absolute path of the machine it was written on, `Path(__file__)` climbing above the root). A dynamic one
-copies the repository into an empty temporary folder and, with an audit hook recording every file Python
-opens, collects the whole suite and runs every data generator the tests and benches use from the copy:
-anything opened outside the copy and the Python installation fails the test.
+Two checks. A static one reads every tracked file for paths that leave the checkout (a team folder
+beside it, an absolute path of the machine it was written on, `Path(__file__)` climbing above the root).
+A dynamic one copies the repository into an empty temporary folder and, with an audit hook recording
+every file Python opens, collects the whole suite and runs every data generator the tests and benches use
+from the copy: anything opened outside the copy and the Python installation fails the test.
 """
 
 from __future__ import annotations

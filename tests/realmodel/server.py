@@ -66,6 +66,16 @@ class LlamaServer:
         """The `/v1` base URL an OpenAI client takes."""
         return f"{self.url}/v1"
 
+    def wait_idle(self, seconds: float = 120.0) -> bool:
+        """Until no slot is processing (background learning also asks the model); False on timeout."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            slots = httpx2.get(f"{self.url}/slots", timeout=10).json()
+            if not any(slot.get("is_processing") for slot in slots):
+                return True
+            time.sleep(0.2)
+        return False
+
     def kill(self) -> None:
         """SIGKILL, as a crash or the OOM killer would."""
         self.proc.kill()

@@ -68,13 +68,8 @@ def _idle(model: LlamaServer, seconds: float = 120.0) -> None:
 
     A user reads a reply before writing again; these tests time each call, not a queue behind another.
     """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        slots = httpx2.get(f"{model.url}/slots", timeout=10).json()
-        if not any(slot.get("is_processing") for slot in slots):
-            return
-        time.sleep(0.2)
-    pytest.fail(f"the model server was still busy after {seconds:.0f} s")
+    if not model.wait_idle(seconds):
+        pytest.fail(f"the model server was still busy after {seconds:.0f} s")
 
 
 def _history(data_dir: Path, user: str) -> list[tuple[str, str]]:
