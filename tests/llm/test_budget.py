@@ -41,11 +41,12 @@ def test_oldest_exchanges_go_first_then_lowest_priority_blocks_in_order() -> Non
     blocks, history = _blocks(), _turns(8)
     full = fit(100_000, fixed=["s", "m"], blocks=blocks, history=history).tokens
     per_turn = message_tokens(history[0].content)
-    # Room for everything but two exchanges: only history goes, the oldest first and whole exchanges.
+    # Room for five of the eight turns: only history goes, the oldest first and whole exchanges, cut to
+    # half of its room at once so that the next turns can repeat this beginning.
     fitted = fit(full - 3 * per_turn, fixed=["s", "m"], blocks=blocks, history=history)
-    assert fitted.history == history[4:]
+    assert fitted.history == history[6:]
     assert [b.name for b in fitted.blocks] == ["insights", "weekly", "workouts"]
-    assert fitted.dropped == ["history:4"]
+    assert fitted.dropped == ["history:6"]
     # Far less room: history down to the last exchange, then the workouts block, then insights.
     tight = fit(full - 6 * per_turn - blocks[2].tokens - 10, fixed=["s", "m"], blocks=blocks, history=history)
     assert tight.history == history[6:]

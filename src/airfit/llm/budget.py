@@ -10,7 +10,9 @@ Llama 3) count fewer tokens still.
 
 When a prompt is over budget, `fit` drops, in this order: the oldest earlier turns (down to the last
 exchange), the context blocks of lowest priority, then the remaining earlier turns. What is left keeps its
-order, so the unchanged beginning of a prompt stays a cache hit for the provider.
+order, so the unchanged beginning of a prompt stays a cache hit for the provider. Earlier turns are cut
+to half of the room left for them at once rather than one exchange a turn, so the next turns repeat the
+same beginning until the history has grown back (`airfit.llm.replay`).
 """
 
 from __future__ import annotations
@@ -99,10 +101,11 @@ def fit(budget: int, *, fixed: Sequence[str], blocks: Sequence[Block], history: 
     kept_history = list(history)
     base = sum(message_tokens(text) for text in fixed if text)
 
+    def history_tokens() -> int:
+        return sum(message_tokens(t.content) for t in kept_history)
+
     def total() -> int:
-        return (
-            base + sum(b.tokens for b in kept_blocks) + sum(message_tokens(t.content) for t in kept_history)
-        )
+        return base + sum(b.tokens for b in kept_blocks) + history_tokens()
 
     def drop_oldest() -> int:
         # A whole exchange: a history that starts with the coach's answer confuses chat templates.
@@ -117,9 +120,10 @@ def fit(budget: int, *, fixed: Sequence[str], blocks: Sequence[Block], history: 
     if size <= budget:
         return Fitted(kept_blocks, kept_history, size, budget)
     dropped_turns = 0
-    while size > budget and len(kept_history) > KEPT_TURNS:
+    room = budget - (size - history_tokens())
+    while history_tokens() > room // 2 and len(kept_history) > KEPT_TURNS:
         dropped_turns += drop_oldest()
-        size = total()
+    size = total()
     dropped: list[str] = []
     by_priority = sorted(range(len(kept_blocks)), key=lambda i: (kept_blocks[i].priority, -i))
     gone: set[int] = set()

@@ -52,11 +52,20 @@ class BrokenAnswerError(ProviderError):
 
 
 class Turn(BaseModel):
-    """One message of a conversation, as the user and the coach wrote it (without the data context)."""
+    """One message of a conversation: as the user and the coach wrote it, and as the model saw it."""
 
     role: Literal["user", "assistant"]
     content: str
+    """What the user wrote, or the coach's answer as the user was shown it."""
     at: datetime = Field(default_factory=utcnow)
+    sent: str | None = None
+    """The message as the model saw or wrote it, when that differs from `content`: the user's message with
+    that turn's app data, the answer with its memory markers. Providers that keep no conversation are sent
+    this, so each turn begins with exactly the previous one and the model server's prefix cache holds."""
+
+    def as_sent(self) -> Turn:
+        """The turn as the model saw it."""
+        return self if self.sent is None else Turn(role=self.role, content=self.sent, at=self.at)
 
 
 @dataclass(frozen=True)

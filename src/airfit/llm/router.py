@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Protocol
 
 from airfit.config import Settings
@@ -30,6 +31,7 @@ from airfit.llm.models import (
     SessionRecord,
     Turn,
 )
+from airfit.llm.replay import HISTORY_TURNS, ReplayWindows
 from airfit.llm.sessions import (
     append_turns,
     current_session,
@@ -48,8 +50,6 @@ CALL_BUDGET = 55.0
 """Seconds one routed call may take in total (the iOS client gives up after 60 s of silence)."""
 MIN_ATTEMPT = 1.0
 """A provider is not tried with less time than this left."""
-HISTORY_TURNS = 12
-"""Earlier turns replayed to providers that keep no session."""
 
 
 class Provider(Protocol):
@@ -153,6 +153,7 @@ class LLMRouter:
         self.locks = locks or UserLocks()
         self._bookkeeping: dict[str, asyncio.Task[None]] = {}
         self._unsaved: dict[str, Unsaved] = {}
+        self._windows = ReplayWindows()
 
     def available(self) -> list[str]:
         """Names of the providers that can be tried, in preference order."""
@@ -177,6 +178,16 @@ class LLMRouter:
 
         return await self._route(budget, attempt)
 
+    async def _recent(self, user_id: str) -> list[Turn]:
+        """The user's last turns, stored or still being stored."""
+        unsaved = self._unsaved.setdefault(user_id, Unsaved())
+        return unsaved.after(await recent_turns(self.store, user_id, HISTORY_TURNS))
+
+    async def replay_start(self, user_id: str) -> datetime | None:
+        """When the earlier turns that the user's next chat prompt repeats begin (None: it repeats none)."""
+        window = self._windows.window(user_id, await self._recent(user_id))
+        return window[0].at if window else None
+
     async def converse(
         self,
         user_id: str,
@@ -193,7 +204,8 @@ class LLMRouter:
     ) -> LLMResult:
         """One conversation turn for one user, on their own session (or their own recent turns).
 
-        `user_text` and `remembered(answer)` are what the user's history keeps of this turn. `tools`
+        `user_text` and `remembered(answer)` are what the user's history shows of this turn; beside them it
+        keeps `prompt` and the answer as the model saw them, which is what later turns replay. `tools`
         (bound to this same user) lets providers that can call tools query the user's data.
 
         The system prompt is `system_prompt` followed by the `context` blocks, so what changes least comes
@@ -204,9 +216,7 @@ class LLMRouter:
         tried for it.
         """
         async with self.locks.lock(user_id, "chat"):
-            unsaved = self._unsaved.setdefault(user_id, Unsaved())
-            stored = await recent_turns(self.store, user_id, HISTORY_TURNS)
-            history = unsaved.after(stored)[-HISTORY_TURNS:]
+            history = [turn.as_sent() for turn in self._windows.window(user_id, await self._recent(user_id))]
             streamed: list[str] = []
 
             def given(text: str) -> None:
@@ -223,6 +233,8 @@ class LLMRouter:
                 )
                 if fitted.dropped:
                     logger.info("Chat prompt of %s trimmed to fit: left out %s", user_id, fitted.dropped)
+                if not provider.keeps_sessions:
+                    self._windows.replayed(user_id, fitted.history)
                 system = "\n\n".join(p for p in (system_prompt, *(b.text for b in fitted.blocks)) if p)
                 request = LLMRequest(
                     prompt,
@@ -245,7 +257,8 @@ class LLMRouter:
             if result.success:
                 if on_text is not None and not streamed:
                     on_text(result.text)
-                self._keep(user_id, result, exchange(user_text, remembered(result.text)))
+                turns = exchange(user_text, remembered(result.text), prompt=prompt, answer=result.text)
+                self._keep(user_id, result, turns)
             return result
 
     def _keep(self, user_id: str, result: LLMResult, turns: list[Turn]) -> None:

@@ -75,9 +75,15 @@ async def recent_turns(store: DocumentStore, user_id: str, limit: int = 12) -> l
     return list(history.turns[-limit:])
 
 
-def exchange(user_text: str, reply: str) -> list[Turn]:
-    """One question and its answer, as the history keeps them."""
-    return [Turn(role="user", content=user_text), Turn(role="assistant", content=reply)]
+def exchange(
+    user_text: str, reply: str, *, prompt: str | None = None, answer: str | None = None
+) -> list[Turn]:
+    """One question and its answer, as the history keeps them: as shown to the user, and as the model saw
+    them (`prompt`, `answer`) where that differs."""
+    return [
+        Turn(role="user", content=user_text, sent=prompt if prompt != user_text else None),
+        Turn(role="assistant", content=reply, sent=answer if answer != reply else None),
+    ]
 
 
 async def append_turns(store: DocumentStore, user_id: str, turns: list[Turn]) -> None:
