@@ -66,14 +66,20 @@ class LlamaServer:
         """The `/v1` base URL an OpenAI client takes."""
         return f"{self.url}/v1"
 
-    def wait_idle(self, seconds: float = 120.0) -> bool:
-        """Until no slot is processing (background learning also asks the model); False on timeout."""
+    def wait_idle(self, seconds: float = 120.0, *, quiet: float = 1.5) -> bool:
+        """Until no slot has been processing for `quiet` seconds (background learning also asks the model,
+        in calls a few milliseconds apart); False on timeout."""
         deadline = time.monotonic() + seconds
+        idle_since: float | None = None
         while time.monotonic() < deadline:
             slots = httpx2.get(f"{self.url}/slots", timeout=10).json()
-            if not any(slot.get("is_processing") for slot in slots):
+            if any(slot.get("is_processing") for slot in slots):
+                idle_since = None
+            elif idle_since is None:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since >= quiet:
                 return True
-            time.sleep(0.2)
+            time.sleep(0.1)
         return False
 
     def kill(self) -> None:

@@ -64,6 +64,8 @@ DATA_SECTIONS: list[Section] = [
 """The stored-data blocks of every chat, in prompt order."""
 MEMORY_PRIORITY = 60
 """The relationship memory outlasts every stored-data block when a chat prompt is trimmed."""
+PROFILE_PRIORITY = 70
+"""What is known about the user is the last block to give way."""
 
 # Keys the app really sends (contract M9), with the original server's names as aliases.
 HEALTH_LABELS = {

@@ -141,14 +141,24 @@ def _summary_lines(summary: RelationshipSummary) -> list[str]:
     return lines
 
 
-def memory_text(book: MemoryBook, budget: int = PROMPT_CHARS) -> str:
-    """The memory block for the system prompt: the summary, then the newest entries that fit."""
+def memory_text(book: MemoryBook, budget: int = PROMPT_CHARS, *, said_since: datetime | None = None) -> str:
+    """The memory block for the system prompt: the summary, then the newest entries that fit.
+
+    Notes the coach itself wrote since `said_since` (the start of the conversation the model is sent again)
+    are left out: the model sees them in its own earlier replies, and the block stays the same from turn to
+    turn, so the model server's prefix cache holds.
+    """
+    entries = [
+        entry
+        for entry in book.entries
+        if said_since is None or entry.source != "chat" or entry.created_at < said_since
+    ]
     parts: list[str] = []
     if book.summary is not None and not book.summary.is_empty():
         parts.append("\n".join(_summary_lines(book.summary)))
     used = sum(len(p) for p in parts)
     recent: list[str] = []
-    for entry in reversed(book.entries):
+    for entry in reversed(entries):
         line = f"- [{entry.type}] {entry.created_at:%b %d}: {entry.text}"
         if used + len(line) + 1 > budget:
             break
@@ -159,9 +169,9 @@ def memory_text(book: MemoryBook, budget: int = PROMPT_CHARS) -> str:
     return "\n\n".join(parts)
 
 
-async def memory_context(store: DocumentStore, user_id: str) -> str:
-    """The user's memory block (empty when nothing is remembered)."""
-    return memory_text(await store.read(user_id, MEMORIES))
+async def memory_context(store: DocumentStore, user_id: str, *, said_since: datetime | None = None) -> str:
+    """The user's memory block (empty when nothing is remembered); see `memory_text` for `said_since`."""
+    return memory_text(await store.read(user_id, MEMORIES), said_since=said_since)
 
 
 CONSOLIDATE_SYSTEM = (

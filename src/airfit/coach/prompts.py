@@ -1,8 +1,9 @@
 """The coach's prompts: the system prompt built from a user's profile and memory, and the fixed texts.
 
-Order as in the original (SERVER_BEHAVIOR §11.1): persona, profile sections, fixed guidelines, memory
-protocol, then the relationship memory. Remembered text and user-written data are fenced and labelled as
-notes so they are not taken as instructions (§14 #37).
+`GET /chat/context` gets the original's order (SERVER_BEHAVIOR §11.1): persona, profile sections, fixed
+guidelines, memory protocol, then the relationship memory. The server's own chat turns order the same parts
+by how often they change (`coach_prompt` first, the user's facts after the stored data). Remembered text
+and user-written data are fenced and labelled as notes so they are not taken as instructions (§14 #37).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ GUIDELINES = """--- GUIDELINES ---
 - Always explain the physiological "why" behind advice.
 - Cite evidence (studies, consensus) for non-obvious claims.
 - Be honest about uncertainty and about data that looks incomplete.
-- Respect the constraints listed above."""
+- Respect the user's constraints."""
 
 CONVERSATION_STYLE = """--- CONVERSATION STYLE ---
 - Fresh data arrives with each message; use it, but do not summarise it unprompted.
@@ -115,17 +116,24 @@ def _training_and_nutrition(profile: UserProfile) -> list[str]:
     return lines
 
 
-def profile_prompt(profile: UserProfile) -> str:
-    """The coach persona and everything known about the user, without memory."""
-    if not profile.onboarding_complete and not profile.name:
-        return ONBOARDING_SYSTEM_PROMPT
-    persona = profile.personality_notes or (
-        f"You are an AI fitness coach. Communicate with {profile.communication_style}."
-        if profile.communication_style
-        else "You are a knowledgeable, supportive AI fitness coach."
-    )
-    lines = [persona, ""]
-    lines += _about(profile)
+def _onboarding(profile: UserProfile) -> bool:
+    """True while the coach is still meeting the user: the interview prompt replaces everything else."""
+    return not profile.onboarding_complete and not profile.name
+
+
+def _persona(profile: UserProfile) -> str:
+    if profile.personality_notes:
+        return profile.personality_notes
+    if profile.communication_style:
+        return f"You are an AI fitness coach. Communicate with {profile.communication_style}."
+    return "You are a knowledgeable, supportive AI fitness coach."
+
+
+def profile_facts(profile: UserProfile) -> str:
+    """Everything known about the user, as prompt sections ("" when nothing is, or during onboarding)."""
+    if _onboarding(profile):
+        return ""
+    lines = _about(profile)
     lines += _state_and_goals(profile)
     lines += _training_and_nutrition(profile)
     lines += _bullets("CONSTRAINTS", profile.constraints)
@@ -135,7 +143,28 @@ def profile_prompt(profile: UserProfile) -> str:
     lines += _bullets("PREFERENCES", profile.preferences)
     lines += _bullets("HEVY INTEGRATION", profile.hevy_quirks)
     lines += _bullets("OBSERVED PATTERNS", profile.patterns)
-    return "\n".join([*lines, "", GUIDELINES, "", CONVERSATION_STYLE, "", MEMORY_PROTOCOL])
+    return "\n".join(lines)
+
+
+def coach_prompt(profile: UserProfile) -> str:
+    """The persona and the fixed instructions, without the user's facts: the head of every chat prompt.
+
+    It changes only when the persona does (which starts a new session), while learning rewrites the facts
+    after many turns; so the facts follow the stored data in a chat prompt, and the model server's prefix
+    cache still holds up to them.
+    """
+    if _onboarding(profile):
+        return ONBOARDING_SYSTEM_PROMPT
+    return "\n\n".join([_persona(profile), GUIDELINES, CONVERSATION_STYLE, MEMORY_PROTOCOL])
+
+
+def profile_prompt(profile: UserProfile) -> str:
+    """The persona, the user's facts and the fixed instructions, without memory, in the original's order."""
+    if _onboarding(profile):
+        return ONBOARDING_SYSTEM_PROMPT
+    facts = profile_facts(profile)
+    parts = [_persona(profile), facts, GUIDELINES, CONVERSATION_STYLE, MEMORY_PROTOCOL]
+    return "\n\n".join(part for part in parts if part)
 
 
 def memory_block(memory: str) -> str:

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from airfit.background import Background
 from airfit.coach import context as ctx
@@ -37,8 +38,9 @@ from airfit.coach.models import (
 )
 from airfit.coach.prompts import (
     ONBOARDING_SYSTEM_PROMPT,
+    coach_prompt,
     memory_block,
-    profile_prompt,
+    profile_facts,
     profile_summary,
     system_prompt,
 )
@@ -117,25 +119,39 @@ class Coach:
         self.bind_tools = bind_tools
         self.context = context or ctx.DataContext(store, users)
 
-    async def _memory(self, user_id: str) -> str:
+    async def _memory(self, user_id: str, *, said_since: datetime | None = None) -> str:
         await import_legacy_memories(self.store, user_id)
-        return await memory_context(self.store, user_id)
+        return await memory_context(self.store, user_id, said_since=said_since)
+
+    async def _conversation(self, user_id: str, app_prompt: str | None = None) -> tuple[str, list[Block]]:
+        """The system prompt and context blocks of a turn on the user's conversation.
+
+        Ordered by how often they change, so providers' prefix caches hold from turn to turn: the persona
+        and fixed instructions, the stored data (changes with a sync), the user's facts (learning rewrites
+        them), the relationship memory (less what the replayed replies added: they carry it); the router
+        puts the earlier turns and then this turn's app data and message after them. An app's own prompt
+        replaces the persona, the instructions and the facts; the stored data and memory are still this
+        user's.
+        """
+        profile = await self.store.read(user_id, PROFILE)
+        memory = await self._memory(user_id, said_since=await self.llm.replay_start(user_id))
+        blocks = await self.context.prompt_blocks(user_id=user_id)
+        facts = "" if app_prompt else profile_facts(profile)
+        if facts:
+            blocks.append(Block("profile", facts, ctx.PROFILE_PRIORITY))
+        if memory:
+            blocks.append(Block("memory", memory_block(memory), ctx.MEMORY_PRIORITY))
+        return app_prompt or coach_prompt(profile), blocks
 
     async def chat(
         self, *, user_id: str, request: ChatRequest, on_text: Callable[[str], None] | None = None
     ) -> tuple[ChatResponse, Timing]:
         """One coaching turn: context, prompt, the user's own session, then learning in the background.
 
-        What changes least comes first (persona and profile, stored data, memory, earlier turns, then this
-        turn's app data and message), so providers' prefix caches hold from turn to turn. `on_text` is
-        given the raw answer as it is written (`POST /chat/stream`).
+        `on_text` is given the raw answer as it is written (`POST /chat/stream`).
         """
         started = time.perf_counter()
-        profile = await self.store.read(user_id, PROFILE)
-        memory = await self._memory(user_id)
-        context = await self.context.prompt_blocks(user_id=user_id)
-        if memory:
-            context.append(Block("memory", memory_block(memory), ctx.MEMORY_PRIORITY))
+        system, context = await self._conversation(user_id, request.system_prompt)
         turn = []
         if request.health_context:
             tz = await self.users.timezone_of(user_id)
@@ -143,11 +159,10 @@ class Coach:
         if request.nutrition_context is not None:
             turn.append(ctx.format_nutrition_context(request.nutrition_context))
         prompt = ctx.build_prompt([b for b in turn if b], request.message)
-        # The app may replace the whole persona; the stored data and memory are still this user's.
         result = await self.llm.converse(
             user_id,
             prompt,
-            system_prompt=request.system_prompt or profile_prompt(profile),
+            system_prompt=system,
             context=context,
             user_text=request.message,
             remembered=strip_markers,
@@ -166,12 +181,14 @@ class Coach:
 
     async def discuss(self, *, user_id: str, prompt: str, user_text: str) -> LLMResult:
         """A turn about something the user is looking at (an insight), on their own session, in the coach's
-        persona; the answer's memory markers are removed."""
-        profile = await self.store.read(user_id, PROFILE)
+        persona and with the same context as a chat turn (so it keeps the conversation's cached prefix);
+        the answer's memory markers are removed."""
+        system, context = await self._conversation(user_id)
         result = await self.llm.converse(
             user_id,
             prompt,
-            system_prompt=profile_prompt(profile),
+            system_prompt=system,
+            context=context,
             user_text=user_text,
             remembered=strip_markers,
         )
