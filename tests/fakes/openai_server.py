@@ -44,6 +44,11 @@ class FakeOpenAI:
     rules: list[Rule] = field(default_factory=list)
     default: Rule = field(default_factory=Rule)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    serial: bool = False
+    """Answer one request at a time, as a local model server with one slot does."""
+    abandoned: list[dict[str, Any]] = field(default_factory=list)
+    """Requests whose client went away before the answer (their work stopped, as llama.cpp stops it)."""
+    slot: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def settings(self, providers: str = "openai") -> dict[str, Any]:
         """Setting overrides that point a server at this endpoint."""
@@ -64,9 +69,16 @@ def _app(fake: FakeOpenAI) -> FastAPI:
     async def completions(request: Request) -> Response:
         body = await request.json()
         fake.requests.append(body)
+        if not fake.serial:
+            return await answer(request, body)
+        async with fake.slot:
+            return await answer(request, body)
+
+    async def answer(request: Request, body: dict[str, Any]) -> Response:
         rule = fake.rule_for(body)
-        if rule.delay:
-            await asyncio.sleep(rule.delay)
+        if rule.delay and not await _still_wanted(request, rule.delay):
+            fake.abandoned.append(body)
+            return Response(status_code=499)
         if rule.status != 200:
             return JSONResponse(
                 {"error": {"message": "scripted failure", "type": "server_error"}}, rule.status
@@ -98,6 +110,16 @@ def _app(fake: FakeOpenAI) -> FastAPI:
         )
 
     return app
+
+
+async def _still_wanted(request: Request, seconds: float) -> bool:
+    """Wait `seconds` as a model at work would; False as soon as the client has gone away."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 async def _chunks(

@@ -161,7 +161,9 @@ def _extraction_prompt(profile: UserProfile, user_text: str, reply: str) -> str:
 async def learn_profile(
     store: DocumentStore, router: LLMRouter, user_id: str, user_text: str, reply: str
 ) -> bool:
-    """Learn profile facts from one exchange; True if the profile changed. Nothing is stored on failure."""
+    """Learn profile facts from one exchange; True if the profile changed. Nothing is stored on failure.
+
+    Nobody waits for it: it gives way to the user's next message (and to everyone else's calls)."""
     profile = await store.read(user_id, PROFILE)
     answer = await ask_structured(
         router,
@@ -169,6 +171,7 @@ async def learn_profile(
         _extraction_prompt(profile, user_text, reply),
         kind=CallKind.PROFILE,
         system_prompt=EXTRACT_SYSTEM,
+        background=True,
     )
     if answer.value is None:
         return False

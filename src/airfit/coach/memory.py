@@ -208,7 +208,7 @@ def _fitting(
 async def consolidate(
     store: DocumentStore, router: LLMRouter, user_id: str, *, now: datetime | None = None
 ) -> ConsolidationResult:
-    """Fold the user's week-old entries into the summary (the weekly job)."""
+    """Fold the user's week-old entries into the summary (the weekly job, which gives way to chats)."""
     cutoff = (now or utcnow()) - CONSOLIDATE_AFTER
     book = await store.read(user_id, MEMORIES)
     old = [e for e in book.entries if e.created_at < cutoff]
@@ -227,6 +227,7 @@ async def consolidate(
         _consolidation_prompt(book.summary, old),
         kind=CallKind.MEMORY,
         system_prompt=CONSOLIDATE_SYSTEM,
+        background=True,
     )
     if answer.value is None:
         return ConsolidationResult(error=answer.error)

@@ -225,12 +225,14 @@ class InsightEngine:
         found = stats.detect(data.all_days, profile=data.profile, today=data.today, exercises=data.exercises)
         return await add_insights(self.store, user_id, found)
 
-    async def generate(self, *, user_id: str, days: int = 90) -> GenerationResult:
-        """Statistical insights, then LLM insights over the last `days` days; stores only valid results."""
-        async with self.locks.lock(user_id, "insights"):
-            return await self._generate(user_id, days=days)
+    async def generate(self, *, user_id: str, days: int = 90, background: bool = False) -> GenerationResult:
+        """Statistical insights, then LLM insights over the last `days` days; stores only valid results.
 
-    async def _generate(self, user_id: str, *, days: int) -> GenerationResult:
+        A `background` generation (the scheduler's) gives way to LLM calls somebody is waiting for."""
+        async with self.locks.lock(user_id, "insights"):
+            return await self._generate(user_id, days=days, background=background)
+
+    async def _generate(self, user_id: str, *, days: int, background: bool) -> GenerationResult:
         data = await self.user_data(user_id=user_id, days=days)
         now = datetime.now(UTC)
         found = stats.detect(
@@ -255,6 +257,7 @@ class InsightEngine:
             kind=CallKind.INSIGHTS,
             system_prompt=SYSTEM_PROMPT,
             budget=LLM_BUDGET,
+            background=background,
         )
         result.provider = answer.result.provider
         if answer.value is None:

@@ -31,6 +31,7 @@ from airfit.llm.models import (
     SessionRecord,
     Turn,
 )
+from airfit.llm.priority import ForegroundFirst
 from airfit.llm.replay import HISTORY_TURNS, ReplayWindows
 from airfit.llm.sessions import (
     append_turns,
@@ -154,18 +155,26 @@ class LLMRouter:
         self._bookkeeping: dict[str, asyncio.Task[None]] = {}
         self._unsaved: dict[str, Unsaved] = {}
         self._windows = ReplayWindows()
+        self.priority = ForegroundFirst()
 
     def available(self) -> list[str]:
         """Names of the providers that can be tried, in preference order."""
         return list(self.providers)
 
     async def complete(
-        self, prompt: str, *, kind: CallKind, system_prompt: str | None = None, budget: float = CALL_BUDGET
+        self,
+        prompt: str,
+        *,
+        kind: CallKind,
+        system_prompt: str | None = None,
+        budget: float = CALL_BUDGET,
+        background: bool = False,
     ) -> LLMResult:
         """A stateless call (nutrition, extraction, summaries): no session, no history.
 
         The caller fits the prompt to its kind's budget (only it knows what may give way); one that is
-        still over is sent, and logged.
+        still over is sent, and logged. A `background` call (nobody waits for it) gives way to every call
+        somebody waits for (`airfit.llm.priority`); its `budget` counts from when it may start.
         """
         size = sum(message_tokens(text) for text in (system_prompt or "", prompt) if text)
         if size > self.settings.prompt_budget(kind):
@@ -176,7 +185,10 @@ class LLMRouter:
             request = LLMRequest(prompt, timeout, system_prompt=system_prompt, max_tokens=limit)
             return await provider.complete(request), None
 
-        return await self._route(budget, attempt)
+        if background:
+            return await self.priority.background(lambda: self._route(budget, attempt))
+        async with self.priority.foreground():
+            return await self._route(budget, attempt)
 
     async def _recent(self, user_id: str) -> list[Turn]:
         """The user's last turns, stored or still being stored."""
@@ -253,7 +265,8 @@ class LLMRouter:
                         raise BrokenAnswerError(f"the answer broke off: {exc}") from exc
                     raise
 
-            result = await self._route(budget, attempt)
+            async with self.priority.foreground():
+                result = await self._route(budget, attempt)
             if result.success:
                 if on_text is not None and not streamed:
                     on_text(result.text)

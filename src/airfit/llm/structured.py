@@ -90,8 +90,11 @@ async def ask_structured(
     kind: CallKind,
     system_prompt: str | None = None,
     budget: float = CALL_BUDGET,
+    background: bool = False,
 ) -> Structured[M]:
-    """Ask for JSON matching `model`; a bad answer is retried once, then reported as a failure."""
+    """Ask for JSON matching `model`; a bad answer is retried once, then reported as a failure.
+
+    A `background` question gives way to calls somebody waits for (`LLMRouter.complete`)."""
     deadline = time.monotonic() + budget
     attempt_prompt = prompt
     problem = "no answer"
@@ -100,7 +103,9 @@ async def ask_structured(
         left = deadline - time.monotonic()
         if left <= 1:
             break
-        result = await router.complete(attempt_prompt, kind=kind, system_prompt=system_prompt, budget=left)
+        result = await router.complete(
+            attempt_prompt, kind=kind, system_prompt=system_prompt, budget=left, background=background
+        )
         if not result.success:
             return Structured(None, result, result.error)
         try:

@@ -23,7 +23,7 @@ async def generate_insights(insights: InsightEngine, user_id: str) -> JobOutcome
     """Statistical and LLM insights over the last 90 days; an unusable LLM answer is an error."""
     if insights.is_running(user_id):
         return JobOutcome(status="skipped", job="insights", detail="a generation is already running")
-    result = await insights.generate(user_id=user_id, days=INSIGHT_DAYS)
+    result = await insights.generate(user_id=user_id, days=INSIGHT_DAYS, background=True)
     count = len(result.added)
     detail = f"{count} new insight(s), {result.statistical} statistical"
     if result.provider and result.provider != "none":
