@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -9,19 +10,34 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx2
 import uvicorn
 
 from airfit.app import create_app
 from airfit.config import Settings
+from airfit.storage import Document, DocumentStore
 
 START_TIMEOUT = 20.0
+M = TypeVar("M")
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Until `check()` holds: background work a request started (learning, bookkeeping) has finished."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "background work did not finish"
+        time.sleep(0.05)
+
+
+def stored(settings: Settings, user: str, doc: Document[M]) -> M:
+    """A user's document as a server with `settings` stored it on disk."""
+    return asyncio.run(DocumentStore(settings.data_dir).read(user, doc))
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:

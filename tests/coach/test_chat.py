@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 from airfit.coach.memory import MEMORIES, MemoryBook, MemoryEntry
 from airfit.profile.models import PROFILE
 from airfit.services import build_services
-from airfit.storage import DocumentStore
 from tests.contract import CHAT, CHAT_CONTEXT, COMPLETENESS, FINALIZE, ONBOARDING, assert_decodes
 from tests.fakes.openai_server import FakeOpenAI, Rule
-from tests.live import LiveServer
+from tests.live import LiveServer, stored, wait_for
 
 EXTRACT = "Extract only NEW information"
 FACTS = json.dumps({"identity": {"name": "Brian", "age": "41"}, "new_goals": ["Deadlift 500"]})
@@ -22,17 +21,6 @@ FACTS = json.dumps({"identity": {"name": "Brian", "age": "41"}, "new_goals": ["D
 
 def _texts(request: dict) -> str:
     return "\n".join(str(m.get("content")) for m in request["messages"])
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "background work did not finish"
-        time.sleep(0.05)
-
-
-def _read(live: LiveServer, user: str, doc):  # type: ignore[no-untyped-def]
-    return asyncio.run(DocumentStore(live.settings.data_dir).read(user, doc))
 
 
 def test_chat_sends_the_apps_context_under_its_real_keys(
@@ -103,13 +91,13 @@ def test_learning_and_memory_land_for_the_caller_only(
     with live.client("brian") as c:
         body = c.post("/chat", json={"message": "brian-message"}).json()
     assert body["response"] == "Nice!"
-    _wait_for(lambda: _read(live, "brian", PROFILE).name == "Brian")
-    profile = _read(live, "brian", PROFILE)
+    wait_for(lambda: stored(live.settings, "brian", PROFILE).name == "Brian")
+    profile = stored(live.settings, "brian", PROFILE)
     assert (profile.age, profile.goals) == (41, ["Deadlift 500"])
-    memories = _read(live, "brian", MEMORIES)
+    memories = stored(live.settings, "brian", MEMORIES)
     assert [(e.type, e.text) for e in memories.entries] == [("callback", "the 500 lb dream")]
-    assert _read(live, "david", PROFILE).name is None
-    assert _read(live, "david", MEMORIES).entries == []
+    assert stored(live.settings, "david", PROFILE).name is None
+    assert stored(live.settings, "david", MEMORIES).entries == []
     extraction = next(r for r in fake_openai.requests if EXTRACT in _texts(r))
     assert "<memory:" not in _texts(extraction)
     with live.client("brian") as c:
@@ -126,7 +114,7 @@ def test_malformed_extraction_stores_nothing(
     live = start_server(**fake_openai.settings())
     with live.client() as c:
         assert c.post("/chat", json={"message": "I'm Brian"}).json()["success"] is True
-    _wait_for(lambda: sum(EXTRACT in _texts(r) for r in fake_openai.requests) == 2)
+    wait_for(lambda: sum(EXTRACT in _texts(r) for r in fake_openai.requests) == 2)
     time.sleep(0.2)
     assert not (live.settings.data_dir / "brian" / "profile.json").exists()
 
@@ -145,8 +133,8 @@ def test_process_conversation_answers_at_once(
         )
     assert response.status_code == 200
     assert response.json()["memories_extracted"] == 1
-    assert _read(live, "david", PROFILE).name != "Brian"
-    _wait_for(lambda: _read(live, "david", PROFILE).name == "Brian", seconds=30)
+    assert stored(live.settings, "david", PROFILE).name != "Brian"
+    wait_for(lambda: stored(live.settings, "david", PROFILE).name == "Brian", seconds=30)
 
 
 def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI) -> None:
@@ -160,7 +148,7 @@ def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_o
         assert_decodes(opener, ONBOARDING)
         assert opener["session_id"]
         c.post("/chat/onboarding", json={"message": "I'm Dave, be blunt", "session_id": "ignored"})
-        _wait_for(lambda: _read(live, "david", PROFILE).name == "Dave")
+        wait_for(lambda: stored(live.settings, "david", PROFILE).name == "Dave")
         turn = c.post("/chat/onboarding", json={"message": "ok"}).json()
         assert_decodes(turn["profile_completeness"], COMPLETENESS)
         assert turn["profile_completeness"]["has_name"] is True
@@ -169,8 +157,8 @@ def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_o
         assert_decodes(final.json(), FINALIZE)
         assert final.json()["preview"] == "You are Dave's AI fitness coach."
         assert c.get("/status").json()["session_id"] is None
-    assert _read(live, "david", PROFILE).onboarding_complete is True
-    assert _read(live, "brian", PROFILE).onboarding_complete is False
+    assert stored(live.settings, "david", PROFILE).onboarding_complete is True
+    assert stored(live.settings, "brian", PROFILE).onboarding_complete is False
 
 
 def test_memory_sync_validates_and_stores_per_user(server: LiveServer) -> None:
@@ -178,8 +166,8 @@ def test_memory_sync_validates_and_stores_per_user(server: LiveServer) -> None:
         ok = c.post("/sync/memories", json={"type": "tone", "contents": ["short answers", "  "]})
         assert (ok.status_code, ok.json()["stored"]) == (200, 1)
         assert c.post("/sync/memories", json={"type": "nonsense", "contents": ["x"]}).status_code == 422
-    assert [e.text for e in _read(server, "david", MEMORIES).entries] == ["short answers"]
-    assert _read(server, "brian", MEMORIES).entries == []
+    assert [e.text for e in stored(server.settings, "david", MEMORIES).entries] == ["short answers"]
+    assert stored(server.settings, "brian", MEMORIES).entries == []
 
 
 def test_memory_sync_storage_failure_is_5xx(server: LiveServer) -> None:

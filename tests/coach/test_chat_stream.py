@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -13,11 +12,10 @@ import httpx2
 
 from airfit.coach.memory import MEMORIES
 from airfit.llm.models import CHAT_HISTORY
-from airfit.storage import DocumentStore
 from tests.contract import CHAT, assert_decodes
 from tests.fakes.clis import FakeClis
 from tests.fakes.openai_server import FakeOpenAI, Rule
-from tests.live import LiveServer
+from tests.live import LiveServer, stored, wait_for
 
 EXTRACT = Rule(match="Extract only NEW information", reply="{}")
 MARKED = "Nice work!<memory:remember>deadlift 405 at 41</memory:remember> Keep going."
@@ -39,17 +37,6 @@ def _stream(live: LiveServer, message: str, user: str = "brian") -> list[tuple[s
             elif line.startswith("data: "):
                 events.append((name, json.loads(line.removeprefix("data: "))))
     return events
-
-
-def _read(live: LiveServer, user: str, doc):  # type: ignore[no-untyped-def]
-    return asyncio.run(DocumentStore(live.settings.data_dir).read(user, doc))
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "background work did not finish"
-        time.sleep(0.05)
 
 
 def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
@@ -78,12 +65,12 @@ def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
     }
     assert fake_openai.requests[0]["stream"] is True
     # The same bookkeeping as POST /chat: history, then the marker as a memory.
-    _wait_for(lambda: len(_read(live, "brian", CHAT_HISTORY).turns) == 2)
-    user, coach = _read(live, "brian", CHAT_HISTORY).turns
+    wait_for(lambda: len(stored(live.settings, "brian", CHAT_HISTORY).turns) == 2)
+    user, coach = stored(live.settings, "brian", CHAT_HISTORY).turns
     assert (user.content, coach.content) == ("How was my week?", "Nice work! Keep going.")
-    _wait_for(lambda: bool(_read(live, "brian", MEMORIES).entries))
-    assert [e.text for e in _read(live, "brian", MEMORIES).entries] == ["deadlift 405 at 41"]
-    assert _read(live, "david", MEMORIES).entries == []
+    wait_for(lambda: bool(stored(live.settings, "brian", MEMORIES).entries))
+    assert [e.text for e in stored(live.settings, "brian", MEMORIES).entries] == ["deadlift 405 at 41"]
+    assert stored(live.settings, "david", MEMORIES).entries == []
     # The next turn (plain POST /chat, unchanged) carries the streamed one as history.
     with live.client("brian") as client:
         body = client.post("/chat", json={"message": "And next week?"}).json()
@@ -128,7 +115,7 @@ def test_a_failure_before_any_text_falls_back_and_a_break_mid_answer_does_not(
     assert done["response"] == ""
     assert len(fake_clis.calls("claude")) == 1  # no second provider after text was shown
     time.sleep(0.3)
-    assert [t.content for t in _read(live, "brian", CHAT_HISTORY).turns] == [
+    assert [t.content for t in stored(live.settings, "brian", CHAT_HISTORY).turns] == [
         "server down",
         "Reply from fake claude.",
     ]
@@ -171,7 +158,7 @@ def test_a_client_that_leaves_cancels_the_turn_and_nothing_is_stored(
             if line.startswith("data: "):
                 break  # the first piece arrived: go away
     time.sleep(1.0)
-    assert _read(live, "brian", CHAT_HISTORY).turns == []
+    assert stored(live.settings, "brian", CHAT_HISTORY).turns == []
     # The user's lock was released: the next turn goes through at once.
     with live.client("brian", timeout=10) as client:
         assert client.post("/chat", json={"message": "still there?"}).json()["success"] is True

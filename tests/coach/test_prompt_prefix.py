@@ -4,17 +4,14 @@ data, the coach's memory markers and background learning change what the server 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airfit.coach.memory import MEMORIES
 from airfit.profile.models import PROFILE
-from airfit.storage import DocumentStore
 from tests.fakes.openai_server import FakeOpenAI, Rule
-from tests.live import LiveServer
+from tests.live import LiveServer, stored, wait_for
 
 EXTRACT = "Extract only NEW information"
 MARKED = "Sleep first, then lift.<memory:remember>sleeps badly before deadlift days</memory:remember>"
@@ -62,35 +59,33 @@ def _messages(request: dict[str, Any]) -> list[tuple[str, str]]:
     return [(m["role"], str(m.get("content"))) for m in request["messages"]]
 
 
-def _wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "background learning did not finish"
-        time.sleep(0.05)
-
-
 def _chat(live: LiveServer, message: str) -> None:
     with live.client("brian") as client:
         body = {"message": message, "health_context": HEALTH, "nutrition_context": NUTRITION}
         assert client.post("/chat", json=body).json()["success"] is True
 
 
-def _prepare(live: LiveServer) -> DocumentStore:
+def _prepare(live: LiveServer) -> None:
     with live.client("brian") as client:
         client.post("/profile/sync", json=PROFILE_SYNC).raise_for_status()
         client.post("/insights/sync", json={"days": _days()}).raise_for_status()
-    return DocumentStore(live.settings.data_dir)
+
+
+def _after_a_remembered_reply(start_server: Callable[..., LiveServer], fake: FakeOpenAI) -> LiveServer:
+    """A server whose user has had one turn, and the note the reply carried stored as a memory."""
+    fake.rules = [Rule(match=EXTRACT, reply="{}")]
+    fake.default = Rule(reply=MARKED)
+    live = start_server(**fake.settings())
+    _prepare(live)
+    _chat(live, "Should I lift today?")
+    wait_for(lambda: bool(stored(live.settings, "brian", MEMORIES).entries))
+    return live
 
 
 def test_a_turn_repeats_the_previous_turn_as_the_model_saw_and_wrote_it(
     start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
-    fake_openai.rules = [Rule(match=EXTRACT, reply="{}")]
-    fake_openai.default = Rule(reply=MARKED)
-    live = start_server(**fake_openai.settings())
-    store = _prepare(live)
-    _chat(live, "Should I lift today?")
-    _wait_for(lambda: bool(asyncio.run(store.read("brian", MEMORIES)).entries))
+    live = _after_a_remembered_reply(start_server, fake_openai)
     _chat(live, "And tomorrow?")
 
     first, second = (_messages(r) for r in _chats(fake_openai))
@@ -114,12 +109,7 @@ def test_a_turn_repeats_the_previous_turn_as_the_model_saw_and_wrote_it(
 def test_the_remembered_note_reaches_a_new_conversation_through_memory(
     start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
-    fake_openai.rules = [Rule(match=EXTRACT, reply="{}")]
-    fake_openai.default = Rule(reply=MARKED)
-    live = start_server(**fake_openai.settings())
-    store = _prepare(live)
-    _chat(live, "Should I lift today?")
-    _wait_for(lambda: bool(asyncio.run(store.read("brian", MEMORIES)).entries))
+    live = _after_a_remembered_reply(start_server, fake_openai)
     with live.client("brian") as client:
         client.delete("/chat/session").raise_for_status()
     _chat(live, "New week, new plan?")
@@ -135,9 +125,9 @@ def test_learned_facts_leave_the_head_of_the_prompt_and_the_stored_data_unchange
     fake_openai.rules = [Rule(match=EXTRACT, reply=learned)]
     fake_openai.default = Rule(reply="Rest today.")
     live = start_server(**fake_openai.settings())
-    store = _prepare(live)
+    _prepare(live)
     _chat(live, "I only get to run late at night, is that ok?")
-    _wait_for(lambda: "No running after 9pm" in asyncio.run(store.read("brian", PROFILE)).constraints)
+    wait_for(lambda: "No running after 9pm" in stored(live.settings, "brian", PROFILE).constraints)
     _chat(live, "What about tomorrow?")
 
     first, second = (_messages(r)[0][1] for r in _chats(fake_openai))
@@ -152,12 +142,7 @@ def test_learned_facts_leave_the_head_of_the_prompt_and_the_stored_data_unchange
 def test_notes_the_app_syncs_during_a_conversation_reach_the_next_turn(
     start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
-    fake_openai.rules = [Rule(match=EXTRACT, reply="{}")]
-    fake_openai.default = Rule(reply=MARKED)
-    live = start_server(**fake_openai.settings())
-    store = _prepare(live)
-    _chat(live, "Should I lift today?")
-    _wait_for(lambda: bool(asyncio.run(store.read("brian", MEMORIES)).entries))
+    live = _after_a_remembered_reply(start_server, fake_openai)
     with live.client("brian") as client:
         synced = {"type": "thread", "contents": ["ask how the new mattress works"]}
         client.post("/sync/memories", json=synced).raise_for_status()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 import pytest
 
 from airfit.llm.priority import ForegroundFirst
 from airfit.profile.models import PROFILE
-from airfit.storage import DocumentStore
 from tests.fakes.openai_server import FakeOpenAI, Rule
-from tests.live import LiveServer
+from tests.live import LiveServer, stored, wait_for
 
 EXTRACT = "Extract only NEW information"
 
@@ -89,20 +87,12 @@ def test_a_chat_does_not_wait_behind_the_previous_replys_learning_on_a_one_slot_
     with live.client("brian", timeout=30) as client:
         client.post("/profile/sync", json={"name": "Brian", "onboarding_complete": True}).raise_for_status()
         assert client.post("/chat", json={"message": "I run late, ok?"}).json()["success"] is True
-        _wait_for(lambda: _extractions(fake_openai) == 1)
+        wait_for(lambda: _extractions(fake_openai) == 1)
         learning.delay = 0  # the learning call's second run answers at once
         assert client.post("/chat", json={"message": "And tomorrow?"}).json()["success"] is True
     assert [EXTRACT in str(r["messages"][-1]["content"]) for r in fake_openai.abandoned] == [True]
-    store = DocumentStore(live.settings.data_dir)
-    _wait_for(lambda: "No running after 9pm" in asyncio.run(store.read("brian", PROFILE)).constraints)
+    wait_for(lambda: "No running after 9pm" in stored(live.settings, "brian", PROFILE).constraints)
 
 
 def _extractions(fake: FakeOpenAI) -> int:
     return sum(EXTRACT in str(r["messages"][-1]["content"]) for r in fake.requests)
-
-
-def _wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the background work did not happen"
-        time.sleep(0.05)
