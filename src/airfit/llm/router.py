@@ -155,7 +155,7 @@ class LLMRouter:
         self._bookkeeping: dict[str, asyncio.Task[None]] = {}
         self._unsaved: dict[str, Unsaved] = {}
         self._windows = ReplayWindows()
-        self.priority = ForegroundFirst()
+        self._priority = ForegroundFirst()
 
     def available(self) -> list[str]:
         """Names of the providers that can be tried, in preference order."""
@@ -186,8 +186,8 @@ class LLMRouter:
             return await provider.complete(request), None
 
         if background:
-            return await self.priority.background(lambda: self._route(budget, attempt))
-        async with self.priority.foreground():
+            return await self._priority.background(lambda: self._route(budget, attempt))
+        async with self._priority.foreground():
             return await self._route(budget, attempt)
 
     async def _recent(self, user_id: str) -> list[Turn]:
@@ -265,7 +265,7 @@ class LLMRouter:
                         raise BrokenAnswerError(f"the answer broke off: {exc}") from exc
                     raise
 
-            async with self.priority.foreground():
+            async with self._priority.foreground():
                 result = await self._route(budget, attempt)
             if result.success:
                 if on_text is not None and not streamed:
