@@ -28,18 +28,14 @@ from pathlib import Path
 import httpx2
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from airfit.web import STATIC_DIR
-from harness import SERVER_CPU, generated_days, pinned_server, server_env
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.web.chromium import CHROMIUM, QUIET_ARGS  # noqa: E402
+
+from airfit.web import STATIC_DIR  # noqa: E402
+from harness import SERVER_CPU, generated_days, pinned_server, server_env  # noqa: E402
+
 DAYS = 3 * 365
 TRENDS_CHARTS = 5
 SCREENS = ["trends", "training", "coach", "food", "insights", "settings"]
@@ -133,7 +129,7 @@ def main() -> int:
                 with contextlib.suppress(OSError):
                     os.sched_setaffinity(0, others)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=QUIET_ARGS)
                 _today(browser, server.url)  # warms the server's caches and Chromium itself
                 today = [_today(browser, server.url) for _ in range(args.runs)]
                 trends = [_trends(browser, server.url) for _ in range(args.runs)]

@@ -20,8 +20,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from tests.fakes.openai_server import FakeOpenAI, Rule, fake_openai_server
 from tests.live import LiveServer, make_settings, thread_server
+from tests.web.chromium import CHROMIUM, QUIET_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
 LAN_HOST = "airfit.lan"
 OUT = Path(__file__).parent / "out"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -70,15 +70,7 @@ COACH_REPLY = "Great question: aim for 0.8 g of protein per pound."
 # Generous: two cores are shared with other work, and a slow machine must not fail a correct page.
 expect.set_options(timeout=15_000)
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1",
-]
+LAUNCH_ARGS = [*QUIET_ARGS, f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1"]
 
 
 @pytest.fixture(scope="package")
