@@ -12,14 +12,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import psutil
 
 from airfit import demo
@@ -27,7 +25,7 @@ from airfit import demo
 REPO = Path(__file__).resolve().parents[1]
 # The benches reuse the test suite's process helpers rather than keeping copies of them.
 sys.path.insert(0, str(REPO))
-from tests.live import free_port, stop_process  # noqa: E402
+from tests.live import free_port, stop_process, wait_healthy  # noqa: E402
 
 SERVER_CPU = 0
 START_TIMEOUT = 30.0
@@ -99,7 +97,7 @@ def pinned_server(
             )
         server = PinnedServer(f"http://127.0.0.1:{port}", port, psutil.Process(proc.pid), log_path)
         try:
-            _wait_until_up(server, proc)
+            wait_healthy(server.url, proc, seconds=START_TIMEOUT)
             yield server
         except BaseException:
             print(server.log()[-LOG_TAIL:], file=sys.stderr)
@@ -114,16 +112,3 @@ def _pin(cpu: int) -> None:
     if hasattr(os, "sched_setaffinity"):
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {cpu})
-
-
-def _wait_until_up(server: PinnedServer, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("server exited during start-up")
-        try:
-            if httpx2.get(f"{server.url}/health", timeout=1).status_code == 200:
-                return
-        except httpx2.TransportError:
-            time.sleep(0.05)
-    raise SystemExit("server did not start")

@@ -139,7 +139,7 @@ def process_server(
             [sys.executable, "-m", "airfit", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log
         )
         try:
-            _wait_until_up(live, proc, log)
+            wait_healthy(live.url, proc, log=log)
             yield live, proc
         finally:
             stop_process(proc)
@@ -155,20 +155,34 @@ def stop_process(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=5)
 
 
-def _wait_until_up(live: LiveServer, proc: subprocess.Popen[bytes], log: IO[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def wait_healthy(
+    url: str,
+    proc: subprocess.Popen[bytes],
+    *,
+    log: IO[bytes] | None = None,
+    seconds: float = START_TIMEOUT,
+    what: str = "server process",
+) -> None:
+    """Until `{url}/health` answers 200; fails (with the tail of `log`) if `proc` exits or `seconds` pass."""
+    deadline = time.monotonic() + seconds
     while True:
         if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"server exited: {log.read().decode(errors='replace')}")
+            raise RuntimeError(f"{what} exited at start: {_tail(log)}")
         try:
-            if httpx2.get(f"{live.url}/health", timeout=1.0).status_code == 200:
+            if httpx2.get(f"{url}/health", timeout=2.0).status_code == 200:
                 return
         except httpx2.TransportError:
             pass
         if time.monotonic() > deadline:
-            raise RuntimeError("server process did not start")
+            raise RuntimeError(f"{what} was not ready within {seconds:.0f} s: {_tail(log)}")
         time.sleep(0.05)
+
+
+def _tail(log: IO[bytes] | None) -> str:
+    if log is None:
+        return "(no log)"
+    log.seek(0)
+    return log.read().decode(errors="replace")[-2000:]
 
 
 def run_cli(

@@ -19,11 +19,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import httpx2
 
-from tests.live import free_port, stop_process
+from tests.live import free_port, stop_process, wait_healthy
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_ALIAS = "smollm2"
@@ -98,33 +97,13 @@ def llama_server(model: Path, *, threads: int = 1, ctx: int = CONTEXT) -> Iterat
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=log, stderr=log, cwd=REPO)
         live = LlamaServer(url=f"http://127.0.0.1:{port}", proc=proc)
         try:
-            _wait_healthy(live, log)
+            wait_healthy(live.url, proc, log=log, seconds=START_TIMEOUT, what="the model server")
             yield live
         finally:
             if proc.stdin is not None:
                 proc.stdin.close()
             if proc.poll() is None:
                 stop_process(proc)
-
-
-def _wait_healthy(live: LlamaServer, log: IO[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if live.proc.poll() is not None:
-            raise RuntimeError(f"the model server exited at start: {_tail(log)}")
-        try:
-            if httpx2.get(f"{live.url}/health", timeout=2.0).status_code == 200:
-                return
-        except httpx2.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the model server was not ready within {START_TIMEOUT:.0f} s: {_tail(log)}")
-        time.sleep(0.1)
-
-
-def _tail(log: IO[bytes]) -> str:
-    log.seek(0)
-    return log.read().decode(errors="replace")[-2000:]
 
 
 def main() -> None:
