@@ -64,19 +64,8 @@ class InProcessServer(LiveServer):
     transport: _LoopTransport | None = None
 
     def client(self, user: str | None = None, *, token: str | None = None, **kw: Any) -> httpx2.Client:
-        """A client acting as `user` (X-User-ID) and/or with a Bearer token."""
-        headers = dict(kw.pop("headers", {}))
-        if user is not None:
-            headers["X-User-ID"] = user
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token}"
-        return httpx2.Client(
-            base_url=self.url,
-            headers=headers,
-            transport=self.transport,
-            timeout=kw.pop("timeout", 30.0),
-            **kw,
-        )
+        """A client acting as `user` (X-User-ID) and/or with a Bearer token, through the app's transport."""
+        return super().client(user, token=token, transport=self.transport, **kw)
 
 
 @contextmanager
