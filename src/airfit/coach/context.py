@@ -21,7 +21,7 @@ from airfit.profile.models import PROFILE
 from airfit.storage import SERVER_SCOPE, Document, DocumentStore
 from airfit.training.models import WORKOUTS
 from airfit.training.summaries import recent_workouts_text, set_tracker_text
-from airfit.users.models import USERS
+from airfit.users.models import USERS, UserRegistry
 from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,9 @@ class DataContext:
         """The same blocks, named and with their priority, for a prompt that may have to leave some out."""
         chosen = [s for s in DATA_SECTIONS if kinds is None or s.kind in kinds]
         today = local_today(await self.users.timezone_of(user_id))
+        registry = await self.store.read(SERVER_SCOPE, USERS)
         results = await asyncio.gather(
-            *(self._cached(user_id, section, today) for section in chosen), return_exceptions=True
+            *(self._cached(user_id, section, today, registry) for section in chosen), return_exceptions=True
         )
         blocks = []
         for section, result in zip(chosen, results, strict=True):
@@ -114,15 +115,12 @@ class DataContext:
                 blocks.append(Block(section.name, result.strip(), section.priority))
         return blocks
 
-    async def _cached(self, user_id: str, section: Section, today: date) -> str:
+    async def _cached(self, user_id: str, section: Section, today: date, registry: UserRegistry) -> str:
         """A block as last rendered, while its documents, the user registry and the local day are unchanged.
 
         Rendering walks up to a year of days; a chat would otherwise redo it for every message.
         """
-        sources = (
-            await self.store.read(SERVER_SCOPE, USERS),
-            *[await self.store.read(user_id, doc) for doc in section.sources],
-        )
+        sources = (registry, *[await self.store.read(user_id, doc) for doc in section.sources])
         key = (user_id, section.name, today)
         cached = self.cache.get(key, sources)
         if cached is not None:
