@@ -35,9 +35,9 @@ class ReplayWindows:
         """The turns to replay from `recent` (the user's last `HISTORY_TURNS` turns, oldest first)."""
         turns = list(recent[-HISTORY_TURNS:])
         start = self._starts.get(user_id)
-        starts = [i for i, turn in enumerate(turns) if turn.at == start]
-        if starts:
-            return _from_a_question(turns[starts[0] :])
+        index = next((i for i, turn in enumerate(turns) if turn.at == start), None)
+        if index is not None:
+            return _from_a_question(turns[index:])
         if len(turns) >= HISTORY_TURNS:
             return _from_a_question(turns[-HISTORY_TURNS // 2 :])
         return _from_a_question(turns)
