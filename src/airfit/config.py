@@ -17,7 +17,20 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from airfit.llm.budget import CallKind
+
+class CallKind(StrEnum):
+    """Kinds of LLM call, each with its own output limit and prompt budget."""
+
+    CHAT = "chat"
+    """Chat, onboarding and insight discussions."""
+    FOOD = "food"
+    """Food parsing, corrections and the macro check-in."""
+    INSIGHTS = "insights"
+    """Insight generation."""
+    PROFILE = "profile"
+    """Profile learning: facts, persona, summary, patterns."""
+    MEMORY = "memory"
+    """The weekly memory consolidation."""
 
 
 class AuthMode(StrEnum):

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from airfit.coerce import Integer, Number, Text, TextList
-from airfit.llm.budget import CallKind, estimate_tokens, message_tokens
+from airfit.config import CallKind
+from airfit.llm.budget import estimate_tokens, message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.profile.models import PROFILE, ProfileInsight, UserProfile

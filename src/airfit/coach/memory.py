@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from airfit.llm.budget import CallKind, estimate_tokens, message_tokens
+from airfit.config import CallKind
+from airfit.llm.budget import estimate_tokens, message_tokens
 from airfit.llm.models import utcnow
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured

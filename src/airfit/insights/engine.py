@@ -17,12 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from airfit.cache import ResponseCache
 from airfit.coerce import paragraphs
+from airfit.config import CallKind
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.health.windows import last_days
 from airfit.insights import compact, stats
 from airfit.insights.models import Insight, InsightCategory, InsightSource
 from airfit.insights.service import add_insights, listing_json, recent_titles
-from airfit.llm.budget import CallKind, message_tokens
+from airfit.llm.budget import message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.locks import UserLocks

@@ -21,7 +21,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,21 +32,6 @@ MESSAGE_OVERHEAD = 4
 """Tokens a chat template adds around each message (role markers, separators)."""
 KEPT_TURNS = 2
 """Earlier turns (the last exchange) kept until every lower-priority context block is gone."""
-
-
-class CallKind(StrEnum):
-    """Kinds of LLM call, each with its own output limit and prompt budget."""
-
-    CHAT = "chat"
-    """Chat, onboarding and insight discussions."""
-    FOOD = "food"
-    """Food parsing, corrections and the macro check-in."""
-    INSIGHTS = "insights"
-    """Insight generation."""
-    PROFILE = "profile"
-    """Profile learning: facts, persona, summary, patterns."""
-    MEMORY = "memory"
-    """The weekly memory consolidation."""
 
 
 def estimate_tokens(text: str) -> int:

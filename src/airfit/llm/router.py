@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
-from airfit.config import Settings
-from airfit.llm.budget import Block, CallKind, fit, message_tokens
+from airfit.config import CallKind, Settings
+from airfit.llm.budget import Block, fit, message_tokens
 from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from airfit.llm.budget import CallKind
+from airfit.config import CallKind
 from airfit.llm.models import LLMResult
 from airfit.llm.router import CALL_BUDGET, LLMRouter
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airfit.llm.budget import CallKind
+from airfit.config import CallKind
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
 from airfit.nutrition.models import (
