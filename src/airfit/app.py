@@ -16,10 +16,8 @@ from fastapi.routing import APIRoute
 from airfit import __version__
 from airfit.apidocs import docs_router
 from airfit.backup.routes import router as backup_router
-from airfit.coach.history_routes import router as chat_history_router
 from airfit.coach.routes import router as coach_router
 from airfit.config import AuthMode, Settings
-from airfit.deps import get_caller
 from airfit.errors import ERROR_RESPONSES, request_validation_error
 from airfit.health.log_routes import router as web_log_router
 from airfit.health.routes import router as health_router
@@ -29,11 +27,12 @@ from airfit.nutrition.routes import router as nutrition_router
 from airfit.profile.routes import router as profile_router
 from airfit.scheduler.routes import router as scheduler_router
 from airfit.services import build_services
-from airfit.status import public_router as health_probe_router
-from airfit.status import router as status_router
+from airfit.status.routes import public_router as health_probe_router
+from airfit.status.routes import router as status_router
 from airfit.storage import DocumentTooLargeError, StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
+from airfit.users.identity import get_caller
 from airfit.users.routes import router as users_router
 from airfit.users.web_routes import public_router as signin_router
 from airfit.users.web_routes import router as own_tokens_router
@@ -64,7 +63,6 @@ ROUTERS: list[APIRouter] = [
     signin_router,
     own_tokens_router,
     web_log_router,
-    chat_history_router,
 ]
 
 

@@ -17,14 +17,19 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from pydantic import StringConstraints
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from airfit.errors import safe_text
 from airfit.storage import INT64_MAX, INT64_MIN
+
+MESSAGE_CHARS = 20_000
+"""Longest message to the coach accepted (longer: 422); far above anything typed, far below argv limits."""
+MessageText = Annotated[str, StringConstraints(max_length=MESSAGE_CHARS)]
 
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
 # A 64-bit integer has at most 19 digits: only a body with a longer run of digits needs the exact check.

@@ -1,8 +1,8 @@
 """The composition root: every service built once, with the collaborators it needs, for one data directory.
 
 Only the entry points import this module (`airfit.app` for the server, `airfit.cli` for the commands);
-everything else is handed what it needs. The app publishes each service on `app.state` under its field
-name, where `airfit.deps` finds it for the routes that ask.
+everything else is handed what it needs. The app publishes the services by type (`airfit.deps.publish`),
+where a route's `provided(ServiceType)` dependency finds the one it asks for.
 """
 
 from __future__ import annotations
@@ -14,14 +14,19 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from airfit.background import Background
+from airfit.backup.service import BackupService
 from airfit.coach.service import Coach
 from airfit.config import Settings
+from airfit.deps import publish
 from airfit.health.service import HealthService
 from airfit.insights.engine import InsightEngine
 from airfit.llm.router import LLMRouter, discover
 from airfit.locks import UserLocks
+from airfit.nutrition.service import NutritionService
+from airfit.profile.service import ProfileService
 from airfit.scheduler.jobs import default_jobs
 from airfit.scheduler.service import Scheduler
+from airfit.status.service import ServerStatus
 from airfit.storage import DocumentStore
 from airfit.tools.binding import DataTools
 from airfit.training.service import TrainingService
@@ -44,18 +49,21 @@ class Services:
     locks: UserLocks
     background: Background
     llm: LLMRouter
+    profiles: ProfileService
     health: HealthService
     training: TrainingService
+    nutrition: NutritionService
+    coach: Coach
     insights: InsightEngine
     tools: DataTools
-    coach: Coach
     scheduler: Scheduler
     signin: SignInCodes
+    backup: BackupService
+    status: ServerStatus
 
-    def publish(self, target: Any) -> None:
-        """Set every service as an attribute of `target` (the app's `state`) under its field name."""
-        for item in fields(self):
-            setattr(target, item.name, getattr(self, item.name))
+    def publish(self, state: Any) -> None:
+        """Make every service available to the routes of the app whose `state` this is."""
+        publish(state, (getattr(self, item.name) for item in fields(self)))
 
     async def start(self) -> None:
         """Recover interrupted imports, register the configured users, start the scheduler if enabled."""
@@ -83,10 +91,11 @@ def build_services(settings: Settings) -> Services:
     locks = UserLocks()
     background = Background()
     llm = LLMRouter(settings, store, discover(settings), locks=locks)
+    profiles = ProfileService(store, llm, seed_file=settings.seed_file)
     training = TrainingService(store, users, settings)
-    insights = InsightEngine(store, users, llm, locks=locks)
     tools = DataTools(store, users, settings)
-    coach = Coach(store, users, llm, locks=locks, background=background, bind_tools=tools.bind)
+    coach = Coach(store, users, llm, profiles, locks=locks, background=background, bind_tools=tools.bind)
+    insights = InsightEngine(store, users, llm, coach, locks=locks)
     jobs = default_jobs(insights=insights, training=training, coach=coach, llm=llm)
     return Services(
         settings=settings,
@@ -95,11 +104,21 @@ def build_services(settings: Settings) -> Services:
         locks=locks,
         background=background,
         llm=llm,
+        profiles=profiles,
         health=HealthService(store, users),
         training=training,
+        nutrition=NutritionService(llm, profiles),
+        coach=coach,
         insights=insights,
         tools=tools,
-        coach=coach,
         scheduler=Scheduler(jobs, store=store, users=users, locks=locks),
-        signin=SignInCodes(store, users),
+        signin=SignInCodes(
+            store,
+            users,
+            auth=settings.auth,
+            picker=settings.user_picker,
+            display_name=profiles.name_of,
+        ),
+        backup=BackupService(store),
+        status=ServerStatus(settings, store, llm, training),
     )

@@ -1,4 +1,8 @@
-"""One user's whole data as an archive: made and restored by the document store, checked here for HTTP."""
+"""One user's whole data as an archive: made and restored by the document store, checked here.
+
+The size of an upload is bounded before it is read (`AIRFIT_MAX_IMPORT_BYTES`, the request guard), and what
+an archive may unpack to by the store; this module decides whose archive may be restored where.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,6 @@ import asyncio
 from datetime import UTC, datetime
 
 from airfit.storage import DocumentStore, archive_scope
-
-# An archive holds a user's JSON documents; far below this even after years of daily snapshots.
-MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
 
 
 class ArchiveRefusedError(ValueError):
@@ -20,11 +21,6 @@ def archive_filename(user_id: str) -> str:
     return f"airfit-{user_id}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.zip"
 
 
-async def export_user(*, store: DocumentStore, user_id: str) -> bytes:
-    """A zip archive of every document of the user."""
-    return await store.export_scope(user_id)
-
-
 def _archive_owner(archive: bytes) -> str | None:
     try:
         return archive_scope(archive)
@@ -32,18 +28,28 @@ def _archive_owner(archive: bytes) -> str | None:
         raise ArchiveRefusedError(str(exc)) from exc
 
 
-async def import_user(*, store: DocumentStore, user_id: str, archive: bytes) -> list[str]:
-    """Replace all of the user's documents with an archive of their own data; returns the documents restored.
+class BackupService:
+    """Export and restore of a user's documents (the HTTP routes and `airfit export|import`)."""
 
-    Over HTTP only the caller's own archive is accepted: restoring someone else's export into your account
-    is an administrator's job (`airfit import`), not something a request can do by accident.
-    """
-    if len(archive) > MAX_ARCHIVE_BYTES:
-        raise ArchiveRefusedError(f"archive larger than {MAX_ARCHIVE_BYTES // (1024 * 1024)} MiB")
-    owner = await asyncio.to_thread(_archive_owner, archive)
-    if owner != user_id:
-        raise ArchiveRefusedError(f"archive holds the data of {owner!r}, not of {user_id!r}")
-    try:
-        return await store.import_scope(user_id, archive)
-    except ValueError as exc:
-        raise ArchiveRefusedError(str(exc)) from exc
+    def __init__(self, store: DocumentStore) -> None:
+        self.store = store
+
+    async def export(self, user_id: str, *, include_secrets: bool = False) -> bytes:
+        """A zip archive of every document of the user; credentials only with `include_secrets`."""
+        return await self.store.export_scope(user_id, include_secrets=include_secrets)
+
+    async def restore(self, user_id: str, archive: bytes, *, any_owner: bool = False) -> list[str]:
+        """Replace all of the user's documents with an archive; returns the documents restored.
+
+        Unless `any_owner` (the administrator's `airfit import`), only the user's own archive is accepted:
+        restoring someone else's export into your account is not something a request can do by accident.
+        Any refusal changes nothing.
+        """
+        if not any_owner:
+            owner = await asyncio.to_thread(_archive_owner, archive)
+            if owner != user_id:
+                raise ArchiveRefusedError(f"archive holds the data of {owner!r}, not of {user_id!r}")
+        try:
+            return await self.store.import_scope(user_id, archive)
+        except ValueError as exc:
+            raise ArchiveRefusedError(str(exc)) from exc

@@ -31,7 +31,7 @@ def export_user(user_id: str, file: Path, include_secrets: bool) -> None:
 
     async def work(services: Services) -> int:
         await services.users.require(user_id)
-        archive = await services.store.export_scope(user_id, include_secrets=include_secrets)
+        archive = await services.backup.export(user_id, include_secrets=include_secrets)
         # Atomic and 0600 like every stored document: the archive holds the user's private data.
         await asyncio.to_thread(write_atomic, file, archive)
         return len(archive)
@@ -54,7 +54,8 @@ def import_user(user_id: str, file: Path) -> None:
 
     async def work(services: Services) -> list[str]:
         await services.users.require(user_id)
-        return await services.store.import_scope(user_id, await asyncio.to_thread(file.read_bytes))
+        archive = await asyncio.to_thread(file.read_bytes)
+        return await services.backup.restore(user_id, archive, any_owner=True)
 
     try:
         names = run_with_services(work)

@@ -17,9 +17,8 @@ from airfit.config import CallKind
 from airfit.llm.budget import estimate_tokens, message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
-from airfit.profile.models import PROFILE, ProfileInsight, UserProfile
-from airfit.profile.service import amend_profile
-from airfit.storage import DocumentStore
+from airfit.profile.models import ProfileInsight, UserProfile
+from airfit.profile.service import ProfileService
 
 EXTRACT_SYSTEM = (
     "You extract durable facts about a person from one exchange with their fitness coach. Only include "
@@ -160,12 +159,12 @@ def _extraction_prompt(profile: UserProfile, user_text: str, reply: str) -> str:
 
 
 async def learn_profile(
-    store: DocumentStore, router: LLMRouter, user_id: str, user_text: str, reply: str
+    profiles: ProfileService, router: LLMRouter, user_id: str, user_text: str, reply: str
 ) -> bool:
     """Learn profile facts from one exchange; True if the profile changed. Nothing is stored on failure.
 
     Nobody waits for it: it gives way to the user's next message (and to everyone else's calls)."""
-    profile = await store.read(user_id, PROFILE)
+    profile = await profiles.get(user_id)
     answer = await ask_structured(
         router,
         ProfileExtraction,
@@ -183,7 +182,7 @@ async def learn_profile(
         changed = merge_extraction(current, found, today=today)
         return changed, changed
 
-    return await amend_profile(store=store, user_id=user_id, change=merge)
+    return await profiles.amend(user_id, merge)
 
 
 PERSONALITY_SYSTEM = (
@@ -282,10 +281,10 @@ PATTERN_SYSTEM = (
 
 
 async def learn_patterns(
-    store: DocumentStore, router: LLMRouter, user_id: str, conversation: str
+    profiles: ProfileService, router: LLMRouter, user_id: str, conversation: str
 ) -> tuple[list[str], str | None]:
     """Patterns from recent conversations, appended to the profile; returns (all patterns, error)."""
-    profile = await store.read(user_id, PROFILE)
+    profile = await profiles.get(user_id)
     known = "; ".join(profile.patterns) or "(none)"
     head = f"Known patterns: {known}\n\n<conversations>\n"
     room = router.settings.prompt_budget(CallKind.PROFILE) - message_tokens(PATTERN_SYSTEM + head)
@@ -308,4 +307,4 @@ async def learn_patterns(
             ]
         return list(current.patterns), bool(fresh)
 
-    return await amend_profile(store=store, user_id=user_id, change=append), None
+    return await profiles.amend(user_id, append), None

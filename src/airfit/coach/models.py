@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from airfit.coach.memory import MemoryType
+from airfit.limits import MessageText
+from airfit.llm.models import Turn
 
-MESSAGE_CHARS = 20_000
-"""Longest chat message accepted (longer: 422); far above anything typed, far below argv-style limits."""
-
-Message = Annotated[str, StringConstraints(max_length=MESSAGE_CHARS)]
 ShortText = Annotated[str, StringConstraints(max_length=2_000)]
 
 
@@ -46,8 +45,8 @@ HealthContext = Annotated[
 class ChatRequest(BaseModel):
     """`ChatRequest`: `AIRouter.sendToClaude` sends only `message`."""
 
-    message: Message
-    system_prompt: Message | None = None
+    message: MessageText
+    system_prompt: MessageText | None = None
     health_context: HealthContext | None = None
     nutrition_context: NutritionContext | None = None
 
@@ -75,8 +74,8 @@ class ChatContextResponse(BaseModel):
 class ConversationTurn(BaseModel):
     """A turn the app had with Gemini directly, posted back for learning."""
 
-    user_message: Message
-    ai_response: Message
+    user_message: MessageText
+    ai_response: MessageText
 
 
 class ProcessConversationResponse(BaseModel):
@@ -97,7 +96,7 @@ class SessionClearedResponse(BaseModel):
 class OnboardingRequest(BaseModel):
     """`POST /chat/onboarding`; the app's `session_id` is ignored (sessions are per user on the server)."""
 
-    message: Message = ""
+    message: MessageText = ""
     session_id: ShortText | None = None
 
 
@@ -158,17 +157,20 @@ class MemorySyncResponse(BaseModel):
     stored: int
 
 
-class DiscussRequest(BaseModel):
-    """`POST /insights/{id}/discuss`."""
+class ShownTurn(BaseModel):
+    """One message as the user wrote it or was shown it (never the data or markers the model saw)."""
 
-    message: Message
+    role: Literal["user", "assistant"]
+    content: str
+    at: datetime
+
+    @classmethod
+    def of(cls, turn: Turn) -> ShownTurn:
+        """The shown part of a stored turn."""
+        return cls(role=turn.role, content=turn.content, at=turn.at)
 
 
-class DiscussResponse(BaseModel):
-    """`insight_title` is required even on failure."""
+class ChatHistoryResponse(BaseModel):
+    """The caller's last turns, oldest first (what `DELETE /chat/session` clears)."""
 
-    response: str
-    provider: str
-    success: bool
-    insight_title: str
-    error: str | None = None
+    turns: list[ShownTurn]

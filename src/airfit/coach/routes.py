@@ -1,12 +1,15 @@
-"""Coach endpoints (IOS_CONTRACT §4.3–§4.7, §4.17, §4.19): thin wrappers over `airfit.coach.service.Coach`."""
+"""Coach endpoints (`docs/ios-contract.md`, "Coach"): thin wrappers over `airfit.coach.service.Coach`."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import StreamingResponse
 
 from airfit.coach.models import (
     ChatContextResponse,
+    ChatHistoryResponse,
     ChatRequest,
     ChatResponse,
     ConversationTurn,
@@ -20,10 +23,13 @@ from airfit.coach.models import (
     ProcessConversationResponse,
     SessionClearedResponse,
 )
+from airfit.coach.service import Coach
 from airfit.coach.stream import chat_events
-from airfit.deps import CoachDep, UserIdDep
+from airfit.deps import provided
+from airfit.users.identity import UserIdDep
 
 router = APIRouter(tags=["coach"])
+CoachDep = Annotated[Coach, Depends(provided(Coach))]
 
 
 @router.post("/chat", response_model=ChatResponse)
@@ -74,6 +80,13 @@ async def process_conversation(
         user_id=user_id, user_message=body.user_message, ai_response=body.ai_response
     )
     return ProcessConversationResponse(memories_extracted=stored, profile_updated=False)
+
+
+@router.get("/chat/history", response_model=ChatHistoryResponse)
+async def chat_history(coach: CoachDep, user_id: UserIdDep) -> ChatHistoryResponse:
+    """The caller's stored turns as they were shown (a turn just answered included), for clients that show
+    the conversation again after a reload."""
+    return ChatHistoryResponse(turns=await coach.history(user_id=user_id))
 
 
 @router.delete("/chat/session", response_model=SessionClearedResponse)

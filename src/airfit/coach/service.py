@@ -35,6 +35,7 @@ from airfit.coach.models import (
     OnboardingResponse,
     PersonalityResponse,
     ProfileCompleteness,
+    ShownTurn,
 )
 from airfit.coach.prompts import (
     ONBOARDING_SYSTEM_PROMPT,
@@ -44,14 +45,13 @@ from airfit.coach.prompts import (
     profile_summary,
     system_prompt,
 )
-from airfit.llm import sessions
 from airfit.llm.budget import Block
 from airfit.llm.models import LLMResult
 from airfit.llm.router import LLMRouter
 from airfit.llm.tools import ToolBinding
 from airfit.locks import UserLocks
-from airfit.profile.models import PROFILE, UserProfile
-from airfit.profile.service import amend_profile
+from airfit.profile.models import UserProfile
+from airfit.profile.service import ProfileService
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -105,6 +105,7 @@ class Coach:
         store: DocumentStore,
         users: UserService,
         llm: LLMRouter,
+        profiles: ProfileService,
         *,
         locks: UserLocks,
         background: Background,
@@ -114,6 +115,7 @@ class Coach:
         self.store = store
         self.users = users
         self.llm = llm
+        self.profiles = profiles
         self.locks = locks
         self.background = background
         self.bind_tools = bind_tools
@@ -133,7 +135,7 @@ class Coach:
         replaces the persona, the instructions and the facts; the stored data and memory are still this
         user's.
         """
-        profile = await self.store.read(user_id, PROFILE)
+        profile = await self.profiles.get(user_id)
         memory = await self._memory(user_id, said_since=await self.llm.replay_start(user_id))
         blocks = await self.context.prompt_blocks(user_id=user_id)
         facts = "" if app_prompt else profile_facts(profile)
@@ -207,7 +209,7 @@ class Coach:
             await add_memories(self.store, user_id, extract_markers(raw_reply))
             if not self.llm.available():
                 return False
-            return await learn_profile(self.store, self.llm, user_id, user_text, strip_markers(raw_reply))
+            return await learn_profile(self.profiles, self.llm, user_id, user_text, strip_markers(raw_reply))
 
     async def process_conversation(self, *, user_id: str, user_message: str, ai_response: str) -> int:
         """A turn the app had with Gemini itself: markers stored now, profile learning in the background."""
@@ -221,13 +223,13 @@ class Coach:
 
     async def _learn_profile_only(self, user_id: str, user_text: str, reply: str) -> bool:
         async with self.locks.lock(user_id, "learning"):
-            return await learn_profile(self.store, self.llm, user_id, user_text, reply)
+            return await learn_profile(self.profiles, self.llm, user_id, user_text, reply)
 
     async def chat_context(
         self, *, user_id: str, include_hevy: bool = True, include_insights: bool = True
     ) -> ChatContextResponse:
         """Everything the app needs to call Gemini directly (`GET /chat/context`)."""
-        profile = await self.store.read(user_id, PROFILE)
+        profile = await self.profiles.get(user_id)
         memory = await self._memory(user_id)
         kinds: set[ctx.Kind] = {"data"}
         if include_hevy:
@@ -249,8 +251,7 @@ class Coach:
         result = await self.llm.converse(
             user_id, text, system_prompt=ONBOARDING_SYSTEM_PROMPT, user_text=text, remembered=strip_markers
         )
-        await self.llm.settle(user_id)
-        session = await sessions.latest_session(self.store, user_id)
+        session = await self.llm.latest_session(user_id)
         session_id = result.session_id or (session.session_id if session else "") or ""
         if not result.success:
             return OnboardingResponse(
@@ -261,7 +262,7 @@ class Coach:
             )
         if message.strip():
             self._schedule_learning(user_id, text, result.text)
-        profile = await self.store.read(user_id, PROFILE)
+        profile = await self.profiles.get(user_id)
         return OnboardingResponse(
             response=strip_markers(result.text),
             session_id=session_id,
@@ -271,7 +272,7 @@ class Coach:
     async def finalize_onboarding(self, *, user_id: str) -> FinalizeResponse:
         """Write the persona and summary, mark onboarding complete and start a fresh session."""
         async with self.locks.lock(user_id, "learning"):
-            profile = await self.store.read(user_id, PROFILE)
+            profile = await self.profiles.get(user_id)
             personality, _ = await synthesize_personality(self.llm, profile)
             summary = await one_line_summary(self.llm, profile)
 
@@ -283,7 +284,7 @@ class Coach:
                 current.onboarding_complete = True
                 return current.model_copy(), True
 
-            final = await amend_profile(store=self.store, user_id=user_id, change=complete)
+            final = await self.profiles.amend(user_id, complete)
         await self.clear_sessions(user_id=user_id)
         notes = final.personality_notes
         return FinalizeResponse(
@@ -296,10 +297,10 @@ class Coach:
     async def regenerate_personality(self, *, user_id: str) -> PersonalityResponse:
         """P6 again from the current profile; the old persona is kept when the new one is unusable."""
         async with self.locks.lock(user_id, "learning"):
-            profile = await self.store.read(user_id, PROFILE)
+            profile = await self.profiles.get(user_id)
             personality, error = await synthesize_personality(self.llm, profile)
             if personality:
-                await amend_profile(store=self.store, user_id=user_id, change=_persona(personality))
+                await self.profiles.amend(user_id, _persona(personality))
         if personality:
             await self.clear_sessions(user_id=user_id)
         kept = personality or profile.personality_notes
@@ -311,14 +312,13 @@ class Coach:
 
     async def learn_from_history(self, *, user_id: str) -> LearnResponse:
         """Behaviour patterns from the user's recent conversation (`POST /profile/learn`)."""
-        await self.llm.settle(user_id)
-        turns = await sessions.recent_turns(self.store, user_id, sessions.HISTORY_LIMIT)
-        profile = await self.store.read(user_id, PROFILE)
+        turns = await self.llm.history(user_id)
+        profile = await self.profiles.get(user_id)
         if not turns:
             return LearnResponse(status="nothing to learn from", patterns=list(profile.patterns))
         conversation = "\n".join(f"{'User' if t.role == 'user' else 'Coach'}: {t.content}" for t in turns)
         async with self.locks.lock(user_id, "learning"):
-            patterns, error = await learn_patterns(self.store, self.llm, user_id, conversation)
+            patterns, error = await learn_patterns(self.profiles, self.llm, user_id, conversation)
         return LearnResponse(
             status="learning complete" if error is None else "learning failed", patterns=patterns, error=error
         )
@@ -328,10 +328,13 @@ class Coach:
         items = [(kind, " ".join(c.split())) for c in contents if c.strip()]
         return await add_memories(self.store, user_id, items, source="app")
 
+    async def history(self, *, user_id: str) -> list[ShownTurn]:
+        """The user's stored turns, oldest first, as they were shown to the user."""
+        return [ShownTurn.of(turn) for turn in await self.llm.history(user_id)]
+
     async def clear_sessions(self, *, user_id: str) -> bool:
         """Forget the user's chat sessions and turn history (also used by the profile's resets)."""
-        await self.llm.settle(user_id)
-        return await sessions.clear_sessions(self.store, user_id)
+        return await self.llm.clear_sessions(user_id)
 
     async def consolidate_memories(self, *, user_id: str) -> ConsolidationResult:
         """The weekly memory consolidation of one user (called by the scheduler)."""

@@ -18,8 +18,7 @@ from airfit.health.models import DailySyncData
 from airfit.health.service import HealthService
 from airfit.insights.engine import InsightEngine
 from airfit.profile.models import SeedProfile
-from airfit.profile.service import apply_seed
-from airfit.storage import DocumentStore
+from airfit.profile.service import ProfileService
 from airfit.training.models import Workout
 from airfit.training.service import TrainingService
 from airfit.users.service import NotDemoUserError, UserService
@@ -29,9 +28,9 @@ class DemoServices(Protocol):
     """The services a demo household goes in through: the same paths a phone's and Hevy's data take."""
 
     @property
-    def store(self) -> DocumentStore: ...
-    @property
     def users(self) -> UserService: ...
+    @property
+    def profiles(self) -> ProfileService: ...
     @property
     def health(self) -> HealthService: ...
     @property
@@ -193,7 +192,7 @@ async def _install(services: DemoServices, member: Member, years: int) -> Instal
     today = datetime.now(tz).date()
     n_days = 365 * years
     first = today - timedelta(days=n_days - 1)
-    await apply_seed(store=services.store, user_id=member.user_id, seed=member.profile)
+    await services.profiles.apply_seed(member.user_id, member.profile)
     generated = days(n_days, member.seed, today, person=member.person, effects=member.effects(first, today))
     synced = await services.health.sync_days(
         user_id=member.user_id, days=[DailySyncData.model_validate(d) for d in generated]

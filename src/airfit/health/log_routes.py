@@ -9,10 +9,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 
-from airfit.deps import CallerDep, HealthDep
 from airfit.health.logbook import BodyEntryRequest, DayLog, FoodEntryRequest
 from airfit.health.models import WebEntry, check_day
+from airfit.health.routes import HealthDep
 from airfit.health.service import HealthService
+from airfit.users.identity import CallerDep
 
 router = APIRouter(tags=["web log"])
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from airfit.deps import CallerDep, HealthDep
+from airfit.deps import provided
 from airfit.health.models import (
     BodyMetricsResponse,
     ContextRange,
@@ -17,9 +17,11 @@ from airfit.health.models import (
     SyncRequest,
     SyncResponse,
 )
-from airfit.health.service import range_days
+from airfit.health.service import HealthService, range_days
+from airfit.users.identity import CallerDep
 
 router = APIRouter(tags=["health"])
+HealthDep = Annotated[HealthService, Depends(provided(HealthService))]
 
 # The summary GETs are the hot path (benchmarked at thousands of requests/s on one core): they take
 # CallerDep rather than UserIdDep (one dependency level fewer) and return the cached JSON bytes as they are;

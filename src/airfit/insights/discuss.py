@@ -1,21 +1,21 @@
-"""`POST /insights/{id}/discuss` (prompt P9): the coach talks about one of the caller's insights.
+"""Talking about one insight (`POST /insights/{id}/discuss`): the prompt, and who answers it.
 
-The original stored a 2,000-character copy of the data with every insight; here the data around the
-insight's creation date is rebuilt from the stored days when needed, so insights stay small.
+The data around the insight's creation date is rebuilt from the stored days when the user asks, rather than
+kept with every insight, so insights stay small. The answer comes from the coach, on the user's own
+conversation, through the `Discussant` protocol: this package knows nothing of the coach.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import orjson
 
-from airfit.coach.models import DiscussResponse
-from airfit.coach.service import Coach
 from airfit.health.models import CONTEXT_STORE
-from airfit.health.summaries import weekly_summary_text
 from airfit.health.windows import last_days
 from airfit.insights import compact
-from airfit.insights.models import EngageAction, Insight
-from airfit.insights.service import InsightNotFoundError, engage, get_insight
+from airfit.insights.models import Insight
+from airfit.llm.models import LLMResult
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
 
@@ -27,7 +27,16 @@ INSTRUCTIONS = (
 )
 
 
-async def _data_context(store: DocumentStore, users: UserService, user_id: str, insight: Insight) -> str:
+class Discussant(Protocol):
+    """Whoever answers a discussion: one turn on the user's own conversation, in the coach's voice."""
+
+    async def discuss(self, *, user_id: str, prompt: str, user_text: str) -> LLMResult:
+        """Answer `prompt`; the user's history shows `user_text` as what they said."""
+        ...
+
+
+async def data_context(store: DocumentStore, users: UserService, user_id: str, insight: Insight) -> str:
+    """The user's days up to the insight's creation, as the insight prompt showed them."""
     tz = await users.timezone_of(user_id)
     created = insight.created_at.astimezone(tz).date()
     context = await store.read(user_id, CONTEXT_STORE)
@@ -36,7 +45,7 @@ async def _data_context(store: DocumentStore, users: UserService, user_id: str, 
 
 
 def build_prompt(insight: Insight, data: str, weekly: str, message: str) -> str:
-    """Prompt P9: the insight, the data it came from, this week's summary, the user's message."""
+    """The insight, the data it came from, this week's summary, the user's message."""
     supporting = orjson.dumps(insight.supporting_data.model_dump(exclude_none=True)).decode()
     parts = [
         "INSIGHT BEING DISCUSSED:",
@@ -51,28 +60,3 @@ def build_prompt(insight: Insight, data: str, weekly: str, message: str) -> str:
         parts += ["", weekly]
     parts += ["", f"USER MESSAGE: {message}", "", INSTRUCTIONS]
     return "\n".join(parts)
-
-
-async def discuss(
-    *, store: DocumentStore, users: UserService, coach: Coach, user_id: str, insight_id: str, message: str
-) -> DiscussResponse:
-    """The coach's answer on the caller's own session; an unknown id is `success: false` (contract §4.24)."""
-    try:
-        insight = await get_insight(store, user_id, insight_id)
-    except InsightNotFoundError:
-        return DiscussResponse(
-            response="", provider="none", success=False, insight_title="Unknown", error="Insight not found"
-        )
-    data = await _data_context(store, users, user_id, insight)
-    weekly = await weekly_summary_text(store=store, users=users, user_id=user_id)
-    prompt = build_prompt(insight, data, weekly, message)
-    result = await coach.discuss(user_id=user_id, prompt=prompt, user_text=message)
-    if result.success:
-        await engage(store, user_id, insight.id, action=EngageAction.DISCUSSED)
-    return DiscussResponse(
-        response=result.text if result.success else "",
-        provider=result.provider,
-        success=result.success,
-        insight_title=insight.title,
-        error=result.error,
-    )

@@ -19,10 +19,27 @@ from airfit.cache import ResponseCache
 from airfit.coerce import paragraphs
 from airfit.config import CallKind
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
+from airfit.health.summaries import weekly_summary_text
 from airfit.health.windows import last_days
 from airfit.insights import compact, stats
-from airfit.insights.models import Insight, InsightCategory, InsightSource
-from airfit.insights.service import add_insights, listing_json, recent_titles
+from airfit.insights.discuss import Discussant, data_context
+from airfit.insights.discuss import build_prompt as discussion_prompt
+from airfit.insights.models import (
+    DiscussResponse,
+    EngageAction,
+    Feedback,
+    Insight,
+    InsightCategory,
+    InsightSource,
+)
+from airfit.insights.service import (
+    InsightNotFoundError,
+    add_insights,
+    engage,
+    get_insight,
+    listing_json,
+    recent_titles,
+)
 from airfit.llm.budget import message_tokens
 from airfit.llm.router import LLMRouter
 from airfit.llm.structured import ask_structured
@@ -52,6 +69,7 @@ OUTPUT_INSTRUCTIONS = """Return your insights as JSON, nothing else:
 PROMPT_TITLES = 10
 MAX_LLM_INSIGHTS = 10
 NO_LLM = "No LLM provider is configured; only the statistical insights ran."
+ALREADY_RUNNING = "An insight generation is already running for you; its insights appear when it ends."
 MIN_PROMPT_DAYS = 7
 """Days the LLM is shown however small the prompt budget."""
 LLM_BUDGET = 100.0
@@ -196,6 +214,7 @@ class InsightEngine:
         store: DocumentStore,
         users: UserService,
         llm: LLMRouter,
+        discussant: Discussant,
         *,
         locks: UserLocks | None = None,
         cache: ResponseCache | None = None,
@@ -203,6 +222,7 @@ class InsightEngine:
         self.store = store
         self.users = users
         self.llm = llm
+        self.discussant = discussant
         self.locks = locks or UserLocks()
         self.cache = cache or ResponseCache()
 
@@ -226,10 +246,16 @@ class InsightEngine:
         found = stats.detect(data.all_days, profile=data.profile, today=data.today, exercises=data.exercises)
         return await add_insights(self.store, user_id, found)
 
-    async def generate(self, *, user_id: str, days: int = 90, background: bool = False) -> GenerationResult:
+    async def generate(
+        self, *, user_id: str, days: int = 90, background: bool = False, force: bool = True
+    ) -> GenerationResult:
         """Statistical insights, then LLM insights over the last `days` days; stores only valid results.
 
-        A `background` generation (the scheduler's) gives way to LLM calls somebody is waiting for."""
+        While one of the user's generations runs, another waits for it and then runs too (`force`), or
+        returns at once saying so. A `background` generation (the scheduler's) gives way to LLM calls
+        somebody is waiting for."""
+        if not force and self.is_running(user_id):
+            return GenerationResult(success=False, error=ALREADY_RUNNING)
         async with self.locks.lock(user_id, "insights"):
             return await self._generate(user_id, days=days, background=background)
 
@@ -268,3 +294,36 @@ class InsightEngine:
         batch = [to_insight(i, now) for i in answer.value.insights]
         result.added += await add_insights(self.store, user_id, batch)
         return result
+
+    async def engage(
+        self, *, user_id: str, insight_id: str, action: EngageAction, feedback: Feedback | None = None
+    ) -> None:
+        """Record what the user did with one of their insights; raises InsightNotFoundError."""
+        await engage(self.store, user_id, insight_id, action=action, feedback=feedback)
+
+    async def discuss(self, *, user_id: str, insight_id: str, message: str) -> DiscussResponse:
+        """The coach's answer about one of the user's insights, on their own conversation; an unknown id is
+        `success: false`. A discussed insight is marked so."""
+        try:
+            insight = await get_insight(self.store, user_id, insight_id)
+        except InsightNotFoundError:
+            return DiscussResponse(
+                response="",
+                provider="none",
+                success=False,
+                insight_title="Unknown",
+                error="Insight not found",
+            )
+        data = await data_context(self.store, self.users, user_id, insight)
+        weekly = await weekly_summary_text(store=self.store, users=self.users, user_id=user_id)
+        prompt = discussion_prompt(insight, data, weekly, message)
+        result = await self.discussant.discuss(user_id=user_id, prompt=prompt, user_text=message)
+        if result.success:
+            await engage(self.store, user_id, insight.id, action=EngageAction.DISCUSSED)
+        return DiscussResponse(
+            response=result.text if result.success else "",
+            provider=result.provider,
+            success=result.success,
+            insight_title=insight.title,
+            error=result.error,
+        )

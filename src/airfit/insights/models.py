@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from airfit.coerce import Number, Text, TextList, as_utc, paragraphs
+from airfit.limits import MessageText
 from airfit.storage import Document, register
 
 
@@ -272,7 +273,10 @@ class GenerateRequest(BaseModel):
     """`POST /insights/generate` body (the app always sends both keys)."""
 
     days: int = Field(90, ge=1, le=3650)
-    force: bool = False
+    force: bool = Field(
+        False,
+        description="If a generation is running: wait for it and run again, rather than say so at once.",
+    )
 
 
 class GenerateResponse(BaseModel):
@@ -293,3 +297,19 @@ class DataPreview(BaseModel):
     token_estimate: int
     character_count: int
     data_preview: str
+
+
+class DiscussRequest(BaseModel):
+    """`POST /insights/{id}/discuss`."""
+
+    message: MessageText
+
+
+class DiscussResponse(BaseModel):
+    """`insight_title` is required even on failure."""
+
+    response: str
+    provider: str
+    success: bool
+    insight_title: str
+    error: str | None = None

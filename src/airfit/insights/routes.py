@@ -1,17 +1,18 @@
-"""Insight endpoints the iOS app calls (contract §4.22-§4.25) plus the data preview."""
+"""Insight endpoints the iOS app calls (`docs/ios-contract.md`, "Insights") plus the data preview."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response, status
 
-from airfit.coach.models import DiscussRequest, DiscussResponse
-from airfit.deps import CoachDep, InsightsDep, StoreDep, UserIdDep, UsersDep
+from airfit.deps import provided
 from airfit.insights import compact
-from airfit.insights.discuss import discuss
+from airfit.insights.engine import InsightEngine
 from airfit.insights.models import (
     DataPreview,
+    DiscussRequest,
+    DiscussResponse,
     EngageAction,
     EngageResponse,
     Feedback,
@@ -20,13 +21,14 @@ from airfit.insights.models import (
     InsightCategory,
     InsightOut,
 )
-from airfit.insights.service import MAX_LIMIT, MAX_STORED, InsightNotFoundError, engage
+from airfit.insights.service import MAX_LIMIT, MAX_STORED, InsightNotFoundError
+from airfit.users.identity import UserIdDep
 
 router = APIRouter(tags=["insights"])
+InsightsDep = Annotated[InsightEngine, Depends(provided(InsightEngine))]
 
-# The original sent `max-age=3600`, so the app kept showing a dismissed insight, and hid freshly generated
-# ones, for up to an hour (contract M7, SERVER_BEHAVIOR §14 #44). The list is cheap to serve and changes
-# whenever the user engages, so it is never cached; `private` keeps any shared proxy out of it too.
+# The list changes whenever the user engages or a generation ends, and is cheap to serve: an app that kept it
+# for an hour would go on showing a dismissed insight and hide new ones. `private` keeps shared proxies out.
 NO_CACHE = {"Cache-Control": "private, no-store"}
 
 
@@ -47,7 +49,7 @@ async def get_insights(
 
 @router.post("/insights/{insight_id}/engage", response_model=EngageResponse)
 async def engage_insight(
-    store: StoreDep,
+    insights: InsightsDep,
     user_id: UserIdDep,
     insight_id: str,
     action: EngageAction,
@@ -55,7 +57,7 @@ async def engage_insight(
 ) -> EngageResponse:
     """Record what the caller did with one of their insights; 404 for an id they do not have."""
     try:
-        await engage(store, user_id, insight_id, action=action, feedback=feedback)
+        await insights.engage(user_id=user_id, insight_id=insight_id, action=action, feedback=feedback)
     except InsightNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"insight {insight_id!r} not found") from None
     return EngageResponse()
@@ -63,17 +65,10 @@ async def engage_insight(
 
 @router.post("/insights/{insight_id}/discuss", response_model=DiscussResponse)
 async def discuss_insight(
-    store: StoreDep,
-    users: UsersDep,
-    coach: CoachDep,
-    user_id: UserIdDep,
-    insight_id: str,
-    request: DiscussRequest,
+    insights: InsightsDep, user_id: UserIdDep, insight_id: str, request: DiscussRequest
 ) -> DiscussResponse:
-    """Talk with the coach about one of the caller's insights (contract §4.24)."""
-    return await discuss(
-        store=store, users=users, coach=coach, user_id=user_id, insight_id=insight_id, message=request.message
-    )
+    """Talk with the coach about one of the caller's insights (an unknown id is `success: false`)."""
+    return await insights.discuss(user_id=user_id, insight_id=insight_id, message=request.message)
 
 
 @router.get("/insights/data-preview", response_model=DataPreview)
@@ -96,9 +91,12 @@ async def data_preview(
 async def generate_insights(
     insights: InsightsDep, user_id: UserIdDep, request: Annotated[GenerateRequest | None, Body()] = None
 ) -> GenerateResponse:
-    """Run the insight engine for the caller now (contract §4.25: failures are 200 with success false)."""
+    """Run the insight engine for the caller now; failures are a 200 with `success: false` and the reason.
+
+    With `force: false` (the app's default) and one of the caller's generations already running, it answers
+    at once that one is running; with `force: true` it waits for that one and then runs again."""
     request = request or GenerateRequest()
-    result = await insights.generate(user_id=user_id, days=request.days)
+    result = await insights.generate(user_id=user_id, days=request.days, force=request.force)
     return GenerateResponse(
         success=result.success,
         insights_generated=len(result.added),

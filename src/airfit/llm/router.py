@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Protocol
 
 from airfit.config import CallKind, Settings
+from airfit.llm import sessions
 from airfit.llm.budget import Block, fit, message_tokens
 from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
 from airfit.llm.models import (
@@ -34,6 +35,7 @@ from airfit.llm.models import (
 from airfit.llm.priority import ForegroundFirst
 from airfit.llm.replay import HISTORY_TURNS, ReplayWindows
 from airfit.llm.sessions import (
+    HISTORY_LIMIT,
     append_turns,
     current_session,
     exchange,
@@ -305,6 +307,21 @@ class LLMRouter:
             logger.exception("Could not store the chat turn of %s", user_id)
         finally:
             self._unsaved[user_id].forget(provider, session_id, turns)
+
+    async def latest_session(self, user_id: str) -> SessionRecord | None:
+        """The user's most recently used session with any provider, the turn just answered included."""
+        await self.settle(user_id)
+        return await sessions.latest_session(self.store, user_id)
+
+    async def history(self, user_id: str, limit: int = HISTORY_LIMIT) -> list[Turn]:
+        """The user's last stored turns, oldest first, the turn just answered included."""
+        await self.settle(user_id)
+        return await recent_turns(self.store, user_id, limit)
+
+    async def clear_sessions(self, user_id: str) -> bool:
+        """Forget the user's sessions and turn history (nobody else's); True if there was anything."""
+        await self.settle(user_id)
+        return await sessions.clear_sessions(self.store, user_id)
 
     async def settle(self, user_id: str | None = None) -> None:
         """Wait until the answered turns of one user (or of everyone) are stored."""

@@ -16,6 +16,7 @@ from airfit.nutrition.models import (
     StatusResponse,
 )
 from airfit.profile.models import MacroTargets, UserProfile
+from airfit.profile.service import ProfileService
 
 PARSE_SYSTEM = (
     "You estimate nutrition for food descriptions. Reply with only a JSON object: "
@@ -114,3 +115,23 @@ async def macro_feedback(router: LLMRouter, profile: UserProfile, intake: Status
     if not result.success or not result.text.strip():
         return StatusResponse(feedback=FEEDBACK_FAILED, error=result.error or "empty answer")
     return StatusResponse(feedback=result.text.strip())
+
+
+class NutritionService:
+    """Food estimates and the macro check-in; stores nothing (the phone owns individual meals)."""
+
+    def __init__(self, llm: LLMRouter, profiles: ProfileService) -> None:
+        self.llm = llm
+        self.profiles = profiles
+
+    async def parse(self, food_text: str) -> ParseResponse:
+        """Food text to macros (`parse_food`)."""
+        return await parse_food(self.llm, food_text)
+
+    async def correct(self, request: CorrectRequest) -> CorrectResponse:
+        """An estimate after the user's correction (`correct_food`)."""
+        return await correct_food(self.llm, request)
+
+    async def check_in(self, user_id: str, intake: StatusRequest) -> StatusResponse:
+        """Feedback on the day's intake against the user's own targets (`macro_feedback`)."""
+        return await macro_feedback(self.llm, await self.profiles.get(user_id), intake)

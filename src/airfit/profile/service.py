@@ -1,8 +1,8 @@
 """One user's profile: the views the iOS app decodes, item edits, sync, export/import and seeds.
 
-This module is the only writer of the profile document. Every change is a short read-modify-write inside
-`store.transaction(user_id, PROFILE)`, so concurrent edits (the app's sync, item edits, background learning
-from chat) never overwrite each other; other domains change a profile through `amend_profile`.
+`ProfileService` is the only writer of the profile document. Every change is a short read-modify-write
+inside `store.transaction(user_id, PROFILE)`, so concurrent edits (the app's sync, item edits, background
+learning from chat) never overwrite each other; other domains change a profile through `amend`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -82,13 +82,15 @@ class SeedFileError(Exception):
     """The configured seed file is unreadable or not a seed."""
 
 
+class SeedNotConfiguredError(LookupError):
+    """`POST /profile/seed` without `AIRFIT_SEED_FILE`."""
+
+
+T = TypeVar("T")
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-async def get_profile(*, store: DocumentStore, user_id: str) -> UserProfile:
-    """The user's stored profile (an empty one if there is none)."""
-    return await store.read(user_id, PROFILE)
 
 
 # A target outside this range is a typo or garbage; sent as null it cannot overflow the app's Int.
@@ -142,107 +144,6 @@ def profile_response(profile: UserProfile) -> ProfileResponse:
     )
 
 
-T = TypeVar("T")
-
-
-async def amend_profile(
-    *, store: DocumentStore, user_id: str, change: Callable[[UserProfile], tuple[T, bool]]
-) -> T:
-    """Apply `change` to the stored profile in one short transaction (what the coach learns goes in here).
-
-    `change` edits the profile it is given and returns its result and whether it changed anything;
-    `updated_at` is stamped when it did.
-    """
-    async with store.transaction(user_id, PROFILE) as profile:
-        result, changed = change(profile)
-        if changed:
-            profile.updated_at = _now()
-    return result
-
-
-async def clear_profile(*, store: DocumentStore, user_id: str) -> bool:
-    """Delete the user's profile; True if there was one."""
-    return await store.delete(user_id, PROFILE)
-
-
-async def update_item(*, store: DocumentStore, user_id: str, update: ProfileItemUpdate) -> ProfileItemResult:
-    """Replace one item of an editable list in place, or delete it when no new value is given."""
-    if update.category not in EDITABLE_CATEGORIES:
-        raise UnknownCategoryError(
-            f"unknown category {update.category!r}; editable: {', '.join(EDITABLE_CATEGORIES)}"
-        )
-    old = update.old_value.strip()
-    async with store.transaction(user_id, PROFILE) as profile:
-        items = list(getattr(profile, update.category))
-        if old not in items:
-            raise ItemNotFoundError(f"{update.category} has no item {update.old_value!r}")
-        index = items.index(old)
-        if update.new_value is None:
-            del items[index]
-        else:
-            items[index] = update.new_value
-        setattr(profile, update.category, items)
-        profile.updated_at = _now()
-    return ProfileItemResult(
-        status="deleted" if update.new_value is None else "updated", category=update.category
-    )
-
-
-async def sync_profile(*, store: DocumentStore, user_id: str, request: ProfileSyncRequest) -> datetime:
-    """Merge the app's copy of the profile into the stored one; returns the new `updated_at`.
-
-    Scalars: a sent, non-blank value replaces the stored one; absent or blank leaves it (the app omits nil
-    and echoes the "" that `GET /profile` sends for an unknown style).
-    Lists: the union, stored items first, then the app's new ones. The app never receives the server's lists
-    (its memory-sync decoder reads none of them), so its arrays never hold what the coach learned from chat:
-    replacing would wipe those on every push, and an empty array is just "nothing new". Removing an item is
-    what `PATCH /profile/item` is for.
-    `onboarding_complete`: written only when the key is sent, so a partial client cannot un-complete it.
-    """
-    incoming = UserProfile.model_validate(request.model_dump(exclude_unset=True, exclude_none=True))
-    async with store.transaction(user_id, PROFILE) as profile:
-        for name in _SCALARS:
-            value = getattr(incoming, name)
-            if value is not None:
-                setattr(profile, name, value)
-        for name in _LISTS:
-            added = getattr(incoming, name)
-            if added:
-                setattr(profile, name, [*getattr(profile, name), *added])
-        if request.onboarding_complete is not None:
-            profile.onboarding_complete = request.onboarding_complete
-        profile.updated_at = updated = _now()
-    return updated
-
-
-async def export_profile(*, store: DocumentStore, user_id: str) -> ProfileExport:
-    """The whole stored profile in the `/profile/export` envelope."""
-    profile = await store.read(user_id, PROFILE)
-    return ProfileExport(
-        version=EXPORT_VERSION,
-        exported_at=_now().isoformat(),
-        profile=profile.model_dump(mode="json"),
-    )
-
-
-async def import_profile(
-    *, store: DocumentStore, user_id: str, export: ProfileExport
-) -> ProfileImportResponse:
-    """Replace the profile with an exported one, exactly as exported (its `updated_at` included)."""
-    if export.version != EXPORT_VERSION:
-        return ProfileImportResponse(
-            success=False, error=f"unsupported export version {export.version} (expected {EXPORT_VERSION})"
-        )
-    profile = UserProfile.model_validate(export.profile)
-    await store.replace(user_id, PROFILE, profile)
-    return ProfileImportResponse(
-        success=True,
-        name=profile.name,
-        goals_count=len(profile.goals),
-        has_personality=profile.personality_notes is not None,
-    )
-
-
 def profile_from_seed(seed: SeedProfile) -> UserProfile:
     """A complete profile built from the nested seed format."""
     hevy = seed.hevy_integration
@@ -279,18 +180,6 @@ def profile_from_seed(seed: SeedProfile) -> UserProfile:
     )
 
 
-async def apply_seed(*, store: DocumentStore, user_id: str, seed: SeedProfile) -> SeedResponse:
-    """Replace the user's profile with one built from a seed."""
-    profile = profile_from_seed(seed)
-    await store.replace(user_id, PROFILE, profile)
-    return SeedResponse(
-        status="imported",
-        name=profile.name,
-        onboarding_complete=profile.onboarding_complete,
-        has_coaching_persona=profile.personality_notes is not None,
-    )
-
-
 async def read_seed_file(path: Path) -> SeedProfile:
     """The household's seed file (`AIRFIT_SEED_FILE`); raises SeedFileError saying what is wrong."""
     try:
@@ -301,3 +190,146 @@ async def read_seed_file(path: Path) -> SeedProfile:
         return SeedProfile.model_validate(orjson.loads(raw))
     except (orjson.JSONDecodeError, ValidationError) as exc:
         raise SeedFileError(f"seed file {path.name} is not a valid profile seed: {exc}") from exc
+
+
+class ChatSessions(Protocol):
+    """What the profile needs of the chat layer: a coach that spoke with the old profile starts afresh."""
+
+    async def clear_sessions(self, user_id: str) -> bool:
+        """Forget the user's chat sessions and history; True if there was anything."""
+        ...
+
+
+class ProfileService:
+    """Every user's profile: the only writer of the profile document, and the rules around it."""
+
+    def __init__(
+        self, store: DocumentStore, sessions: ChatSessions, *, seed_file: Path | None = None
+    ) -> None:
+        self.store = store
+        self.sessions = sessions
+        self.seed_file = seed_file
+
+    async def get(self, user_id: str) -> UserProfile:
+        """The user's stored profile (an empty one if there is none)."""
+        return await self.store.read(user_id, PROFILE)
+
+    async def view(self, user_id: str) -> ProfileResponse:
+        """The `GET /profile` view of the user's profile."""
+        return profile_response(await self.get(user_id))
+
+    async def name_of(self, user_id: str) -> str | None:
+        """The name the user gave, if any."""
+        return (await self.get(user_id)).name
+
+    async def amend(self, user_id: str, change: Callable[[UserProfile], tuple[T, bool]]) -> T:
+        """Apply `change` to the stored profile in one short transaction (what the coach learns goes in here).
+
+        `change` edits the profile it is given and returns its result and whether it changed anything;
+        `updated_at` is stamped when it did.
+        """
+        async with self.store.transaction(user_id, PROFILE) as profile:
+            result, changed = change(profile)
+            if changed:
+                profile.updated_at = _now()
+        return result
+
+    async def clear(self, user_id: str) -> None:
+        """Forget the user's profile and the chat sessions that knew it."""
+        await self.store.delete(user_id, PROFILE)
+        await self.sessions.clear_sessions(user_id)
+
+    async def update_item(self, user_id: str, update: ProfileItemUpdate) -> ProfileItemResult:
+        """Replace one item of an editable list in place, or delete it when no new value is given."""
+        if update.category not in EDITABLE_CATEGORIES:
+            raise UnknownCategoryError(
+                f"unknown category {update.category!r}; editable: {', '.join(EDITABLE_CATEGORIES)}"
+            )
+        old = update.old_value.strip()
+        async with self.store.transaction(user_id, PROFILE) as profile:
+            items = list(getattr(profile, update.category))
+            if old not in items:
+                raise ItemNotFoundError(f"{update.category} has no item {update.old_value!r}")
+            index = items.index(old)
+            if update.new_value is None:
+                del items[index]
+            else:
+                items[index] = update.new_value
+            setattr(profile, update.category, items)
+            profile.updated_at = _now()
+        return ProfileItemResult(
+            status="deleted" if update.new_value is None else "updated", category=update.category
+        )
+
+    async def sync(self, user_id: str, request: ProfileSyncRequest) -> datetime:
+        """Merge the app's copy of the profile into the stored one; returns the new `updated_at`.
+
+        Scalars: a sent, non-blank value replaces the stored one; absent or blank leaves it (the app omits
+        nil and echoes the "" that `GET /profile` sends for an unknown style).
+        Lists: the union, stored items first, then the app's new ones. The app never receives the server's
+        lists (its memory-sync decoder reads none of them), so its arrays never hold what the coach learned
+        from chat: replacing would wipe those on every push, and an empty array is just "nothing new".
+        Removing an item is what `PATCH /profile/item` is for.
+        `onboarding_complete`: written only when the key is sent, so a partial client cannot un-complete it.
+        """
+        incoming = UserProfile.model_validate(request.model_dump(exclude_unset=True, exclude_none=True))
+        async with self.store.transaction(user_id, PROFILE) as profile:
+            for name in _SCALARS:
+                value = getattr(incoming, name)
+                if value is not None:
+                    setattr(profile, name, value)
+            for name in _LISTS:
+                added = getattr(incoming, name)
+                if added:
+                    setattr(profile, name, [*getattr(profile, name), *added])
+            if request.onboarding_complete is not None:
+                profile.onboarding_complete = request.onboarding_complete
+            profile.updated_at = updated = _now()
+        return updated
+
+    async def export(self, user_id: str) -> ProfileExport:
+        """The whole stored profile in the `/profile/export` envelope."""
+        return ProfileExport(
+            version=EXPORT_VERSION,
+            exported_at=_now().isoformat(),
+            profile=(await self.get(user_id)).model_dump(mode="json"),
+        )
+
+    async def restore(self, user_id: str, export: ProfileExport) -> ProfileImportResponse:
+        """Replace the profile with an exported one, exactly as exported (its `updated_at` included).
+
+        The coach then starts a fresh session: the old one speaks with the old persona."""
+        if export.version != EXPORT_VERSION:
+            return ProfileImportResponse(
+                success=False,
+                error=f"unsupported export version {export.version} (expected {EXPORT_VERSION})",
+            )
+        profile = UserProfile.model_validate(export.profile)
+        await self._replace(user_id, profile)
+        return ProfileImportResponse(
+            success=True,
+            name=profile.name,
+            goals_count=len(profile.goals),
+            has_personality=profile.personality_notes is not None,
+        )
+
+    async def apply_seed(self, user_id: str, seed: SeedProfile) -> SeedResponse:
+        """Replace the user's profile with one built from a seed."""
+        profile = profile_from_seed(seed)
+        await self._replace(user_id, profile)
+        return SeedResponse(
+            status="imported",
+            name=profile.name,
+            onboarding_complete=profile.onboarding_complete,
+            has_coaching_persona=profile.personality_notes is not None,
+        )
+
+    async def apply_seed_file(self, user_id: str) -> SeedResponse:
+        """Replace the user's profile with the household's seed file (`AIRFIT_SEED_FILE`)."""
+        if self.seed_file is None:
+            raise SeedNotConfiguredError("no seed file configured: set AIRFIT_SEED_FILE to a profile seed")
+        return await self.apply_seed(user_id, await read_seed_file(self.seed_file))
+
+    async def _replace(self, user_id: str, profile: UserProfile) -> None:
+        await self.store.replace(user_id, PROFILE, profile)
+        await self.sessions.clear_sessions(user_id)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from airfit.deps import InsightsDep, SchedulerDep, UserIdDep
+from fastapi import APIRouter, Depends
+
+from airfit.deps import provided
+from airfit.insights.routes import InsightsDep
 from airfit.scheduler.models import JobOutcome, SchedulerStatus
 from airfit.scheduler.report import read_status
+from airfit.scheduler.service import Scheduler
+from airfit.users.identity import UserIdDep
 
 router = APIRouter(prefix="/scheduler", tags=["scheduler"])
+SchedulerDep = Annotated[Scheduler, Depends(provided(Scheduler))]
 
 
 @router.get("/status", response_model=SchedulerStatus)

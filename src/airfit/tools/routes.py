@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from airfit.deps import ToolsDep, UserIdDep
+from fastapi import APIRouter, Depends
+
+from airfit.deps import provided
+from airfit.tools.binding import DataTools
 from airfit.tools.models import ToolRequest, ToolResponse, ToolSchemas
 from airfit.tools.service import schemas
+from airfit.users.identity import UserIdDep
 
 router = APIRouter(prefix="/tools", tags=["tools"])
+ToolsDep = Annotated[DataTools, Depends(provided(DataTools))]
 
 
 @router.get("/schemas", response_model=ToolSchemas)

@@ -9,9 +9,9 @@ import asyncio
 from typing import Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 
-from airfit.deps import TrainingDep, UserIdDep
+from airfit.deps import provided
 from airfit.training import views
 from airfit.training.client import HevyAuthError, HevyUnavailableError
 from airfit.training.models import (
@@ -30,8 +30,10 @@ from airfit.training.models import (
     TrainingSyncResponse,
 )
 from airfit.training.service import HevyNotConfiguredError, TrainingService
+from airfit.users.identity import UserIdDep
 
 router = APIRouter(tags=["training"])
+TrainingDep = Annotated[TrainingService, Depends(provided(TrainingService))]
 
 # M7: the original let iOS reuse these for 5-10 minutes, so the GETs AutoSync runs right after
 # `POST /hevy/sync` could show pre-sync data. Answers now come from a per-user server cache and cost well

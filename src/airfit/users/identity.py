@@ -9,10 +9,13 @@ In token mode (`AIRFIT_AUTH=token`) only step 1 exists.
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request, status
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
 
 from airfit.background import Background
 from airfit.config import AuthMode, Settings
+from airfit.deps import SettingsDep, provided
 from airfit.users.models import Caller, TokenScope, is_valid_user_id
 from airfit.users.service import UserService
 
@@ -77,3 +80,31 @@ def require_admin(caller: Caller) -> Caller:
     if not caller.admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this token is not an admin token")
     return caller
+
+
+UsersDep = Annotated[UserService, Depends(provided(UserService))]
+
+
+async def get_caller(
+    request: Request,
+    settings: SettingsDep,
+    users: UsersDep,
+    background: Annotated[Background, Depends(provided(Background))],
+) -> Caller:
+    """The user this request acts for (a router-level dependency of every router that needs identity)."""
+    return await resolve_caller(request, users=users, settings=settings, background=background)
+
+
+async def get_user_id(caller: Annotated[Caller, Depends(get_caller)]) -> str:
+    """Just the calling user's id."""
+    return caller.user_id
+
+
+async def get_admin(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
+    """The caller, who must hold an admin token."""
+    return require_admin(caller)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+UserIdDep = Annotated[str, Depends(get_user_id)]
+AdminDep = Annotated[Caller, Depends(get_admin)]

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from airfit.deps import AdminDep, CallerDep, UsersDep
+from airfit.users.identity import AdminDep, CallerDep, UsersDep
 from airfit.users.models import (
     CreateTokenRequest,
     CreateUserRequest,

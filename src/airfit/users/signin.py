@@ -12,10 +12,12 @@ import hashlib
 import secrets
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from airfit.config import AuthMode
 from airfit.storage import SERVER_SCOPE, Document, DocumentStore, register
 from airfit.users.models import NewToken
 from airfit.users.service import UserService
@@ -57,6 +59,21 @@ class IssuedCode(BaseModel):
     code: str
     user_id: str
     expires_at: datetime
+
+
+class PickableUser(BaseModel):
+    """A user the sign-in page may offer."""
+
+    id: str
+    name: str = Field(description="The name in their profile, else their id.")
+
+
+class SignInOptions(BaseModel):
+    """How this server lets a browser sign in."""
+
+    auth: AuthMode
+    picker: bool = Field(description="True when `users` lists who can be picked (open mode only).")
+    users: list[PickableUser]
 
 
 class TooManyAttemptsError(Exception):
@@ -118,12 +135,32 @@ class FailureLimiter:
 
 
 class SignInCodes:
-    """Issue codes (CLI) and exchange them for tokens (HTTP)."""
+    """How a browser signs in: the options it is offered, and codes issued (CLI) and exchanged (HTTP)."""
 
-    def __init__(self, store: DocumentStore, users: UserService) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        users: UserService,
+        *,
+        auth: AuthMode = AuthMode.OPEN,
+        picker: bool = False,
+        display_name: Callable[[str], Awaitable[str | None]] | None = None,
+    ) -> None:
         self.store = store
         self.users = users
+        self.auth = auth
+        self.picker = auth is AuthMode.OPEN and picker
+        self.display_name = display_name
         self.limiter = FailureLimiter()
+
+    async def options(self) -> SignInOptions:
+        """The sign-in methods; the users to pick from only in open mode with the picker on."""
+        pickable = []
+        if self.picker:
+            for info in await self.users.list():
+                name = await self.display_name(info.id) if self.display_name else None
+                pickable.append(PickableUser(id=info.id, name=name or info.id))
+        return SignInOptions(auth=self.auth, picker=self.picker, users=pickable)
 
     async def issue(self, user_id: str, *, ttl: timedelta = CODE_TTL) -> IssuedCode:
         """A fresh code for a registered user; expired codes are dropped, and a user keeps at most a few."""

@@ -7,34 +7,21 @@ into a token. `/me/tokens` lets anyone list, create and revoke their own (never 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from airfit.config import AuthMode
-from airfit.deps import CallerDep, SettingsDep, SignInDep, StoreDep, UsersDep
-from airfit.profile.models import PROFILE
+from airfit.deps import provided
+from airfit.users.identity import CallerDep, UsersDep
 from airfit.users.models import NewToken, TokenInfo
 from airfit.users.service import TokenNotFoundError
-from airfit.users.signin import TooManyAttemptsError
+from airfit.users.signin import SignInCodes, SignInOptions, TooManyAttemptsError
 
 public_router = APIRouter(tags=["sign-in"])
 """`/signin/*`: what a browser without a token can call."""
 router = APIRouter(tags=["sign-in"])
-
-
-class PickableUser(BaseModel):
-    """A user the sign-in page may offer."""
-
-    id: str
-    name: str = Field(description="The name in their profile, else their id.")
-
-
-class SignInOptions(BaseModel):
-    """How this server lets a browser sign in."""
-
-    auth: AuthMode
-    picker: bool = Field(description="True when `users` lists who can be picked (open mode only).")
-    users: list[PickableUser]
+SignInDep = Annotated[SignInCodes, Depends(provided(SignInCodes))]
 
 
 class CodeExchange(BaseModel):
@@ -53,15 +40,9 @@ class SelfTokenRequest(BaseModel):
 
 
 @public_router.get("/signin/options", response_model=SignInOptions)
-async def signin_options(settings: SettingsDep, users: UsersDep, store: StoreDep) -> SignInOptions:
+async def signin_options(codes: SignInDep) -> SignInOptions:
     """The sign-in methods; the user list only in open mode with `AIRFIT_USER_PICKER` on."""
-    picker = settings.auth is AuthMode.OPEN and settings.user_picker
-    pickable: list[PickableUser] = []
-    if picker:
-        for info in await users.list():
-            profile = await store.read(info.id, PROFILE)
-            pickable.append(PickableUser(id=info.id, name=profile.name or info.id))
-    return SignInOptions(auth=settings.auth, picker=picker, users=pickable)
+    return await codes.options()
 
 
 @public_router.post("/signin/code", response_model=NewToken)

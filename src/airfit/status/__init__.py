@@ -1,0 +1,1 @@
+"""The server's own state: `GET /health` for anyone, `GET /status` for the caller."""
