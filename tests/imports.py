@@ -84,12 +84,31 @@ def importers(targets: tuple[str, ...] = STATE_MODULES) -> set[str]:
     return {e.source for e in edges() if e.target in targets}
 
 
-def cycles(*, include_typing: bool = True) -> list[list[str]]:
-    """Strongly connected groups of more than one module (import circles), largest first."""
-    graph: dict[str, set[str]] = {name: set() for name in modules()}
+def package_of(module: str) -> str:
+    """`airfit.llm.cli` -> `airfit.llm`; a top-level module (`airfit.config`) is its own package."""
+    return ".".join(module.split(".")[:2])
+
+
+def route_modules() -> dict[str, Path]:
+    """Modules that define HTTP routes (they create an `APIRouter`)."""
+    found = {}
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "APIRouter":
+                found[name] = path
+                break
+    return found
+
+
+def cycles(*, include_typing: bool = True, packages: bool = False) -> list[list[str]]:
+    """Strongly connected groups of more than one module (import circles), largest first; with
+    `packages`, of packages (an import between two modules is one between their packages)."""
+    name_of = package_of if packages else (lambda module: module)
+    graph: dict[str, set[str]] = {name_of(name): set() for name in modules()}
     for edge in edges():
-        if include_typing or not edge.typing_only:
-            graph[edge.source].add(edge.target)
+        source, target = name_of(edge.source), name_of(edge.target)
+        if source != target and (include_typing or not edge.typing_only):
+            graph[source].add(target)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

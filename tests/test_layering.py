@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.imports import SRC, cycles, edges, importers, modules
+from tests.imports import SRC, cycles, edges, importers, modules, route_modules
 
 COMPOSITION_ROOT = "airfit.services"
 ENTRY_POINTS = ("airfit.app", "airfit.cli")
@@ -43,6 +43,24 @@ def test_llm_is_a_leaf() -> None:
 def test_no_import_circles() -> None:
     # TYPE_CHECKING imports count too: a circle hidden from the interpreter is still a circle to a reader.
     assert cycles(include_typing=True) == []
+
+
+def test_no_package_circles() -> None:
+    # A circle between packages (coach <-> insights, config <-> llm) hides from the module-level test when
+    # different modules of the two packages import each other.
+    assert cycles(include_typing=True, packages=True) == []
+
+
+def test_routes_never_reach_the_store() -> None:
+    # A route asks its domain's service, which owns the documents and the rules around them.
+    found = route_modules()
+    assert {"airfit.profile.routes", "airfit.status.routes"} <= found.keys()
+    bad = sorted(
+        f"{e.source} -> {e.target}" for e in edges() if e.source in found and e.target == "airfit.storage"
+    )
+    assert bad == []
+    mentions = sorted(name for name, path in found.items() if "StoreDep" in path.read_text(encoding="utf-8"))
+    assert mentions == []
 
 
 PACKAGES = sorted(p.name for p in (SRC / "airfit").iterdir() if (p / "__init__.py").is_file())
