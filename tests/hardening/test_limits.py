@@ -194,3 +194,14 @@ def test_item5_cli_import_of_damaged_archive_is_an_error_not_a_traceback(
         assert "Traceback" not in result.stderr
         assert "damaged" in result.stderr
         assert _documents(data_dir) == before
+
+
+def test_the_import_limit_is_the_setting_alone(start_live_server: Callable[..., LiveServer]) -> None:
+    # An archive over 64 MiB is allowed when AIRFIT_MAX_IMPORT_BYTES says so: this one reaches the archive
+    # check (not a zip: 400) instead of a size refusal (413).
+    live = start_live_server(max_import_bytes=80 * 1024 * 1024)
+    body = b"\0" * (65 * 1024 * 1024)
+    with live.client("brian", timeout=60) as c:
+        response = c.post("/import", content=body, headers={"Content-Type": "application/zip"})
+        assert response.status_code == 400
+        assert c.post("/import", content=body + b"\0" * (16 * 1024 * 1024)).status_code == 413

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from tests.contract import DISCUSS, assert_decodes
 from tests.fakes.clis import FakeClis
 from tests.insights.contract import check_generate, check_insight_list
 from tests.insights.data import flat_days, inject, snapshot, store_days
-from tests.live import LiveServer
+from tests.live import LiveServer, wait_for
 
 MARK = "Return your insights as JSON"
 GOOD = {
@@ -149,3 +150,33 @@ def test_discuss_talks_about_the_callers_insight_only(
     assert "USER MESSAGE: Is this too fast?" in prompt
     assert "| H:w18" in prompt
     assert "Tell me brian's weight" not in "".join(c["stdin"] for c in fake_clis.calls("claude"))
+
+
+def test_a_running_generation_is_reported_at_once_unless_forced(
+    start_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
+) -> None:
+    _data(data_dir, "brian", 190.0)
+    fake_clis.configure("claude", rules=[{"match": MARK, "reply": json.dumps(GOOD), "delay": 2}])
+    live = start_server(**fake_clis.settings("claude"))
+
+    def generate(force: bool) -> dict[str, Any]:
+        with live.client("brian", timeout=60) as brian:
+            answer: dict[str, Any] = brian.post(
+                "/insights/generate", json={"days": 30, "force": force}
+            ).json()
+            return answer
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(generate, False)
+        wait_for(lambda: len(_prompts(fake_clis)) == 1)
+        busy = generate(False)
+        assert len(_prompts(fake_clis)) == 1
+        forced = pool.submit(generate, True)
+        assert first.result()["success"] is True
+        assert forced.result()["success"] is True
+    check_generate(busy)
+    assert busy["success"] is False
+    assert "already running" in busy["error"]
+    assert busy["insights_generated"] == 0
+    # The forced one waited for the first to end, then asked the LLM again.
+    assert len(_prompts(fake_clis)) == 2
