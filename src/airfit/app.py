@@ -144,7 +144,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 async def _storage_error(request: Request, exc: Exception) -> JSONResponse:
-    # A 200 here would make the iOS app mark unsaved data as synced (contract M6): always a 5xx.
+    # A 200 here would make the iOS app mark unsaved data as synced (docs/ios-contract.md § Status codes).
     logger.error("Storage failure on %s %s: %s", request.method, request.url.path, exc)
     return JSONResponse(
         {"detail": f"storage failure: {exc}"}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE

@@ -1,5 +1,5 @@
 """Lenient input types for stored documents: whatever an old file, an import or an LLM wrote is coerced into
-the declared type (or dropped), so a stored document can never make a response fail (SERVER_BEHAVIOR §14 #40).
+the declared type (or dropped), so a stored document can never make a response fail.
 """
 
 from __future__ import annotations

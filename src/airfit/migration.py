@@ -1,6 +1,6 @@
 """Moving the original single-user server's data directory into one user's directory (`airfit migrate`).
 
-The original kept everything flat in one directory (SERVER_BEHAVIOR §2). Each file moves into the user's
+That server kept everything flat in one directory. Each file moves into the user's
 directory in its legacy, un-enveloped shape; the document that owns it converts it on first load through its
 version-0 migration. Two files are reshaped here because their content changes owner:
 - `context_store.json` also held the insights: they move out into `insights.json` as `{"insights": [...]}`;

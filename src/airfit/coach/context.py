@@ -67,7 +67,7 @@ MEMORY_PRIORITY = 60
 PROFILE_PRIORITY = 70
 """What is known about the user is the last block to give way."""
 
-# Keys the app really sends (contract M9), with the original server's names as aliases.
+# Keys the app really sends (docs/ios-contract.md § Coach), with the older key names accepted as aliases.
 HEALTH_LABELS = {
     "steps_today": "Steps today",
     "steps": "Steps today",

@@ -1,8 +1,10 @@
-"""Learning about the user from conversations: profile facts (P5), personality (P6), summary (P7), patterns.
+"""Learning about the user from conversations: profile facts, the coach's persona, a one-line summary,
+behaviour patterns.
 
-Every call here is stateless (never on the user's chat session: SERVER_BEHAVIOR §14 #4), its answer is
-validated into a pydantic model, and the profile is changed only inside a short store transaction after
-the LLM has answered (§14 #3). A malformed answer changes nothing.
+Every call here is stateless: on the user's chat session it would become part of the conversation the
+coach replays. Its answer is validated into a pydantic model, and the profile is changed only inside a
+short store transaction after the LLM has answered, so a slow LLM never holds the profile and a malformed
+answer changes nothing.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ class NutritionTargets(_Part):
 
 
 class ProfileExtraction(_Part):
-    """What one exchange taught about the user (P5)."""
+    """What one exchange taught about the user."""
 
     identity: Identity = Field(default_factory=Identity)
     current_state: CurrentState = Field(default_factory=CurrentState)
@@ -221,7 +223,7 @@ def unfence(text: str) -> str:
 
 
 async def synthesize_personality(router: LLMRouter, profile: UserProfile) -> tuple[str | None, str | None]:
-    """P6: the persona text and an error; (None, None) when there are no facts to build it from."""
+    """The coach's persona text and an error; (None, None) when there are no facts to build it from."""
     facts = _facts(profile)
     if not facts:
         return None, None
@@ -233,7 +235,7 @@ async def synthesize_personality(router: LLMRouter, profile: UserProfile) -> tup
 
 
 async def one_line_summary(router: LLMRouter, profile: UserProfile) -> str | None:
-    """P7: "Engineer. Runner. Building strength." or None."""
+    """A one-line summary such as "Engineer. Runner. Building strength.", or None."""
     if not profile.name:
         return None
     facts = [

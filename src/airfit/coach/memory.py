@@ -2,9 +2,9 @@
 
 The coach marks things worth remembering with `<memory:type>…</memory:type>`; the iOS app syncs the markers
 it extracted itself. Entries are kept as a JSON document; the prompt gets the consolidated summary plus the
-NEWEST entries that fit its budget (the original kept the oldest 3,000 chars: §14 #33). Weekly
-consolidation folds week-old entries into a validated summary, keeps the previous summary, and removes
-only the entries it folded in, so anything added while the LLM was thinking survives (§14 #34).
+NEWEST entries that fit its budget (what was said lately matters most; the oldest are in the summary).
+Weekly consolidation folds week-old entries into a validated summary, keeps the previous summary, and
+removes only the entries it folded in, so anything added while the LLM was thinking survives.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Wire models of the coach endpoints (IOS_CONTRACT §4.3–§4.7, §4.17, §4.19, §4.24)."""
+"""Wire models of the coach endpoints (docs/ios-contract.md § Coach, § Memories)."""
 
 from __future__ import annotations
 
@@ -151,7 +151,7 @@ class MemorySyncRequest(BaseModel):
 
 
 class MemorySyncResponse(BaseModel):
-    """Stored count; failures are 5xx, never a 200 (contract M6)."""
+    """Stored count; failures are 5xx, never a 200 (docs/ios-contract.md § Status codes)."""
 
     status: str = "synced"
     stored: int

@@ -1,9 +1,10 @@
 """The coach's prompts: the system prompt built from a user's profile and memory, and the fixed texts.
 
-`GET /chat/context` gets the original's order (SERVER_BEHAVIOR §11.1): persona, profile sections, fixed
-guidelines, memory protocol, then the relationship memory. The server's own chat turns order the same parts
-by how often they change (`coach_prompt` first, the user's facts after the stored data). Remembered text
-and user-written data are fenced and labelled as notes so they are not taken as instructions (§14 #37).
+`GET /chat/context` gets the order the app's direct mode was written against: persona, profile sections,
+fixed guidelines, memory protocol, then the relationship memory. The server's own chat turns order the
+same parts by how often they change (`coach_prompt` first, the user's facts after the stored data).
+Remembered text and user-written data are fenced and labelled as notes so they are not taken as
+instructions.
 """
 
 from __future__ import annotations
@@ -159,7 +160,8 @@ def coach_prompt(profile: UserProfile) -> str:
 
 
 def profile_prompt(profile: UserProfile) -> str:
-    """The persona, the user's facts and the fixed instructions, without memory, in the original's order."""
+    """The persona, the user's facts and the fixed instructions, without memory, in `GET /chat/context`'s
+    order."""
     if _onboarding(profile):
         return ONBOARDING_SYSTEM_PROMPT
     facts = profile_facts(profile)

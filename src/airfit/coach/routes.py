@@ -34,7 +34,7 @@ CoachDep = Annotated[Coach, Depends(provided(Coach))]
 
 @router.post("/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, coach: CoachDep, user_id: UserIdDep, response: Response) -> ChatResponse:
-    """Talk to the coach; LLM failures are a 200 with `success: false` and the reason (contract §1.3)."""
+    """Talk to the coach; LLM failures are a 200 with `success: false` and the reason (§ LLM failures)."""
     reply, timing = await coach.chat(user_id=user_id, request=body)
     response.headers["Server-Timing"] = timing.header()
     return reply
@@ -122,6 +122,6 @@ async def learn(coach: CoachDep, user_id: UserIdDep) -> LearnResponse:
 
 @router.post("/sync/memories", response_model=MemorySyncResponse)
 async def sync_memories(body: MemorySyncRequest, coach: CoachDep, user_id: UserIdDep) -> MemorySyncResponse:
-    """Store memories the app extracted; any storage failure is a 5xx so the app retries (contract M6)."""
+    """Store memories the app extracted; any storage failure is a 5xx so the app retries."""
     stored = await coach.sync_memories(user_id=user_id, kind=body.type, contents=body.contents)
     return MemorySyncResponse(stored=stored)

@@ -295,7 +295,8 @@ class Coach:
         )
 
     async def regenerate_personality(self, *, user_id: str) -> PersonalityResponse:
-        """P6 again from the current profile; the old persona is kept when the new one is unusable."""
+        """The persona written again from the current profile; the old one is kept when the new one is
+        unusable."""
         async with self.locks.lock(user_id, "learning"):
             profile = await self.profiles.get(user_id)
             personality, error = await synthesize_personality(self.llm, profile)
@@ -324,7 +325,7 @@ class Coach:
         )
 
     async def sync_memories(self, *, user_id: str, kind: MemoryType, contents: list[str]) -> int:
-        """Store memories the app extracted itself; storage failures propagate (5xx, contract M6)."""
+        """Store memories the app extracted itself; storage failures propagate (a 5xx: the app retries)."""
         items = [(kind, " ".join(c.split())) for c in contents if c.strip()]
         return await add_memories(self.store, user_id, items, source="app")
 

@@ -23,7 +23,7 @@ from airfit.health.models import (
 from airfit.health.windows import last_days
 
 TREND_DAYS = 30
-# A day counts as on target within these bounds (SERVER_BEHAVIOR §5.3).
+# A day counts as on target within these bounds of the target.
 PROTEIN_HIT_RATIO = 0.9
 CALORIE_HIT_BAND = (0.9, 1.1)
 

@@ -1,6 +1,6 @@
-"""Version 0 of `context_store.json`: the original single-user server's file (SERVER_BEHAVIOR §3.2).
+"""Version 0 of `context_store.json`: the file of the single-user server that `airfit migrate` moves in.
 
-The original stored `{snapshots, insights, last_sync, version}` with dataclass defaults and no type checks.
+It held `{snapshots, insights, last_sync, version}` with dataclass defaults and no type checks.
 Insights now live in their own document (`airfit migrate` moves them out; any left here are dropped), and
 every snapshot value is coerced into the current model's types, so one bad value cannot make the whole
 store unreadable.

@@ -1,7 +1,6 @@
 """How one synced day is folded into the stored snapshot of that date.
 
-The original replaced nutrition and health wholesale, so a partial HealthKit read wiped stored values
-(SERVER_BEHAVIOR §14 #10). The rule here:
+Replacing a day wholesale would let a partial HealthKit read wipe stored values. The rule instead:
 
 - An optional key that is absent or null means "no reading": the stored value stays. A present value
   overwrites it (`quality_flags: []` is a reading: "no flags").

@@ -144,7 +144,7 @@ class ContextStore(BaseModel):
 CONTEXT_STORE = register(Document("context_store", ContextStore, migrations={0: legacy_context_store}))
 
 
-# -- wire models: POST /insights/sync (IOS_CONTRACT §4.20) ----------------------------------------------
+# -- wire models: POST /insights/sync (docs/ios-contract.md § Daily sync) -----------------------------
 
 MAX_SYNC_DAYS = 4000
 """Largest batch one `POST /insights/sync` accepts: ten years of days, far beyond any real backfill."""
@@ -216,7 +216,7 @@ class SyncResponse(BaseModel):
     count: int
 
 
-# -- wire models: GET /insights/context (IOS_CONTRACT §4.21) --------------------------------------------
+# -- wire models: GET /insights/context (docs/ios-contract.md § Summaries) ----------------------------
 
 ContextRange = Literal["week", "month", "quarter"]
 """The windows the app asks for; anything else is a 422 like every other malformed query."""
@@ -263,7 +263,7 @@ class ContextSummary(BaseModel):
     daily_health: list[DailyHealthPoint] | None
 
 
-# -- wire models: GET /health/body-metrics (IOS_CONTRACT §4.30) -----------------------------------------
+# -- wire models: GET /health/body-metrics (docs/ios-contract.md § Summaries) -------------------------
 
 
 class MetricPoint(BaseModel):
@@ -299,7 +299,7 @@ class BodyMetricsResponse(BaseModel):
     trends: BodyTrends
 
 
-# -- wire models: GET /insights/snapshots (SERVER_BEHAVIOR §4.5) ----------------------------------------
+# -- wire models: GET /insights/snapshots --------------------------------------------------------------
 
 
 class SnapshotNutrition(BaseModel):
@@ -343,7 +343,7 @@ class SnapshotsResponse(BaseModel):
     snapshots: list[SnapshotSummary]
 
 
-# -- body-composition trends (SERVER_BEHAVIOR §5.5) -----------------------------------------------------
+# -- body-composition trends -----------------------------------------------------------------------------
 
 Direction = Literal["losing", "gaining", "stable"]
 

@@ -1,5 +1,5 @@
 """Daily health and nutrition: `POST /insights/sync`, `GET /insights/context`, `GET /insights/snapshots`,
-`GET /health/body-metrics` (IOS_CONTRACT §4.20, §4.21, §4.30; SERVER_BEHAVIOR §4.5).
+`GET /health/body-metrics` (docs/ios-contract.md § Daily sync, § Summaries).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The compact day format the insight LLM reads (SERVER_BEHAVIOR §5.11)."""
+"""The compact day format the insight LLM reads: one short line per day, only what was measured."""
 
 from __future__ import annotations
 
@@ -114,5 +114,5 @@ def days_with_data(days: Sequence[DailySnapshot]) -> int:
 
 
 def token_estimate(text: str) -> int:
-    """The original's rough token count: characters / 4."""
+    """A rough token count, characters / 4, as `POST /insights/generate` and the data preview report it."""
     return len(text) // 4

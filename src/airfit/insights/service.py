@@ -1,6 +1,6 @@
 """The insight store of one user: add (deduplicated), rank, prune, engage, and the chat text block.
 
-Decisions (SERVER_BEHAVIOR §5.11, §14 #14, #16, #17):
+Decisions:
 - Deduplication compares a new insight with every stored insight created in the last `DEDUP_WINDOW`,
   newest first, **including dismissed ones** (a user who dismissed "Protein dipping" does not want it back
   tomorrow under another id) and with the ones added earlier in the same batch. Two insights are the same
@@ -52,7 +52,7 @@ def _words(title: str) -> set[str]:
 
 
 def similar_titles(a: str, b: str) -> bool:
-    """Word-set Jaccard similarity of two titles is at least 0.6 (the original's rule)."""
+    """Word-set Jaccard similarity of two titles is at least 0.6."""
     left, right = _words(a), _words(b)
     if not left or not right:
         return False
@@ -70,7 +70,7 @@ def is_duplicate(candidate: Insight, existing: Iterable[Insight]) -> bool:
 
 
 def _expired(insight: Insight, now: datetime) -> bool:
-    # Migrated insights are the user's history from the original server: age never removes them.
+    # Migrated insights are the user's history from before this server: age never removes them.
     return not insight.migrated and now - insight.created_at >= EXPIRY
 
 
@@ -204,7 +204,7 @@ async def recent_titles(store: DocumentStore, user_id: str, *, limit: int = 10) 
 
 
 def format_insights_block(insights: Sequence[Insight]) -> str:
-    """The §5.12 chat block; "" when there is nothing to say."""
+    """The insights block of the coach's chat context; "" when there is nothing to say."""
     if not insights:
         return ""
     lines = ["Recent AI-generated insights about this user:"]
@@ -216,5 +216,5 @@ def format_insights_block(insights: Sequence[Insight]) -> str:
 
 
 async def insights_text(*, store: DocumentStore, user_id: str, limit: int = 3) -> str:
-    """The user's best live insights as the coach's chat-context block (§5.12)."""
+    """The user's best live insights as the coach's chat-context block."""
     return format_insights_block(await list_insights(store, user_id, limit=limit))

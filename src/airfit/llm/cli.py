@@ -19,7 +19,7 @@ from airfit.llm.models import LLMRequest, ProviderError, SessionInUseError, Sess
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 # Notices the tools print around the answer. Matched against the whole line, so a coach reply that merely
-# mentions "data collection" or "is disabled" is kept (the original dropped such lines: §14 #30).
+# mentions "data collection" or "is disabled" is kept: an answer may well talk about those.
 NOTICE_LINES = [
     re.compile(r"^data collection is disabled\.?$", re.IGNORECASE),
     re.compile(r"^loaded cached credentials\.?$", re.IGNORECASE),

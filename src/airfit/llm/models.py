@@ -25,7 +25,7 @@ def utcnow() -> datetime:
 
 
 class LLMResult(BaseModel):
-    """The outcome of one routed LLM call (`LLMResponse` of the original server)."""
+    """The outcome of one routed LLM call."""
 
     text: str = ""
     provider: str = "none"
@@ -94,7 +94,7 @@ class LLMRequest:
 
 
 class SessionRecord(BaseModel):
-    """One user's conversation with one provider (`sessions.json` of the original server)."""
+    """One user's conversation with one provider."""
 
     session_id: str
     provider: str
@@ -107,7 +107,7 @@ class SessionRecord(BaseModel):
     @field_validator("created_at", "last_used")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        # The original wrote naive times: read as UTC, the rule for every stored time (`coerce.as_utc`).
+        # Migrated sessions carry naive times: read as UTC, the rule for every stored time (`coerce.as_utc`).
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
@@ -118,11 +118,11 @@ class SessionBook(BaseModel):
 
 
 def _legacy_sessions(data: dict[str, Any]) -> dict[str, Any]:
-    """The original's bare mapping of sessions, as `airfit migrate` writes it (keys `<user>:<provider>`)."""
+    """A migrated single-user server's bare mapping of sessions (keys `<user>:<provider>`)."""
     sessions = {}
     for key, value in data.items():
         if isinstance(value, dict) and isinstance(value.get("session_id"), str):
-            # The original always passed its ids to --resume without creating them first.
+            # Those ids were always passed to --resume: the CLI knows them already.
             sessions[key] = {**value, "started": True}
     return {"sessions": sessions}
 

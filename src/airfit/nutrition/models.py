@@ -1,4 +1,4 @@
-"""Wire models of `/nutrition/parse|correct|status` (IOS_CONTRACT §4.8, §4.9, §4.11) and the LLM answers."""
+"""Wire models of `/nutrition/parse|correct|status` (docs/ios-contract.md § Nutrition) and the LLM answers."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ class FoodComponent(_Macros):
 
 
 class ParsedFood(_Macros):
-    """What the LLM must return for a food description (P2)."""
+    """What the LLM must return for a food description."""
 
     name: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)] = None
     confidence: Annotated[str, BeforeValidator(_confidence)] = "low"
@@ -72,7 +72,7 @@ class ParsedFood(_Macros):
 
 
 class CorrectedFood(BaseModel):
-    """What the LLM must return for a correction (P3); a missing field keeps the original value."""
+    """What the LLM must return for a correction; a missing field keeps the estimate's value."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -1,4 +1,5 @@
-"""Nutrition AI (P2, P3, P4): every stored-looking number is validated into integers before it is returned."""
+"""Food estimates, corrections and the macro check-in: every number is validated into an integer before it
+is returned."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ CORRECT_SYSTEM = (
 )
 STATUS_SYSTEM = "You are a casual, encouraging fitness buddy. Reply in 1-2 short sentences, no lists."
 FEEDBACK_FAILED = "Couldn't get feedback right now."
-# The original's fixed targets, used only when the user's profile has none.
+# Targets for a user whose profile has none (set your own in the profile): more energy on training days.
 DEFAULT_TRAINING = MacroTargets(calories=2600, protein=175, carbs=330, fat=67)
 DEFAULT_REST = MacroTargets(calories=2200, protein=175, carbs=250, fat=57)
 
@@ -88,7 +89,7 @@ async def correct_food(router: LLMRouter, request: CorrectRequest) -> CorrectRes
 
 
 def day_targets(profile: UserProfile, *, training_day: bool) -> dict[str, int]:
-    """The user's targets for a training or rest day (each macro falls back to the original default)."""
+    """The user's targets for a training or rest day (each macro falls back to the default)."""
     mine = profile.training_day_targets if training_day else profile.rest_day_targets
     fallback = DEFAULT_TRAINING if training_day else DEFAULT_REST
     targets = {}
@@ -99,7 +100,7 @@ def day_targets(profile: UserProfile, *, training_day: bool) -> dict[str, int]:
 
 
 async def macro_feedback(router: LLMRouter, profile: UserProfile, intake: StatusRequest) -> StatusResponse:
-    """A short check-in on today's intake against the user's own targets (P4)."""
+    """A short check-in on today's intake against the user's own targets."""
     targets = day_targets(profile, training_day=intake.is_training_day)
     eaten = {"calories": intake.calories, "protein": intake.protein, "carbs": intake.carbs, "fat": intake.fat}
     units = {"calories": " kcal", "protein": "g", "carbs": "g", "fat": "g"}

@@ -103,7 +103,7 @@ def _now() -> datetime:
 
 
 def _positive(value: float | int | None) -> Any:
-    # The original server's dataclass defaulted ages, weights and body fat to 0, meaning "unknown".
+    # Migrated profiles hold 0 for an unknown age, weight or body fat.
     return value if value is not None and value > 0 else None
 
 
@@ -210,7 +210,8 @@ EDITABLE_CATEGORIES = (
 
 
 class ProfileResponse(BaseModel):
-    """`GET /profile`: read by two iOS decoders at once (IOS_CONTRACT §4.12), so it carries the keys of both.
+    """`GET /profile`: read by two iOS decoders at once (docs/ios-contract.md § Profile), so it carries the
+    keys of both.
 
     (a) `ProfileResponse` needs the lists, `communication_style` (a string), `insights_count`,
     `recent_insights`, `has_profile` and `onboarding_complete`; (b) `ServerProfileResponse` reads the
@@ -282,7 +283,7 @@ class ProfileItemResult(BaseModel):
 
 
 class ProfileSyncRequest(BaseModel):
-    """`POST /profile/sync`: the app's `ServerProfileExport` (IOS_CONTRACT §4.18); absent keys: unchanged.
+    """`POST /profile/sync`: the app's `ServerProfileExport` (§ Profile); absent keys: unchanged.
 
     `relationship_notes` and `training_style` arrive as single strings from the app and as lists from
     other clients; `training_days_per_week` as an int or as a range such as "4-6".
@@ -331,7 +332,7 @@ class ProfileExport(BaseModel):
 
 
 class ProfileImportResponse(BaseModel):
-    """`ProfileImportResponse` of the app; a refused import is a 200 with `success: false` (§4.15)."""
+    """`ProfileImportResponse` of the app; a refused import is a 200 with `success: false` (§ Profile)."""
 
     success: bool
     name: str | None = None
@@ -395,12 +396,12 @@ class SeedHevy(_SeedPart):
 
 
 class SeedProfile(_SeedPart):
-    """The nested seed format (SERVER_BEHAVIOR §4.4): every key optional, missing ones take defaults."""
+    """The nested seed format (`examples/seed-profile.json`): every key optional, missing ones defaulted."""
 
     @model_validator(mode="before")
     @classmethod
     def _null_is_missing(cls, value: Any) -> Any:
-        # The original stored a seed's nulls as-is and then failed on them (SERVER_BEHAVIOR §14 #40).
+        # A null in a seed means "not given": stored, it would later fail validation of the whole profile.
         if isinstance(value, dict):
             return {key: item for key, item in value.items() if item is not None}
         return value

@@ -1,7 +1,7 @@
 """Per-user scheduler state (`<user>/scheduler_state.json`) and the status endpoint's answer.
 
-Intervals are code, not stored state: the original persisted them, so a changed default never took
-effect, and an unknown key reset every job to "due now" (SERVER_BEHAVIOR §3.5).
+Intervals are code, not stored state: stored, a changed default would never take effect. Unknown keys
+are ignored rather than refused, so a file from another version never resets a job to "due now".
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class JobStatus(BaseModel):
 
 
 class SchedulerStatus(BaseModel):
-    """`GET /scheduler/status` for the caller: the original's keys (§8.4) plus every job in detail."""
+    """`GET /scheduler/status` for the caller: a summary of the usual jobs plus every job in detail."""
 
     is_running: bool
     is_generating_insights: bool

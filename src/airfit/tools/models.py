@@ -2,7 +2,7 @@
 
 Arguments are validated the way an LLM (or the iOS Gemini path) actually sends them: numbers as strings
 are accepted, values out of range are clamped to the documented range, unusable values are a clear
-error naming the argument, and unknown arguments are refused (SERVER_BEHAVIOR §13.2, §14 #18).
+error naming the argument, and unknown arguments are refused.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ class ToolRequest(BaseModel):
 
 
 class ToolResponse(BaseModel):
-    """`POST /tools/execute` answer (contract §4.34): `content` is present even on failure."""
+    """`POST /tools/execute` answer (docs/ios-contract.md § Tools): `content` is present even on failure."""
 
     success: bool
     content: str

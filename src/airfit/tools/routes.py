@@ -1,4 +1,7 @@
-"""`GET /tools/schemas` and `POST /tools/execute` (contract §4.34): the coach's tools over HTTP."""
+"""`GET /tools/schemas` and `POST /tools/execute`: the coach's tools over HTTP.
+
+What the app sends and reads: `docs/ios-contract.md` § Tools.
+"""
 
 from __future__ import annotations
 

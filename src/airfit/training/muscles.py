@@ -1,9 +1,10 @@
-"""Which muscle groups an exercise trains, and the weekly working-set zones (SERVER_BEHAVIOR §5.9).
+"""Which muscle groups an exercise trains, and the weekly working-set zones.
 
-Matching fixes §14 #23: the equipment suffix is dropped ("Bench Press (Barbell)" -> "bench press"), then an
+Matching: the equipment suffix is dropped ("Bench Press (Barbell)" -> "bench press"), then an
 exact-name table is consulted, then keyword rules that match whole words only, most specific first. There is
 no substring matching in either direction, so "ab" cannot match "Cable" and "Walking" is not a lunge.
-Arms get credit only from direct work, as in the original.
+Arms get credit only from direct work: a bench press or a row counts for chest or back alone, so arm
+volume is not inflated by every compound lift (close-grip presses and dips are the named exceptions).
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def muscles_for(exercise: str) -> tuple[str, ...]:
 
 
 def status_of(current: int, zone: Zone) -> str:
-    """below, at_floor, in_zone or above (§5.9)."""
+    """below, at_floor, in_zone or above."""
     if current < zone.min:
         return "below"
     if current == zone.min:

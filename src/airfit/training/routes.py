@@ -1,4 +1,4 @@
-"""Training endpoints (IOS_CONTRACT §4.10, §4.26-§4.33) and Hevy key management.
+"""Training endpoints (docs/ios-contract.md § Training) and Hevy key management.
 
 Every GET answers from stored documents; only the sync endpoints (and key checks) call Hevy.
 """
@@ -35,9 +35,9 @@ from airfit.users.identity import UserIdDep
 router = APIRouter(tags=["training"])
 TrainingDep = Annotated[TrainingService, Depends(provided(TrainingService))]
 
-# M7: the original let iOS reuse these for 5-10 minutes, so the GETs AutoSync runs right after
-# `POST /hevy/sync` could show pre-sync data. Answers now come from a per-user server cache and cost well
-# under a millisecond, so freshness wins: the client may store them but must ask again every time.
+# The app reads these right after `POST /hevy/sync`; an answer it kept for minutes would show pre-sync
+# data. They come from a per-user server cache and cost well under a millisecond, so freshness wins: the
+# client may store them but must ask again every time (docs/ios-contract.md § Caching).
 CACHE_CONTROL = {"Cache-Control": "private, no-cache"}
 # The iOS client gives `POST /hevy/sync` 30 s and other calls 60 s of inactivity; answer before that and
 # let a long import carry on in the background (its status is then "in_progress").
@@ -105,7 +105,7 @@ async def tracked_exercises(
 
 
 async def _exercise_name(request: Request, training: TrainingService, user_id: str, decoded: str) -> str:
-    """The exercise as stored: iOS sends `+` literally (IOS_CONTRACT §2.1), standard decoding makes it a
+    """The exercise as stored: iOS sends `+` literally (§ Query strings), standard decoding makes it a
     space, so a name that exists with a literal `+` wins over the space-decoded reading."""
     for key, value in parse_qsl(request.url.query.replace("+", "%2B"), keep_blank_values=True):
         if key == "exercise" and value != decoded and await training.has_exercise(user_id, value):
@@ -149,7 +149,7 @@ async def _sync_within(training: TrainingService, user_id: str, *, full: bool, w
 
 @router.post("/hevy/sync", response_model=HevySyncResponse)
 async def hevy_sync(user_id: UserIdDep, training: TrainingDep) -> HevySyncResponse:
-    """Sync now (M1). Always 200 with a `status` string: the client only needs a 200 to go on and read
+    """Sync now. Always 200 with a `status` string: the client only needs a 200 to go on and read
     the stored data, and it sends nothing that could be lost, so Hevy trouble is reported in `status`
     (success, not_configured, auth_failed, rate_limited, unavailable, in_progress) and in `error`."""
     result = await _sync_within(training, user_id, full=False, wait=HEVY_SYNC_WAIT)
@@ -165,8 +165,8 @@ async def hevy_sync(user_id: UserIdDep, training: TrainingDep) -> HevySyncRespon
 async def training_sync(
     user_id: UserIdDep, training: TrainingDep, full: bool = False
 ) -> TrainingSyncResponse:
-    """Sync now, optionally re-importing everything. 200 with a status string, as the original and the
-    iOS client (§4.33) expect; the reasons are those of `POST /hevy/sync`."""
+    """Sync now, optionally re-importing everything. 200 with a status string, as the iOS client expects
+    (§ Training); the reasons are those of `POST /hevy/sync`."""
     result = await _sync_within(training, user_id, full=full, wait=TRAINING_SYNC_WAIT)
     return TrainingSyncResponse(
         status=result.status,

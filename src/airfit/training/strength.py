@@ -1,4 +1,4 @@
-"""Strength calculations over stored workouts (SERVER_BEHAVIOR §5.7, bugs of §14 #24/#25 fixed).
+"""Strength calculations over stored workouts: e1RM, PRs, daily bests and trends.
 
 Everything here is a pure function of the stored workouts and the user's time zone, so a sync can rebuild
 the derived documents from scratch: an edited or deleted workout corrects PRs downward.
@@ -22,10 +22,10 @@ from airfit.training.models import (
     WorkoutSet,
 )
 
-# Exact pounds per kilogram (the original's 2.205 drifted by 0.02 %, enough to flip a PR by 0.1 lb).
+# Exact pounds per kilogram: 2.205 drifts by 0.02 %, enough to flip a PR by 0.1 lb.
 KG_TO_LB = 2.20462
 RANKING_SIZE = 20
-# One rule for the exercise list's `improvement` and the chart's `trend` (the original disagreed, §14 #25):
+# One rule for the exercise list's `improvement` and the chart's `trend`, so the two never disagree:
 # an OLS slope needs a few points spread over at least two weeks to mean anything.
 MIN_TREND_POINTS = 4
 MIN_TREND_SPAN_DAYS = 14
@@ -46,7 +46,7 @@ def to_lbs(weight_kg: float | None) -> float:
 
 
 def local_date(workout: Workout, tz: tzinfo) -> date:
-    """The user's calendar date of a workout's start: the one rule every view uses (§6.6)."""
+    """The user's calendar date of a workout's start: the one rule every view uses."""
     return workout.start_time.astimezone(tz).date()
 
 
@@ -138,7 +138,7 @@ def trend_per_month(performances: list[Performance]) -> float | None:
 
 
 def workout_days(workouts: Iterable[Workout], tz: tzinfo) -> dict[str, WorkoutDay]:
-    """The daily `workout` blocks of the context store, by local `YYYY-MM-DD` (§6.4, working volume)."""
+    """The daily `workout` blocks of the context store, by local `YYYY-MM-DD` (working sets' volume)."""
     by_day: dict[str, list[Workout]] = defaultdict(list)
     for workout in workouts:
         by_day[local_date(workout, tz).isoformat()].append(workout)

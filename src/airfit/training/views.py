@@ -30,14 +30,14 @@ from airfit.training.strength import KG_TO_LB, local_date, personal_record, tren
 
 LIFT_HISTORY_POINTS = 20
 RECENT_TREND_POINTS = 8
-# A logged session counts as training for the nutrition targets when it is this substantial (§5.10).
+# A logged session counts as training for the nutrition targets when it is this substantial.
 TRAINING_DAY_MIN_MINUTES = 20
 TRAINING_DAY_MIN_EXERCISES = 3
 SORTS = ("frequency", "most_improved", "least_improved")
 
 
 def window_start(today: date, days: int) -> date:
-    """First date of an N-day window ending today: exactly N dates (§14 #13)."""
+    """First date of an N-day window ending today: exactly N dates."""
     return today - timedelta(days=days - 1)
 
 
@@ -110,7 +110,7 @@ def _by_frequency(store: ExerciseStore) -> list[str]:
 
 
 def recent_workouts(doc: WorkoutsDoc, tz: tzinfo, today: date, limit: int) -> RecentWorkoutsResponse:
-    """`GET /hevy/recent-workouts`: newest first, local `YYYY-MM-DD` dates (M4)."""
+    """`GET /hevy/recent-workouts`: newest first, local `YYYY-MM-DD` dates (§ Dates)."""
     summaries = []
     for workout in newest_first(doc)[:limit]:
         day = local_date(workout, tz)
@@ -135,7 +135,7 @@ def _window(performances: list[Performance], start: date | None) -> list[Perform
 def exercises(
     store: ExerciseStore, today: date, *, limit: int, sort_by: str, days: int | None
 ) -> ExercisesResponse:
-    """`GET /training/exercises`; an unknown `sort_by` means frequency, as the original did."""
+    """`GET /training/exercises`; an unknown `sort_by` means frequency (the app may send one this lacks)."""
     start = window_start(today, days) if days else None
     tracked = []
     for name, history in store.exercises.items():
@@ -180,7 +180,7 @@ def strength_history(store: ExerciseStore, exercise: str, today: date, days: int
 
 
 def training_day(doc: WorkoutsDoc, tz: tzinfo, today: date) -> TrainingDayResponse:
-    """`GET /nutrition/training-day`: a substantial workout on the user's local today (§5.10, §14 #22)."""
+    """`GET /nutrition/training-day`: a substantial workout on the user's local today."""
     for workout in newest_first(doc):
         day = local_date(workout, tz)
         if day < today:

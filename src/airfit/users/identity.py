@@ -1,6 +1,6 @@
 """The one place that decides who is calling.
 
-Order (DESIGN.md "Identity and access"):
+Order:
 1. `Authorization: Bearer <token>`: the token's owner; an `X-User-ID` that names someone else is a 403.
 2. `X-User-ID: <id>` (open mode only): a registered user, else 404; a malformed id is a 400.
 3. Nothing: the configured default user (so today's iOS app keeps working), else 400.
