@@ -197,7 +197,7 @@ class Scheduler:
 
     async def _record(self, user_id: str, job: Job, outcome: JobOutcome) -> None:
         now = _now()
-        today = datetime.now(await self.users.timezone_of(user_id)).date().isoformat()
+        today = (await self.users.today(user_id)).isoformat()
         async with self.store.transaction(user_id, SCHEDULER_STATE) as doc:
             record = doc.jobs.setdefault(job.name, JobRecord())
             record.last_run = now
