@@ -132,7 +132,7 @@ class DataContext:
 def data_age(stamp: str, today: date, tz: tzinfo) -> str:
     """How old a reading is ("yesterday", "3 days ago", "2 weeks ago", "Mar 04"); "" if unreadable."""
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(stamp)
     except ValueError:
         return ""
     day = moment.astimezone(tz).date() if moment.tzinfo else moment.date()

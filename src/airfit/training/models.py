@@ -26,7 +26,7 @@ WARMUP = "warmup"
 def _aware(value: Any) -> Any:
     """Hevy sends `...Z`; a naive stored value is UTC (`coerce.as_utc`). Anything unparseable fails."""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(value.strip())
     if isinstance(value, datetime) and value.tzinfo is None:
         value = as_utc(value)
     return value
