@@ -70,6 +70,19 @@ async def test_5xx_is_retried_then_reported(fake_hevy: FakeHevy) -> None:
         await client.aclose()
 
 
+async def test_waits_are_the_policys(fake_hevy: FakeHevy) -> None:
+    # 0.2 s then 0.4 s before the 5xx retries, then the 429's Retry-After: no jitter, no library default.
+    client = HevyClient(fake_hevy.url, retry=RetryPolicy(attempts=4, base_delay=0.2, max_delay=2.0))
+    fake_hevy.fail_next(2, status=503)
+    fake_hevy.fail_next(1, status=429, retry_after="0.5")
+    began = time.monotonic()
+    try:
+        assert await client.workout_count(BRIAN_KEY) > 0
+    finally:
+        await client.aclose()
+    assert 1.0 <= time.monotonic() - began < 2.0
+
+
 async def test_retry_after_beyond_the_cap_is_not_waited_for(fake_hevy: FakeHevy) -> None:
     client = HevyClient(fake_hevy.url, retry=FAST)
     fake_hevy.fail_next(1, status=429, retry_after="3600")

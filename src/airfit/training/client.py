@@ -1,12 +1,11 @@
 """A thin client for the four Hevy endpoints the sync needs (`api-key` header, 1-based pages).
 
 One `httpx2.AsyncClient` serves every user; the key is passed per call and never logged. 429 and 5xx are
-retried a bounded number of times with exponential backoff, honouring `Retry-After` up to a cap.
+retried a bounded number of times with exponential backoff (`stamina`), honouring `Retry-After` up to a cap.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx2
+import stamina
 from pydantic import ValidationError
 
 from airfit.training.models import HevyWorkout, Workout
@@ -40,7 +40,15 @@ class HevyUnavailableError(HevyError):
 
 
 class HevyRateLimitedError(HevyUnavailableError):
-    """Hevy kept answering 429."""
+    """Hevy kept answering 429; `retry_after` is the wait it asked for, in seconds, if it named one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class HevyServerError(HevyUnavailableError):
+    """Hevy kept answering 5xx."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,13 @@ class HevyClient:
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self.retry = retry or RetryPolicy()
+        self._retrying = stamina.AsyncRetryingCaller(
+            attempts=self.retry.attempts,
+            timeout=None,
+            wait_initial=self.retry.base_delay,
+            wait_max=self.retry.max_delay,
+            wait_jitter=0,
+        ).on(self._backoff)
         self._http = httpx2.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=TIMEOUT,
@@ -163,24 +178,29 @@ class HevyClient:
                 return
 
     async def _get(self, api_key: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        delay = self.retry.base_delay
-        for attempt in range(1, self.retry.attempts + 1):
-            response = await self._send(path, params, api_key)
-            if response.status_code in (401, 403):
-                raise HevyAuthError(f"Hevy rejected the API key (HTTP {response.status_code})")
-            retryable = response.status_code == 429 or response.status_code >= 500
-            if not retryable:
-                return _json_object(response, path)
-            wait = _retry_after(response) if response.status_code == 429 else None
-            wait = delay if wait is None else wait
-            if attempt == self.retry.attempts or wait > self.retry.max_delay:
-                break
-            logger.info("Hevy answered %s on %s; retrying in %.2fs", response.status_code, path, wait)
-            await asyncio.sleep(wait)
-            delay *= 2
-        if response.status_code == 429:
-            raise HevyRateLimitedError("Hevy is rate limiting requests; try again later")
-        raise HevyUnavailableError(f"Hevy answered HTTP {response.status_code}")
+        return await self._retrying(self._get_once, api_key, path, params)
+
+    async def _get_once(self, api_key: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        response = await self._send(path, params, api_key)
+        status = response.status_code
+        if status in (401, 403):
+            raise HevyAuthError(f"Hevy rejected the API key (HTTP {status})")
+        if status == 429:
+            raise HevyRateLimitedError(
+                "Hevy is rate limiting requests; try again later", retry_after=_retry_after(response)
+            )
+        if status >= 500:
+            raise HevyServerError(f"Hevy answered HTTP {status}")
+        return _json_object(response, path)
+
+    def _backoff(self, exc: Exception) -> bool | float:
+        """Whether stamina tries again after `exc`, or how long it waits first (a 429's Retry-After).
+
+        A Retry-After beyond the longest wait is not waited for: the sync fails now and runs again later.
+        """
+        if isinstance(exc, HevyRateLimitedError) and exc.retry_after is not None:
+            return exc.retry_after if exc.retry_after <= self.retry.max_delay else False
+        return isinstance(exc, HevyRateLimitedError | HevyServerError)
 
     async def _send(self, path: str, params: dict[str, Any], api_key: str) -> httpx2.Response:
         try:
