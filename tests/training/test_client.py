@@ -39,6 +39,27 @@ async def test_broken_workout_is_skipped_not_the_page(fake_hevy: FakeHevy) -> No
     assert page.skipped == 2
 
 
+async def test_broken_event_is_skipped_not_the_feed(fake_hevy: FakeHevy) -> None:
+    start = datetime.now(UTC) - timedelta(days=1)
+    fake_hevy.add_account(BROKEN_KEY, [workout("good", start, [("Bench", [("normal", 100, 5)])])])
+    fake_hevy.accounts[BROKEN_KEY].events += [
+        (start, {"type": "deleted", "id": "gone", "deleted_at": "2025-06-01T10:00:00", "extra": 1}),
+        (start, {"type": "deleted", "id": ""}),
+        (start, {"type": "created", "id": "x"}),
+        (start, {"type": "updated", "workout": {"id": "bad", "start_time": "not a time"}}),
+    ]
+    client = HevyClient(fake_hevy.url, retry=FAST)
+    try:
+        feed = await client.events(BROKEN_KEY, datetime(2000, 1, 1, tzinfo=UTC))
+    finally:
+        await client.aclose()
+    assert [e.workout.id for e in feed.events if e.workout] == ["good"]
+    assert [(e.deleted_id, e.at) for e in feed.events if e.deleted_id] == [
+        ("gone", datetime(2025, 6, 1, 10, tzinfo=UTC))
+    ]
+    assert feed.skipped == 3
+
+
 async def test_pages_and_events(fake_hevy: FakeHevy) -> None:
     client = HevyClient(fake_hevy.url, retry=FAST)
     try:
