@@ -45,6 +45,8 @@ class Job:
     run: JobFunction
     timeout: float = 600.0
     uses_llm: bool = False
+    counted_daily: bool = False
+    """Its outcomes' `count` adds up to the user's `insights_generated_today` (reset each local day)."""
 
 
 def _now() -> datetime:
@@ -212,7 +214,7 @@ class Scheduler:
                 record.next_due = now + job.interval
                 if outcome.status == "success":
                     record.last_success = now
-            if job.name == "insights":
+            if job.counted_daily:
                 _count_insights(doc, today, outcome.count)
 
 
