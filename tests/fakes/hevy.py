@@ -44,7 +44,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 
 
 def _event_time(workout: dict[str, Any]) -> datetime:

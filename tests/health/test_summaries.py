@@ -16,7 +16,6 @@ from airfit.health.summaries import (
     recent_snapshots,
     weekly_summary_text,
 )
-from airfit.health.windows import local_today
 from airfit.services import Services, build_services
 from tests.live import make_settings
 
@@ -114,7 +113,7 @@ async def _store(state: Services, user: str, snapshots: list[DailySnapshot]) -> 
 
 
 async def test_recent_snapshots_are_exactly_n_days_oldest_first(state: Services) -> None:
-    today = local_today(await state.users.timezone_of("brian"))
+    today = await state.users.today("brian")
     await _store(state, "brian", [_day(today - timedelta(days=i), weight_lbs=180) for i in range(-1, 20)])
     found = await recent_snapshots(store=state.store, users=state.users, user_id="brian", days=7)
     assert [s.date for s in found] == [(today - timedelta(days=6 - i)).isoformat() for i in range(7)]
@@ -122,7 +121,7 @@ async def test_recent_snapshots_are_exactly_n_days_oldest_first(state: Services)
 
 
 async def test_weekly_summary_text(state: Services) -> None:
-    today = local_today(await state.users.timezone_of("brian"))
+    today = await state.users.today("brian")
     week = [
         DailySnapshot(
             date=(today - timedelta(days=i)).isoformat(),
@@ -144,7 +143,7 @@ async def test_weekly_summary_text(state: Services) -> None:
 
 
 async def test_body_comp_text_reads_the_users_own_days(state: Services) -> None:
-    today = local_today(await state.users.timezone_of("brian"))
+    today = await state.users.today("brian")
     await _store(state, "brian", _losing_month(today))
     text = await body_comp_text(store=state.store, users=state.users, user_id="brian")
     assert text.startswith("Monthly body comp trends: weight losing (-")

@@ -39,6 +39,27 @@ async def test_broken_workout_is_skipped_not_the_page(fake_hevy: FakeHevy) -> No
     assert page.skipped == 2
 
 
+async def test_broken_event_is_skipped_not_the_feed(fake_hevy: FakeHevy) -> None:
+    start = datetime.now(UTC) - timedelta(days=1)
+    fake_hevy.add_account(BROKEN_KEY, [workout("good", start, [("Bench", [("normal", 100, 5)])])])
+    fake_hevy.accounts[BROKEN_KEY].events += [
+        (start, {"type": "deleted", "id": "gone", "deleted_at": "2025-06-01T10:00:00", "extra": 1}),
+        (start, {"type": "deleted", "id": ""}),
+        (start, {"type": "created", "id": "x"}),
+        (start, {"type": "updated", "workout": {"id": "bad", "start_time": "not a time"}}),
+    ]
+    client = HevyClient(fake_hevy.url, retry=FAST)
+    try:
+        feed = await client.events(BROKEN_KEY, datetime(2000, 1, 1, tzinfo=UTC))
+    finally:
+        await client.aclose()
+    assert [e.workout.id for e in feed.events if e.workout] == ["good"]
+    assert [(e.deleted_id, e.at) for e in feed.events if e.deleted_id] == [
+        ("gone", datetime(2025, 6, 1, 10, tzinfo=UTC))
+    ]
+    assert feed.skipped == 3
+
+
 async def test_pages_and_events(fake_hevy: FakeHevy) -> None:
     client = HevyClient(fake_hevy.url, retry=FAST)
     try:
@@ -68,6 +89,19 @@ async def test_5xx_is_retried_then_reported(fake_hevy: FakeHevy) -> None:
             await client.workout_count(BRIAN_KEY)
     finally:
         await client.aclose()
+
+
+async def test_waits_are_the_policys(fake_hevy: FakeHevy) -> None:
+    # 0.2 s then 0.4 s before the 5xx retries, then the 429's Retry-After: no jitter, no library default.
+    client = HevyClient(fake_hevy.url, retry=RetryPolicy(attempts=4, base_delay=0.2, max_delay=2.0))
+    fake_hevy.fail_next(2, status=503)
+    fake_hevy.fail_next(1, status=429, retry_after="0.5")
+    began = time.monotonic()
+    try:
+        assert await client.workout_count(BRIAN_KEY) > 0
+    finally:
+        await client.aclose()
+    assert 1.0 <= time.monotonic() - began < 2.0
 
 
 async def test_retry_after_beyond_the_cap_is_not_waited_for(fake_hevy: FakeHevy) -> None:

@@ -12,7 +12,6 @@ from airfit.cache import ResponseCache
 from airfit.coach.models import FoodLine, NutritionContext
 from airfit.health.models import CONTEXT_STORE
 from airfit.health.summaries import body_comp_text, weekly_summary_text
-from airfit.health.windows import local_today
 from airfit.insights.models import INSIGHTS
 from airfit.insights.picture import long_run_text
 from airfit.insights.service import insights_text
@@ -22,7 +21,7 @@ from airfit.storage import SERVER_SCOPE, Document, DocumentStore
 from airfit.training.models import WORKOUTS
 from airfit.training.summaries import recent_workouts_text, set_tracker_text
 from airfit.users.models import USERS, UserRegistry
-from airfit.users.service import UserService
+from airfit.users.service import UserService, local_today
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +101,7 @@ class DataContext:
     async def prompt_blocks(self, *, user_id: str, kinds: set[Kind] | None = None) -> list[Block]:
         """The same blocks, named and with their priority, for a prompt that may have to leave some out."""
         chosen = [s for s in DATA_SECTIONS if kinds is None or s.kind in kinds]
-        today = local_today(await self.users.timezone_of(user_id))
+        today = await self.users.today(user_id)
         registry = await self.store.read(SERVER_SCOPE, USERS)
         results = await asyncio.gather(
             *(self._cached(user_id, section, today, registry) for section in chosen), return_exceptions=True
@@ -133,7 +132,7 @@ class DataContext:
 def data_age(stamp: str, today: date, tz: tzinfo) -> str:
     """How old a reading is ("yesterday", "3 days ago", "2 weeks ago", "Mar 04"); "" if unreadable."""
     try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(stamp)
     except ValueError:
         return ""
     day = moment.astimezone(tz).date() if moment.tzinfo else moment.date()
@@ -160,7 +159,7 @@ def _with_unit(label: str, value: str) -> str:
 
 def format_health_context(health: dict[str, str], tz: tzinfo) -> str:
     """The app's `health_context` as prompt lines, under the keys it really sends."""
-    today = datetime.now(tz).date()
+    today = local_today(tz)
     lines = ["Here is the user's current health data:"]
     flags = health.get("quality_flags", "").strip()
     if flags:

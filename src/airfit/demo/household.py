@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from airfit.demo.days import Anomaly, Effect, Person, Trend, days
@@ -188,8 +188,7 @@ async def _install(services: DemoServices, member: Member, years: int) -> Instal
     if existing is not None:
         await services.users.remove_demo(member.user_id)
     await services.users.add(member.user_id, demo=True)
-    tz = await services.users.timezone_of(member.user_id)
-    today = datetime.now(tz).date()
+    today = await services.users.today(member.user_id)
     n_days = 365 * years
     first = today - timedelta(days=n_days - 1)
     await services.profiles.apply_seed(member.user_id, member.profile)

@@ -336,7 +336,7 @@ def hevy_history(
         if day.weekday() in lifter.weekdays and not skip:
             workout = gen.workout(day, kinds[number % len(kinds)], number, first)
             number += 1
-            saved = datetime.fromisoformat(workout["created_at"].replace("Z", "+00:00"))
+            saved = datetime.fromisoformat(workout["created_at"])
             events.append((saved, {"type": "updated", "workout": workout}))
             roll, delay = gen.rnd.random(), timedelta(minutes=gen.rnd.randint(10, 3 * 24 * 60))
             later = saved + delay

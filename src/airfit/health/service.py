@@ -22,7 +22,7 @@ from airfit.health.models import (
     WebEntry,
     WorkoutDay,
 )
-from airfit.health.windows import last_days, local_today
+from airfit.health.windows import last_days
 from airfit.profile.models import PROFILE
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
@@ -96,7 +96,7 @@ class HealthService:
 
     async def today(self, user_id: str) -> date:
         """The user's local date."""
-        return local_today(await self.users.timezone_of(user_id))
+        return await self.users.today(user_id)
 
     async def day_log(self, *, user_id: str, day: str) -> DayLog:
         """A date's web entries, the phone's own readings and the combined totals."""

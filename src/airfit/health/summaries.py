@@ -15,7 +15,7 @@ from airfit.health.models import (
     MetricTrend,
     PeriodTrends,
 )
-from airfit.health.windows import last_days, local_today
+from airfit.health.windows import last_days
 from airfit.profile.models import PROFILE
 from airfit.storage import DocumentStore
 from airfit.users.service import UserService
@@ -35,7 +35,7 @@ async def recent_snapshots(
 ) -> list[DailySnapshot]:
     """The user's stored snapshots of exactly `days` local days ending today, oldest first."""
     context = await store.read(user_id, CONTEXT_STORE)
-    today = local_today(await users.timezone_of(user_id))
+    today = await users.today(user_id)
     return last_days(days, today=today).snapshots(context)
 
 
@@ -147,7 +147,7 @@ def format_body_comp(trends: BodyCompTrends) -> str:
 async def body_comp_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
     """The body-composition lines of the coach's context for this user."""
     context = await store.read(user_id, CONTEXT_STORE)
-    today = local_today(await users.timezone_of(user_id))
+    today = await users.today(user_id)
     snapshots = last_days(YEARLY[0], today=today).snapshots(context)
     return format_body_comp(compute_body_comp_trends(snapshots, today=today))
 

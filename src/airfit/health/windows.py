@@ -7,14 +7,9 @@ server's clock; every window in this package goes through here instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta
 
 from airfit.health.models import ContextStore, DailySnapshot
-
-
-def local_today(tz: tzinfo) -> date:
-    """Today's date where the user is."""
-    return datetime.now(tz).date()
 
 
 @dataclass(frozen=True)

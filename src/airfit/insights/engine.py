@@ -197,8 +197,7 @@ class UserData:
 
 async def load_user_data(*, store: DocumentStore, users: UserService, user_id: str, days: int) -> UserData:
     """Read what the engine analyses, with "today" in the user's own time zone."""
-    tz = await users.timezone_of(user_id)
-    today = datetime.now(tz).date()
+    today = await users.today(user_id)
     context = await store.read(user_id, CONTEXT_STORE)
     profile = await store.read(user_id, PROFILE)
     exercises = await store.read(user_id, EXERCISE_STORE)

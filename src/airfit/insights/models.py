@@ -99,7 +99,7 @@ def _timestamp(value: Any) -> Any:
     """Aware UTC timestamps; a naive (original-server) one is UTC, as everywhere (`coerce.as_utc`)."""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            value = datetime.fromisoformat(value.strip())
         except ValueError:
             return None
     if isinstance(value, datetime):

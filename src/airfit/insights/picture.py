@@ -6,7 +6,6 @@ import asyncio
 from datetime import date
 
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
-from airfit.health.windows import local_today
 from airfit.insights import longrun
 from airfit.profile.models import PROFILE
 from airfit.storage import DocumentStore
@@ -22,7 +21,7 @@ def describe_days(snapshots: list[DailySnapshot], *, today: date, target_weight:
 
 async def long_run_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
     """Clear trends, plateaus, goal progress and weekly patterns of the user, for the chat context."""
-    today = local_today(await users.timezone_of(user_id))
+    today = await users.today(user_id)
     context = await store.read(user_id, CONTEXT_STORE)
     profile = await store.read(user_id, PROFILE)
     snapshots = list(context.snapshots.values())

@@ -6,11 +6,11 @@ tools and the HTTP APIs are held to exactly the same checks.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-import orjson
 from pydantic import BaseModel, ValidationError
 
 from airfit.config import CallKind
@@ -25,40 +25,26 @@ RETRY_NOTE = (
 )
 
 
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")
+
+
+# NaN and Infinity are not JSON (the rest of the server refuses them too): an answer using them is bad.
+_DECODER = json.JSONDecoder(parse_constant=_not_json)
+
+
 class BadAnswerError(ValueError):
     """The answer holds no usable JSON object of the expected shape."""
 
 
 def extract_json(text: str) -> dict[str, object]:
     """The first complete JSON object in `text` (code fences and chatter around it are ignored)."""
-    start = text.find("{")
-    while start != -1:
-        depth, in_string, escaped = 0, False, False
-        for index in range(start, len(text)):
-            char = text[index]
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-                continue
-            if char == '"':
-                in_string = True
-            elif char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth == 0:
-                    try:
-                        value = orjson.loads(text[start : index + 1])
-                    except orjson.JSONDecodeError:
-                        break
-                    if isinstance(value, dict):
-                        return value
-                    break
-        start = text.find("{", start + 1)
+    for start in (index for index, char in enumerate(text) if char == "{"):
+        try:
+            found: dict[str, object] = _DECODER.raw_decode(text, start)[0]
+        except (ValueError, RecursionError):  # not JSON from here, or nested deeper than the parser goes
+            continue
+        return found
     raise BadAnswerError("no JSON object in the answer")
 
 

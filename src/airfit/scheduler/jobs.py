@@ -74,7 +74,7 @@ def default_jobs(
         return await consolidate(coach, llm, user_id)
 
     return (
-        Job("insights", timedelta(hours=6), insight_job, timeout=300.0, uses_llm=True),
+        Job("insights", timedelta(hours=6), insight_job, timeout=300.0, uses_llm=True, counted_daily=True),
         Job("hevy_sync", timedelta(hours=1), hevy_job, timeout=600.0),
         Job("memory_consolidation", timedelta(hours=168), memory_job, timeout=300.0, uses_llm=True),
     )

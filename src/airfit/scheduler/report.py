@@ -41,7 +41,7 @@ async def read_status(*, scheduler: Scheduler, insights: InsightEngine, user_id:
     """The caller's scheduler status: the original keys plus each job in detail."""
     stored = await scheduler.store.read(user_id, SCHEDULER_STATE)
     jobs = {name: _job_status(scheduler, user_id, name, stored.jobs.get(name)) for name in scheduler.jobs}
-    today = datetime.now(await scheduler.users.timezone_of(user_id)).date().isoformat()
+    today = (await scheduler.users.today(user_id)).isoformat()
     errors = [j for j in jobs.values() if j.last_status == "error" and j.last_error_at is not None]
     latest = max(errors, key=lambda j: j.last_error_at.timestamp() if j.last_error_at else 0.0, default=None)
     return SchedulerStatus(

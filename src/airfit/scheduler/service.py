@@ -45,6 +45,8 @@ class Job:
     run: JobFunction
     timeout: float = 600.0
     uses_llm: bool = False
+    counted_daily: bool = False
+    """Its outcomes' `count` adds up to the user's `insights_generated_today` (reset each local day)."""
 
 
 def _now() -> datetime:
@@ -197,7 +199,7 @@ class Scheduler:
 
     async def _record(self, user_id: str, job: Job, outcome: JobOutcome) -> None:
         now = _now()
-        today = datetime.now(await self.users.timezone_of(user_id)).date().isoformat()
+        today = (await self.users.today(user_id)).isoformat()
         async with self.store.transaction(user_id, SCHEDULER_STATE) as doc:
             record = doc.jobs.setdefault(job.name, JobRecord())
             record.last_run = now
@@ -212,7 +214,7 @@ class Scheduler:
                 record.next_due = now + job.interval
                 if outcome.status == "success":
                     record.last_success = now
-            if job.name == "insights":
+            if job.counted_daily:
                 _count_insights(doc, today, outcome.count)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -50,7 +50,7 @@ from airfit.training.muscles import (
     muscles_for,
 )
 from airfit.training.strength import e1rm, local_date, to_lbs
-from airfit.users.service import UserService
+from airfit.users.service import UserService, local_today
 
 HRV_TREND_MIN_READINGS = 6
 HRV_TREND_THRESHOLD = 0.05
@@ -74,8 +74,7 @@ class UserDays:
 
 
 async def _days(scope: Scope, days: int) -> UserDays:
-    tz = await scope.users.timezone_of(scope.user_id)
-    today = datetime.now(tz).date()
+    today = await scope.users.today(scope.user_id)
     context = await scope.store.read(scope.user_id, CONTEXT_STORE)
     return UserDays(last_days(days, today=today).snapshots(context), today)
 
@@ -139,7 +138,7 @@ async def query_workouts(scope: Scope, args: WorkoutsArgs) -> dict[str, Any]:
         known = ", ".join([*ZONES, *MUSCLE_ALIASES])
         return {"message": f"Unknown muscle group '{args.muscle_group}'. Known groups: {known}"}
     tz = await scope.users.timezone_of(scope.user_id)
-    today = datetime.now(tz).date()
+    today = local_today(tz)
     start = today - timedelta(days=args.days - 1)
     doc = await scope.store.read(scope.user_id, WORKOUTS)
     needle = (args.exercise or "").lower()

@@ -1,22 +1,31 @@
 """A thin client for the four Hevy endpoints the sync needs (`api-key` header, 1-based pages).
 
 One `httpx2.AsyncClient` serves every user; the key is passed per call and never logged. 429 and 5xx are
-retried a bounded number of times with exponential backoff, honouring `Retry-After` up to a cap.
+retried a bounded number of times with exponential backoff (`stamina`), honouring `Retry-After` up to a cap.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
-from pydantic import ValidationError
+import stamina
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from airfit.training.models import HevyWorkout, Workout
+from airfit.training.models import (
+    HevyCount,
+    HevyDeleted,
+    HevyEvent,
+    HevyEventsPage,
+    HevyPage,
+    HevyWorkout,
+    HevyWorkoutsPage,
+    Workout,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +34,9 @@ PAGE_SIZE = 10
 # A sync walks at most this many pages of one feed: 2,000 workouts is decades of training.
 MAX_PAGES = 200
 TIMEOUT = httpx2.Timeout(15.0, connect=5.0)
+_EVENT: TypeAdapter[HevyEvent] = TypeAdapter(HevyEvent)
+A = TypeVar("A", bound=BaseModel)
+P = TypeVar("P", bound=HevyPage)
 
 
 class HevyError(Exception):
@@ -40,7 +52,15 @@ class HevyUnavailableError(HevyError):
 
 
 class HevyRateLimitedError(HevyUnavailableError):
-    """Hevy kept answering 429."""
+    """Hevy kept answering 429; `retry_after` is the wait it asked for, in seconds, if it named one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class HevyServerError(HevyUnavailableError):
+    """Hevy kept answering 5xx."""
 
 
 @dataclass(frozen=True)
@@ -85,13 +105,8 @@ def parse_workout(raw: Any) -> Workout | None:
         return HevyWorkout.model_validate(raw).to_stored()
     except ValidationError as exc:
         wid = raw.get("id") if isinstance(raw, dict) else None
-        logger.warning("Skipped an unreadable Hevy workout %s: %s", wid, exc.errors()[0].get("msg"))
+        logger.warning("Skipped an unreadable Hevy workout %s: %s", wid, _first_error(exc))
         return None
-
-
-def _page_count(body: dict[str, Any]) -> int | None:
-    value = body.get("page_count")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
@@ -113,6 +128,13 @@ class HevyClient:
         transport: httpx2.AsyncBaseTransport | None = None,
     ) -> None:
         self.retry = retry or RetryPolicy()
+        self._retrying = stamina.AsyncRetryingCaller(
+            attempts=self.retry.attempts,
+            timeout=None,
+            wait_initial=self.retry.base_delay,
+            wait_max=self.retry.max_delay,
+            wait_jitter=0,
+        ).on(self._backoff)
         self._http = httpx2.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=TIMEOUT,
@@ -126,27 +148,21 @@ class HevyClient:
 
     async def workout_count(self, api_key: str) -> int:
         """`GET /v1/workouts/count`; also how a key is validated."""
-        body = await self._get(api_key, "/v1/workouts/count", {})
-        count = body.get("workout_count")
-        if not isinstance(count, int) or isinstance(count, bool):
-            raise HevyUnavailableError("Hevy's workout count answer has no workout_count")
-        return count
+        return (await self._get(api_key, "/v1/workouts/count", {}, HevyCount)).workout_count
 
     async def workouts_page(self, api_key: str, page: int) -> WorkoutsPage:
         """One page of workouts, newest first."""
-        body = await self._get(api_key, "/v1/workouts", {"page": page, "pageSize": PAGE_SIZE})
-        raw = body.get("workouts")
-        items = raw if isinstance(raw, list) else []
-        parsed = [parse_workout(item) for item in items]
+        params = {"page": page, "pageSize": PAGE_SIZE}
+        body = await self._get(api_key, "/v1/workouts", params, HevyWorkoutsPage)
+        parsed = [parse_workout(item) for item in body.workouts]
         workouts = [w for w in parsed if w is not None]
-        return WorkoutsPage(page, _page_count(body), workouts, skipped=len(parsed) - len(workouts))
+        return WorkoutsPage(page, body.page_count, workouts, skipped=len(parsed) - len(workouts))
 
     async def events(self, api_key: str, since: datetime) -> EventsResult:
         """Every update and deletion since `since`, all pages."""
         result = EventsResult()
-        async for body in self._pages(api_key, "/v1/workouts/events", {"since": _iso(since)}):
-            raw = body.get("events")
-            for item in raw if isinstance(raw, list) else []:
+        async for body in self._pages(api_key, "/v1/workouts/events", {"since": _iso(since)}, HevyEventsPage):
+            for item in body.events:
                 event = _parse_event(item)
                 if event is None:
                     result.skipped += 1
@@ -154,33 +170,44 @@ class HevyClient:
                     result.events.append(event)
         return result
 
-    async def _pages(self, api_key: str, path: str, params: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def _pages(
+        self, api_key: str, path: str, params: dict[str, Any], answer: type[P]
+    ) -> AsyncIterator[P]:
         for page in range(1, MAX_PAGES + 1):
-            body = await self._get(api_key, path, {**params, "page": page, "pageSize": PAGE_SIZE})
+            body = await self._get(api_key, path, {**params, "page": page, "pageSize": PAGE_SIZE}, answer)
             yield body
-            count = _page_count(body)
-            if count is None or page >= count:
+            if body.page_count is None or page >= body.page_count:
                 return
 
-    async def _get(self, api_key: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        delay = self.retry.base_delay
-        for attempt in range(1, self.retry.attempts + 1):
-            response = await self._send(path, params, api_key)
-            if response.status_code in (401, 403):
-                raise HevyAuthError(f"Hevy rejected the API key (HTTP {response.status_code})")
-            retryable = response.status_code == 429 or response.status_code >= 500
-            if not retryable:
-                return _json_object(response, path)
-            wait = _retry_after(response) if response.status_code == 429 else None
-            wait = delay if wait is None else wait
-            if attempt == self.retry.attempts or wait > self.retry.max_delay:
-                break
-            logger.info("Hevy answered %s on %s; retrying in %.2fs", response.status_code, path, wait)
-            await asyncio.sleep(wait)
-            delay *= 2
-        if response.status_code == 429:
-            raise HevyRateLimitedError("Hevy is rate limiting requests; try again later")
-        raise HevyUnavailableError(f"Hevy answered HTTP {response.status_code}")
+    async def _get(self, api_key: str, path: str, params: dict[str, Any], answer: type[A]) -> A:
+        return await self._retrying(self._get_once, api_key, path, params, answer)
+
+    async def _get_once(self, api_key: str, path: str, params: dict[str, Any], answer: type[A]) -> A:
+        response = await self._send(path, params, api_key)
+        status = response.status_code
+        if status in (401, 403):
+            raise HevyAuthError(f"Hevy rejected the API key (HTTP {status})")
+        if status == 429:
+            raise HevyRateLimitedError(
+                "Hevy is rate limiting requests; try again later", retry_after=_retry_after(response)
+            )
+        if status >= 500:
+            raise HevyServerError(f"Hevy answered HTTP {status}")
+        if status != 200:
+            raise HevyUnavailableError(f"Hevy answered HTTP {status} on {path}")
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise HevyUnavailableError(f"unreadable answer from Hevy on {path}: {_first_error(exc)}") from exc
+
+    def _backoff(self, exc: Exception) -> bool | float:
+        """Whether stamina tries again after `exc`, or how long it waits first (a 429's Retry-After).
+
+        A Retry-After beyond the longest wait is not waited for: the sync fails now and runs again later.
+        """
+        if isinstance(exc, HevyRateLimitedError) and exc.retry_after is not None:
+            return exc.retry_after if exc.retry_after <= self.retry.max_delay else False
+        return isinstance(exc, HevyRateLimitedError | HevyServerError)
 
     async def _send(self, path: str, params: dict[str, Any], api_key: str) -> httpx2.Response:
         try:
@@ -191,41 +218,22 @@ class HevyClient:
             raise HevyUnavailableError(f"cannot reach Hevy: {type(exc).__name__}") from exc
 
 
-def _json_object(response: httpx2.Response, path: str) -> dict[str, Any]:
-    if response.status_code != 200:
-        raise HevyUnavailableError(f"Hevy answered HTTP {response.status_code} on {path}")
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise HevyUnavailableError(f"Hevy's answer on {path} is not JSON") from exc
-    if not isinstance(body, dict):
-        raise HevyUnavailableError(f"Hevy's answer on {path} is not an object")
-    return body
+def _first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
 
 
 def _parse_event(item: Any) -> WorkoutEvent | None:
-    if not isinstance(item, dict):
-        return None
-    kind = item.get("type")
-    if kind == "deleted":
-        wid = item.get("id")
-        if not isinstance(wid, str) or not wid:
-            return None
-        return WorkoutEvent(deleted_id=wid, at=_instant(item.get("deleted_at")))
-    if kind == "updated":
-        workout = parse_workout(item.get("workout"))
-        return None if workout is None else WorkoutEvent(workout=workout, at=workout.updated_at)
-    return None
-
-
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        event = _EVENT.validate_python(item)
+    except ValidationError as exc:
+        logger.warning("Skipped an unreadable Hevy event: %s", _first_error(exc))
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(event, HevyDeleted):
+        return WorkoutEvent(deleted_id=event.id, at=event.deleted_at)
+    workout = event.workout.to_stored()
+    return WorkoutEvent(workout=workout, at=workout.updated_at)
 
 
 def _iso(moment: datetime) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, field_serializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, StrictInt, field_serializer
 
 from airfit.coerce import Number, Text, as_utc
 from airfit.storage import Document, register
@@ -26,7 +26,7 @@ WARMUP = "warmup"
 def _aware(value: Any) -> Any:
     """Hevy sends `...Z`; a naive stored value is UTC (`coerce.as_utc`). Anything unparseable fails."""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        value = datetime.fromisoformat(value.strip())
     if isinstance(value, datetime) and value.tzinfo is None:
         value = as_utc(value)
     return value
@@ -110,6 +110,57 @@ class HevyWorkout(BaseModel):
     def to_stored(self) -> Workout:
         """The normalized stored form."""
         return Workout.model_validate(self.model_dump())
+
+
+class HevyCount(BaseModel):
+    """`GET /v1/workouts/count`: an answer without a whole `workout_count` is not Hevy's."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    workout_count: StrictInt
+
+
+class HevyPage(BaseModel):
+    """One page of a Hevy list; a missing or odd `page_count` means no further page is known."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    page_count: Count = None
+
+
+class HevyWorkoutsPage(HevyPage):
+    """A page of `GET /v1/workouts`: each workout is read on its own, so a broken one skips only itself."""
+
+    workouts: Annotated[list[Any], BeforeValidator(_list)] = Field(default_factory=list)
+
+
+class HevyEventsPage(HevyPage):
+    """A page of `GET /v1/workouts/events`, its events read one by one like a page's workouts."""
+
+    events: Annotated[list[Any], BeforeValidator(_list)] = Field(default_factory=list)
+
+
+class HevyDeleted(BaseModel):
+    """An event: the workout `id` was deleted."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["deleted"]
+    id: Annotated[str, Field(min_length=1)]
+    deleted_at: OptionalInstant = None
+
+
+class HevyUpdated(BaseModel):
+    """An event: the workout was created or changed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: Literal["updated"]
+    workout: HevyWorkout
+
+
+HevyEvent = Annotated[HevyDeleted | HevyUpdated, Field(discriminator="type")]
+"""One entry of the events feed; any other `type` is not an event the sync knows."""
 
 
 # The stored forms use plain types only: a three-year history is read on every sync transaction, and

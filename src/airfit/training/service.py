@@ -43,7 +43,7 @@ from airfit.training.models import (
     WorkoutsDoc,
 )
 from airfit.training.strength import build_exercise_store, workout_days
-from airfit.users.service import UserService
+from airfit.users.service import UserService, local_today
 
 logger = logging.getLogger(__name__)
 
@@ -372,7 +372,7 @@ class TrainingService:
     ) -> bytes:
         doc = await self.store.read(user_id, doc_kind)
         tz = await self.users.timezone_of(user_id)
-        today = datetime.now(tz).date()
+        today = local_today(tz)
         key = (user_id, name, params, today, str(tz))
         return self.cache.body(key, (doc,), lambda: build(doc, tz, today).model_dump_json().encode())
 

@@ -5,14 +5,14 @@ Both read stored data only; they never call Hevy, so a chat turn costs no Hevy r
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 
 from airfit.storage import DocumentStore
 from airfit.training.models import WORKOUTS, Workout, WorkoutExercise, WorkoutsDoc
 from airfit.training.muscles import ZONES, status_of
 from airfit.training.strength import local_date, to_lbs
 from airfit.training.views import muscle_sets, newest_first, window_start
-from airfit.users.service import UserService
+from airfit.users.service import UserService, local_today
 
 SET_TRACKER_DAYS = 7
 MAX_EXERCISES_PER_WORKOUT = 6
@@ -89,7 +89,7 @@ async def _context(
 ) -> tuple[WorkoutsDoc, tzinfo, date]:
     doc = await store.read(user_id, WORKOUTS)
     tz = await users.timezone_of(user_id)
-    return doc, tz, datetime.now(tz).date()
+    return doc, tz, local_today(tz)
 
 
 async def recent_workouts_text(

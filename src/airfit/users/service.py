@@ -6,7 +6,7 @@ import builtins
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,11 @@ class NotDemoUserError(ValueError):
 
 class TokenNotFoundError(LookupError):
     """No such token."""
+
+
+def local_today(tz: tzinfo) -> date:
+    """Today's date in `tz`: the one definition of "today" for a user whose zone is already at hand."""
+    return datetime.now(tz).date()
 
 
 def check_user_id(user_id: str) -> str:
@@ -155,6 +160,10 @@ class UserService:
         if name:
             return ZoneInfo(name)
         return datetime.now().astimezone().tzinfo or UTC
+
+    async def today(self, user_id: str) -> date:
+        """The user's local date (in the zone `timezone_of` chooses)."""
+        return local_today(await self.timezone_of(user_id))
 
     # -- tokens ------------------------------------------------------------------------------------------
 
