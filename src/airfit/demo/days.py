@@ -6,8 +6,9 @@ a reading is the level plus the weekend offset, noise and any `Anomaly`. Every d
 numbers in the same order whatever the effects, so data with an effect injected differs from the data
 without it by that effect alone.
 
-Encoding follows IOS_CONTRACT §4.20: the Int counters are always present (0 when nothing was logged), nil
-optionals are left out, a whole Double such as 1.0 is sent as 1, `bedtime_consistency` is never sent.
+Encoding follows the app's (docs/ios-contract.md § Daily sync): the Int counters are always present (0
+when nothing was logged), nil optionals are left out, a whole Double such as 1.0 is sent as 1,
+`bedtime_consistency` is never sent.
 """
 
 from __future__ import annotations

@@ -78,8 +78,8 @@ def _exercise(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, dict) or _TEXT.validate_python(raw.get("name")) is None:
         return None
     exercise = {"name": _TEXT.validate_python(raw["name"]), **_block(EXERCISE, raw)}
-    # The original counted every set, warm-ups included, and kept no separate working-set count: its count
-    # is the best figure there is.
+    # Migrated blocks counted every set, warm-ups included, and kept no working-set count: that count is the
+    # best figure there is.
     exercise["working_sets"] = exercise.get("sets", 0)
     return exercise
 

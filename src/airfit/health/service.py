@@ -32,7 +32,7 @@ DEFAULT_RANGE_DAYS = 7
 
 
 def range_days(name: str) -> int:
-    """Days of a named range; anything unknown is a week, as the original did."""
+    """Days of a named range; anything unknown is a week."""
     return RANGE_DAYS.get(name, DEFAULT_RANGE_DAYS)
 
 

@@ -1,5 +1,5 @@
 """What other parts of the server (coach, insights) read about a user's days: windows, trends and the text
-blocks injected into chat (SERVER_BEHAVIOR §5.5, §5.12).
+blocks injected into chat.
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ def _period_trends(snapshots: list[DailySnapshot], ema_period: int) -> PeriodTre
     weight = _trend(weights, ema_period, WEIGHT_THRESHOLD)
     body_fat = _trend(fats, ema_period, BODY_FAT_THRESHOLD)
     trends = PeriodTrends(weight=weight[0] if weight else None, body_fat=body_fat[0] if body_fat else None)
-    # The start must come from one day that has both readings; the original paired the first weight with
-    # the first body fat, which may be days apart.
+    # The start must come from one day that has both readings: the first weight and the first body fat may
+    # be days apart.
     aligned = [
         _lean(s.health.weight_lbs, s.health.body_fat_pct)
         for s in snapshots
@@ -105,8 +105,8 @@ def _period_trends(snapshots: list[DailySnapshot], ema_period: int) -> PeriodTre
 def compute_body_comp_trends(snapshots: list[DailySnapshot], *, today: date | None = None) -> BodyCompTrends:
     """Monthly and yearly EMA trends of weight, body fat and lean mass.
 
-    The series run oldest to newest whatever order `snapshots` come in (the original ran them backwards and
-    reported a loss as a gain, SERVER_BEHAVIOR §14 #11). Windows end at `today`, else at the newest date.
+    The series run oldest to newest whatever order `snapshots` come in (backwards, a loss would read as a
+    gain). Windows end at `today`, else at the newest date.
     """
     ordered = sorted(snapshots, key=lambda s: s.date)
     if not ordered:

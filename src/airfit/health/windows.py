@@ -1,7 +1,7 @@
 """Date windows: "the last N days" always means exactly N local dates ending today in the user's zone.
 
-The original server counted `[today - N, today]`, which is N+1 days (SERVER_BEHAVIOR §14 #13), and used the
-server's clock; every window in this package goes through here instead.
+`[today - N, today]` would be N+1 days, and the server's clock the wrong calendar for a user elsewhere; every
+window goes through here instead.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Generating insights: statistical detectors first, then the LLM (prompt P1), both stored deduplicated.
+"""Generating insights: statistical detectors first, then the LLM, both stored deduplicated.
 
 A user's generations never overlap (their "insights" lock), so two runs cannot both pass deduplication against
-the same stale titles (SERVER_BEHAVIOR §14 #9). The LLM call happens outside any transaction; its answer is
+the same stale titles. The LLM call happens outside any transaction; its answer is
 validated into pydantic models (`ask_structured`: retried once when invalid), and otherwise nothing is
 stored and the failure is reported.
 """
@@ -143,7 +143,7 @@ def to_insight(item: LLMInsight, now: datetime) -> Insight:
 
 
 def build_prompt(data_text: str, statistical: Sequence[Insight], titles: Sequence[str]) -> str:
-    """Prompt P1: instructions, already-given titles, the verified statistical findings, the data."""
+    """The insight prompt: instructions, already-given titles, the verified statistical findings, the data."""
     parts = [INSIGHT_PROMPT]
     if titles:
         listed = "\n".join(f"- {t}" for t in titles)
@@ -162,7 +162,8 @@ def fit_prompt(
     titles: Sequence[str],
     budget: int,
 ) -> str:
-    """Prompt P1 within `budget` tokens: the oldest days give way first, down to `MIN_PROMPT_DAYS`."""
+    """The insight prompt within `budget` tokens: the oldest days give way first, down to
+    `MIN_PROMPT_DAYS`."""
     shown = list(days)
     while True:
         prompt = build_prompt(compact.format_all_data(shown, profile), statistical, titles)

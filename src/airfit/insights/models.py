@@ -1,8 +1,8 @@
 """Stored and wire models of insights (`<user>/insights.json`).
 
 Every stored field is coerced on the way in, so a value an LLM, an old file or an import wrote can never
-make `GET /insights`, the chat context or a tool fail (SERVER_BEHAVIOR §14 #14: one `"importance": "0.8"`
-used to take all of them down).
+make `GET /insights`, the chat context or a tool fail (one `"importance": "0.8"` must not take all of them
+down).
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ class InsightStore(BaseModel):
 def _from_context_store(data: dict[str, Any]) -> dict[str, Any]:
     """Version 0: `{"insights": [...]}` as the migrate command copies it out of the original context store.
 
-    The original stored LLM fields unchecked; the lenient model coerces or drops each poison value.
+    Those LLM fields were stored unchecked; the lenient model coerces or drops each poison value.
     """
     insights = data.get("insights") if isinstance(data, dict) else None
     return {"insights": insights if isinstance(insights, list) else []}
@@ -226,7 +226,8 @@ INSIGHTS = register(Document("insights", InsightStore, version=1, migrations={0:
 
 
 def wire_timestamp(moment: datetime) -> str:
-    """`YYYY-MM-DDTHH:MM:SSZ`: what the app's default ISO8601DateFormatter parses (contract M8)."""
+    """`YYYY-MM-DDTHH:MM:SSZ`: what the app's default ISO8601DateFormatter parses (docs/ios-contract.md
+    § Dates)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -280,7 +281,7 @@ class GenerateRequest(BaseModel):
 
 
 class GenerateResponse(BaseModel):
-    """`POST /insights/generate` answer (contract §4.25): every key present even on failure."""
+    """`POST /insights/generate` answer (§ Insights): every key present even on failure."""
 
     success: bool
     insights_generated: int

@@ -114,7 +114,7 @@ class ParseResponse(BaseModel):
 
 
 class CorrectRequest(BaseModel):
-    """The original estimate and the user's correction."""
+    """The estimate as it was and the user's correction."""
 
     original_name: FoodText
     original_calories: int

@@ -1,6 +1,6 @@
-"""The jobs every user gets, at the original intervals (SERVER_BEHAVIOR §8.2).
+"""The jobs every user gets: insights every 6 hours, Hevy hourly, memory consolidation weekly.
 
-The original's separate hourly "exercise-history sync" is part of `hevy_sync` here: every successful
+There is no separate "exercise-history sync": it is part of `hevy_sync`, since every successful
 Hevy sync rebuilds the exercise store from the stored workouts, so a second job would only call Hevy
 again. The status endpoint reports the Hevy sync's last success as `last_exercise_history_sync`.
 """

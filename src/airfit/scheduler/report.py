@@ -1,4 +1,4 @@
-"""The caller's scheduler status (SERVER_BEHAVIOR §8.4 keys plus each job in detail)."""
+"""The caller's scheduler status: the summary keys the app knows plus each job in detail."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _next(jobs: dict[str, JobStatus], name: str) -> datetime | None:
 
 
 async def read_status(*, scheduler: Scheduler, insights: InsightEngine, user_id: str) -> SchedulerStatus:
-    """The caller's scheduler status: the original keys plus each job in detail."""
+    """The caller's scheduler status: the summary keys plus each job in detail."""
     stored = await scheduler.store.read(user_id, SCHEDULER_STATE)
     jobs = {name: _job_status(scheduler, user_id, name, stored.jobs.get(name)) for name in scheduler.jobs}
     today = (await scheduler.users.today(user_id)).isoformat()

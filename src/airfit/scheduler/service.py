@@ -5,7 +5,7 @@ jobs one after another, so one user's slow or failing job never delays another u
 a small household-wide budget of concurrent runs, so a Pi never runs one LLM CLI per user). A failure is
 recorded in that user's state and retried after a growing delay (capped at the job's interval). Job
 records are updated in short transactions that touch only that job's entry, so nothing another job or
-endpoint wrote in the meantime is lost (SERVER_BEHAVIOR §14 #5).
+endpoint wrote in the meantime is lost.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ class Scheduler:
 
 
 def _count_insights(doc: SchedulerState, today: str, count: int) -> None:
-    """`insights_generated_today` really is today's count (the original never reset it)."""
+    """`insights_generated_today` is today's count: a new day starts it again from zero."""
     if doc.insights_day != today:
         doc.insights_day, doc.insights_generated_today = today, 0
     doc.insights_generated_today += count

@@ -2,9 +2,9 @@
 
 One executor serves every transport (`POST /tools/execute`, pydantic-ai tools, the MCP server): the user id
 comes from whoever runs the executor (the request's identity, the agent's deps, the MCP process's
-`--user`), never from tool arguments. Fixed against the original (SERVER_BEHAVIOR §14 #18): `days` and
-`limit` are honoured, exercises are matched by their real names, set counts are real (working sets from
-the stored Hevy workouts), nutrition compliance counts days, and lists are rendered in full.
+`--user`), never from tool arguments. `days` and `limit` are honoured, exercises are matched by their real
+names, set counts are real (working sets from the stored Hevy workouts), nutrition compliance counts days,
+and lists are rendered in full.
 """
 
 from __future__ import annotations
@@ -245,7 +245,7 @@ async def query_body_comp(scope: Scope, args: BodyCompArgs) -> dict[str, Any]:
 
 
 def hrv_trend(values: Sequence[float]) -> str:
-    """§5.13: first third against last third, ±5 % (needs 6 readings)."""
+    """The first third of the readings against the last third, ±5 % (needs 6 readings)."""
     if len(values) < HRV_TREND_MIN_READINGS:
         return "not enough readings"
     third = len(values) // 3

@@ -29,7 +29,7 @@ from airfit.training.models import (
 
 logger = logging.getLogger(__name__)
 
-# Hevy caps pageSize at 10 for workouts (ANCHORS.md "Hevy API").
+# Hevy refuses a workouts pageSize above 10.
 PAGE_SIZE = 10
 # A sync walks at most this many pages of one feed: 2,000 workouts is decades of training.
 MAX_PAGES = 200

@@ -6,7 +6,7 @@ Stored per user:
 - `exercise_store.json`: per-exercise daily bests and PRs, derived from the stored workouts.
 
 Hevy's answers are parsed leniently: a null or missing field gets a neutral value, so one odd field never
-discards a workout, and one broken workout never discards its page (SERVER_BEHAVIOR §14 #20).
+discards a workout, and one broken workout never discards its page.
 """
 
 from __future__ import annotations
@@ -306,7 +306,7 @@ class Secrets(BaseModel):
 
 
 def _legacy_exercise_history(data: dict[str, Any]) -> dict[str, Any]:
-    """The original server's `exercise_history.json` (§3.3), which had no envelope, into version 1."""
+    """A migrated `exercise_history.json`, which had no envelope, into version 1."""
     exercises: dict[str, Any] = {}
     raw = data.get("exercises")
     for name, entry in (raw if isinstance(raw, dict) else {}).items():
@@ -342,7 +342,7 @@ WORKOUTS = register(Document("hevy_workouts", WorkoutsDoc))
 EXERCISE_STORE = register(Document("exercise_store", ExerciseStore, migrations={0: _legacy_exercise_history}))
 
 
-# -- wire models (IOS_CONTRACT §4.10, §4.26-§4.33) ------------------------------------------------------
+# -- wire models (docs/ios-contract.md § Training) --------------------------------------------------------
 
 
 class MuscleVolume(BaseModel):
@@ -393,7 +393,7 @@ class LiftProgressResponse(BaseModel):
 
 
 class WorkoutSummary(BaseModel):
-    """One workout of `GET /hevy/recent-workouts`; `date` is the user's local `YYYY-MM-DD` (M4)."""
+    """One workout of `GET /hevy/recent-workouts`; `date` is the user's local `YYYY-MM-DD` (§ Dates)."""
 
     id: str
     title: str
@@ -472,7 +472,7 @@ class SyncResult(BaseModel):
 
 
 class TrainingSyncResponse(BaseModel):
-    """`POST /training/sync` (IOS_CONTRACT §4.33)."""
+    """`POST /training/sync`."""
 
     status: str
     workouts_processed: int
@@ -481,7 +481,7 @@ class TrainingSyncResponse(BaseModel):
 
 
 class HevySyncResponse(BaseModel):
-    """`POST /hevy/sync`: the client decodes only `status` (M1)."""
+    """`POST /hevy/sync`: the client decodes only `status`."""
 
     status: str
     workouts_processed: int

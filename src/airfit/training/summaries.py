@@ -1,6 +1,6 @@
-"""Training text blocks for the coach's prompts (SERVER_BEHAVIOR §5.9 chat string, §5.12 Hevy block).
+"""Training text blocks for the coach's prompts: recent workouts and the week's working sets per muscle.
 
-Both read stored data only; they never call Hevy, so a chat turn costs no Hevy request (§14 #46).
+Both read stored data only; they never call Hevy, so a chat turn costs no Hevy request.
 """
 
 from __future__ import annotations
@@ -95,12 +95,12 @@ async def _context(
 async def recent_workouts_text(
     *, store: DocumentStore, users: UserService, user_id: str, limit: int = 5
 ) -> str:
-    """The user's latest stored workouts as prompt text (§5.12 Hevy block)."""
+    """The user's latest stored workouts as prompt text."""
     doc, tz, today = await _context(store, users, user_id)
     return format_recent_workouts(doc, tz, today, limit)
 
 
 async def set_tracker_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
-    """The user's rolling 7-day working sets per muscle as one prompt line (§5.9 chat string)."""
+    """The user's rolling 7-day working sets per muscle as one prompt line."""
     doc, tz, today = await _context(store, users, user_id)
     return format_set_tracker(doc, tz, today)

@@ -110,7 +110,7 @@ def _by_frequency(store: ExerciseStore) -> list[str]:
 
 
 def recent_workouts(doc: WorkoutsDoc, tz: tzinfo, today: date, limit: int) -> RecentWorkoutsResponse:
-    """`GET /hevy/recent-workouts`: newest first, local `YYYY-MM-DD` dates (§ Dates)."""
+    """`GET /hevy/recent-workouts`: newest first, local `YYYY-MM-DD` dates (docs/ios-contract.md § Dates)."""
     summaries = []
     for workout in newest_first(doc)[:limit]:
         day = local_date(workout, tz)
