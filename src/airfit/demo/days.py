@@ -238,6 +238,13 @@ def as_date(value: date | str | None) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _check_metrics(effects: Sequence[Effect]) -> None:
+    for effect in effects:
+        metric = getattr(effect, "metric", None)
+        if metric is not None and metric not in METRICS:
+            raise ValueError(f"unknown metric {metric!r}; one of {', '.join(METRICS)}")
+
+
 def days(
     n: int,
     seed: int = 1,
@@ -251,10 +258,7 @@ def days(
     Dates inside a `Gap`, and about `person.missing_rate` of the others, are absent.
     """
     person = person or Person()
-    for effect in effects:
-        metric = getattr(effect, "metric", None)
-        if metric is not None and metric not in METRICS:
-            raise ValueError(f"unknown metric {metric!r}; one of {', '.join(METRICS)}")
+    _check_metrics(effects)
     rnd = random.Random(seed)
     last = as_date(end)
     first = last - timedelta(days=n - 1)

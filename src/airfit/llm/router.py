@@ -220,13 +220,9 @@ class LLMRouter:
 
         `user_text` and `remembered(answer)` are what the user's history shows of this turn; beside them it
         keeps `prompt` and the answer as the model saw them, which is what later turns replay. `tools`
-        (bound to this same user) lets providers that can call tools query the user's data.
-
-        The system prompt is `system_prompt` followed by the `context` blocks, so what changes least comes
-        first and the provider's prefix cache holds from turn to turn; then the earlier turns, then
-        `prompt`. Over the kind's budget, the oldest earlier turns and then the lowest-priority blocks are
-        left out (`airfit.llm.budget.fit`). `on_text` is given the answer as it is written (all of it at
-        once when the provider cannot stream); once part of an answer was given, no other provider is
+        (bound to this same user) lets providers that can call tools query the user's data; `context` is
+        what `_fit` puts into the system prompt. `on_text` is given the answer as it is written (all of it
+        at once when the provider cannot stream); once part of an answer was given, no other provider is
         tried for it.
         """
         async with self.locks.lock(user_id, "chat"):
@@ -239,21 +235,11 @@ class LLMRouter:
                     on_text(text)
 
             async def attempt(provider: Provider, timeout: float) -> tuple[str, str | None]:
-                fitted = fit(
-                    self.settings.prompt_budget(kind),
-                    fixed=[system_prompt or "", prompt],
-                    blocks=context,
-                    history=[] if provider.keeps_sessions else history,
-                )
-                if fitted.dropped:
-                    logger.info("Chat prompt of %s trimmed to fit: left out %s", user_id, fitted.dropped)
-                if not provider.keeps_sessions:
-                    self._windows.replayed(user_id, fitted.history)
-                system = "\n\n".join(p for p in (system_prompt, *(b.text for b in fitted.blocks)) if p)
+                system, replayed = self._fit(user_id, provider, kind, system_prompt, prompt, context, history)
                 request = LLMRequest(
                     prompt,
                     timeout,
-                    system_prompt=system or None,
+                    system_prompt=system,
                     tools=tools,
                     max_tokens=self.settings.max_tokens(kind),
                     on_text=given if on_text is not None else None,
@@ -261,7 +247,7 @@ class LLMRouter:
                 try:
                     if provider.keeps_sessions:
                         return await self._in_session(provider, user_id, request)
-                    return await provider.complete(replace(request, history=fitted.history)), None
+                    return await provider.complete(replace(request, history=replayed)), None
                 except ProviderError as exc:
                     if streamed:
                         raise BrokenAnswerError(f"the answer broke off: {exc}") from exc
@@ -275,6 +261,36 @@ class LLMRouter:
                 turns = exchange(user_text, remembered(result.text), prompt=prompt, answer=result.text)
                 self._keep(user_id, result, turns)
             return result
+
+    def _fit(
+        self,
+        user_id: str,
+        provider: Provider,
+        kind: CallKind,
+        system_prompt: str | None,
+        prompt: str,
+        context: Sequence[Block],
+        history: list[Turn],
+    ) -> tuple[str | None, list[Turn]]:
+        """The system prompt and the earlier turns to replay, within the kind's budget.
+
+        The system prompt is `system_prompt` followed by the `context` blocks, so what changes least comes
+        first and the provider's prefix cache holds from turn to turn; then come the earlier turns (none for
+        a provider with sessions of its own), then `prompt`. Over the budget, the oldest earlier turns and
+        then the lowest-priority blocks are left out (`airfit.llm.budget.fit`).
+        """
+        fitted = fit(
+            self.settings.prompt_budget(kind),
+            fixed=[system_prompt or "", prompt],
+            blocks=context,
+            history=[] if provider.keeps_sessions else history,
+        )
+        if fitted.dropped:
+            logger.info("Chat prompt of %s trimmed to fit: left out %s", user_id, fitted.dropped)
+        if not provider.keeps_sessions:
+            self._windows.replayed(user_id, fitted.history)
+        system = "\n\n".join(p for p in (system_prompt, *(b.text for b in fitted.blocks)) if p)
+        return system or None, fitted.history
 
     def _keep(self, user_id: str, result: LLMResult, turns: list[Turn]) -> None:
         """Answer first, store after: the turn's fsynced writes run in the background, each user's in order.
