@@ -14,8 +14,8 @@ import pytest
 from airfit.config import Settings
 from airfit.health.models import CONTEXT_STORE
 from airfit.storage import decode_document
+from tests.ios import decode_profile
 from tests.live import LiveServer, run_cli
-from tests.profile.swift import decode_profile
 
 # The original server's files (SERVER_BEHAVIOR §2-§3), written the way its dataclasses serialised them.
 LEGACY_PROFILE: dict[str, Any] = {

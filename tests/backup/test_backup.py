@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.ios import server_profile_export
 from tests.live import LiveServer, run_cli
-from tests.profile.swift import server_profile_export
 
 ZIP = {"Content-Type": "application/zip"}
 

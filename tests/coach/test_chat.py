@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from airfit.coach.memory import MEMORIES, MemoryBook, MemoryEntry
 from airfit.profile.models import PROFILE
 from airfit.services import build_services
-from tests.contract import CHAT, CHAT_CONTEXT, COMPLETENESS, FINALIZE, ONBOARDING, assert_decodes
 from tests.fakes.openai_server import FakeOpenAI, Rule
+from tests.ios import CHAT, CHAT_CONTEXT, COMPLETENESS, FINALIZE, ONBOARDING, decode
 from tests.live import LiveServer, stored, wait_for
 
 EXTRACT = "Extract only NEW information"
@@ -53,7 +53,7 @@ def test_chat_sends_the_apps_context_under_its_real_keys(
             json={"message": "How am I doing?", "health_context": health, "nutrition_context": nutrition},
         )
     assert response.status_code == 200
-    assert_decodes(response.json(), CHAT)
+    decode(response.json(), CHAT)
     assert "overhead;dur=" in response.headers["server-timing"]
     prompt = _texts(fake_openai.requests[0])
     for line in (
@@ -102,7 +102,7 @@ def test_learning_and_memory_land_for_the_caller_only(
     assert "<memory:" not in _texts(extraction)
     with live.client("brian") as c:
         context = c.get("/chat/context").json()
-    assert_decodes(context, CHAT_CONTEXT)
+    decode(context, CHAT_CONTEXT)
     assert "the 500 lb dream" in context["memory_context"]
     assert "Name: Brian" in context["system_prompt"]
 
@@ -145,16 +145,16 @@ def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_o
     live = start_server(**fake_openai.settings())
     with live.client("david") as c:
         opener = c.post("/chat/onboarding", json={"message": ""}).json()
-        assert_decodes(opener, ONBOARDING)
+        decode(opener, ONBOARDING)
         assert opener["session_id"]
         c.post("/chat/onboarding", json={"message": "I'm Dave, be blunt", "session_id": "ignored"})
         wait_for(lambda: stored(live.settings, "david", PROFILE).name == "Dave")
         turn = c.post("/chat/onboarding", json={"message": "ok"}).json()
-        assert_decodes(turn["profile_completeness"], COMPLETENESS)
+        decode(turn["profile_completeness"], COMPLETENESS)
         assert turn["profile_completeness"]["has_name"] is True
         final = c.post("/profile/finalize-onboarding")
         assert final.status_code == 200
-        assert_decodes(final.json(), FINALIZE)
+        decode(final.json(), FINALIZE)
         assert final.json()["preview"] == "You are Dave's AI fitness coach."
         assert c.get("/status").json()["session_id"] is None
     assert stored(live.settings, "david", PROFILE).onboarding_complete is True
@@ -187,7 +187,7 @@ def test_no_provider_answers_with_how_to_configure(server: LiveServer) -> None:
     assert chat["success"] is False
     assert "AIRFIT_PROVIDERS" in chat["error"]
     assert "OPENAI_BASE_URL" in chat["error"]
-    assert_decodes(onboarding, ONBOARDING)
+    decode(onboarding, ONBOARDING)
     assert onboarding["profile_completeness"] is None
     assert context.status_code == 200
 

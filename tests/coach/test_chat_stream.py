@@ -12,9 +12,9 @@ import httpx2
 
 from airfit.coach.memory import MEMORIES
 from airfit.llm.models import CHAT_HISTORY
-from tests.contract import CHAT, assert_decodes
 from tests.fakes.clis import FakeClis
 from tests.fakes.openai_server import FakeOpenAI, Rule
+from tests.ios import CHAT, decode
 from tests.live import LiveServer, stored, wait_for
 
 EXTRACT = Rule(match="Extract only NEW information", reply="{}")
@@ -55,7 +55,7 @@ def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
     assert "memory" not in shown
     assert " ".join(shown.split()) == "Nice work! Keep going."
     done = events[-1][1]
-    assert_decodes(done, CHAT)
+    decode(done, CHAT)
     assert done == {
         **done,
         "response": "Nice work! Keep going.",
@@ -74,7 +74,7 @@ def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
     # The next turn (plain POST /chat, unchanged) carries the streamed one as history.
     with live.client("brian") as client:
         body = client.post("/chat", json={"message": "And next week?"}).json()
-    assert_decodes(body, CHAT)
+    decode(body, CHAT)
     assert body["success"] is True
     second = [r for r in fake_openai.requests if "And next week?" in json.dumps(r["messages"])][0]
     assert "How was my week?" in json.dumps(second["messages"])

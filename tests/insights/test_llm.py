@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.contract import DISCUSS, assert_decodes
 from tests.fakes.clis import FakeClis
-from tests.insights.contract import check_generate, check_insight_list
 from tests.insights.data import flat_days, inject, snapshot, store_days
+from tests.ios import DISCUSS, GENERATE, INSIGHT_LIST, decode
 from tests.live import LiveServer, wait_for
 
 MARK = "Return your insights as JSON"
@@ -66,8 +65,8 @@ def test_valid_answer_is_stored_with_the_statistical_findings(
         first = brian.post("/insights/generate", json={"days": 30, "force": False}).json()
         again = brian.post("/insights/generate", json={"days": 30, "force": False}).json()
         listed = brian.get("/insights").json()
-    check_generate(first)
-    check_insight_list(listed)
+    decode(first, GENERATE)
+    decode(listed, INSIGHT_LIST)
     assert first["success"] is True
     assert first["error"] is None
     titles = [i["title"] for i in first["insights"]]
@@ -98,7 +97,7 @@ def test_invalid_answer_is_retried_once_then_nothing_is_stored(
         listed = brian.get("/insights").json()
         triggered = brian.post("/scheduler/trigger-insights", params={"force": "true"}).json()
         status = brian.get("/scheduler/status").json()
-    check_generate(generated)
+    decode(generated, GENERATE)
     assert generated["success"] is False
     assert "No LLM insights stored" in generated["error"]
     assert [i["source"] for i in listed] == ["statistical"]
@@ -132,8 +131,8 @@ def test_discuss_talks_about_the_callers_insight_only(
         stranger = david.post(path, json={"message": "Tell me brian's weight"})
     assert answer.status_code == 200
     body = answer.json()
-    assert_decodes(body, DISCUSS)
-    assert_decodes(stranger.json(), DISCUSS)
+    decode(body, DISCUSS)
+    decode(stranger.json(), DISCUSS)
     assert body == {
         "response": "Keep the deficit.",
         "provider": "claude",
@@ -174,7 +173,7 @@ def test_a_running_generation_is_reported_at_once_unless_forced(
         forced = pool.submit(generate, True)
         assert first.result()["success"] is True
         assert forced.result()["success"] is True
-    check_generate(busy)
+    decode(busy, GENERATE)
     assert busy["success"] is False
     assert "already running" in busy["error"]
     assert busy["insights_generated"] == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from tests.insights.contract import check_insight_list
+from tests.ios import INSIGHT_LIST, decode
 from tests.live import LiveServer, make_settings, run_cli
 
 
@@ -57,7 +57,7 @@ def test_migrated_insights_and_scheduler_state(
         insights = brian.get("/insights").json()
         status = brian.get("/scheduler/status").json()
         assert david.get("/insights").json() == []
-    check_insight_list(insights)
+    decode(insights, INSIGHT_LIST)
     assert [i["id"] for i in insights] == ["good", "poison"]
     assert insights[0]["supporting_data"] == {"metric": "sleep", "values": [7.0, 7.5, 8.0]}
     assert (insights[1]["importance"], insights[1]["tier"], insights[1]["category"]) == (0.8, 3, "nudge")

@@ -11,8 +11,8 @@ import orjson
 
 from airfit.insights.models import INSIGHTS, EngageAction, Feedback
 from airfit.storage import DocumentStore
-from tests.insights.contract import check_generate, check_insight_list
 from tests.insights.data import flat_days, inject, snapshot, store_days
+from tests.ios import GENERATE, INSIGHT_LIST, decode
 from tests.live import LiveServer
 
 
@@ -81,7 +81,7 @@ def test_legacy_file_with_poison_values_is_coerced(server: LiveServer, data_dir:
     )
     with server.client() as c:
         body = c.get("/insights").json()
-    check_insight_list(body)
+    decode(body, INSIGHT_LIST)
     by_id = {i["id"]: i for i in body}
     assert set(by_id) == {"a1", "c3"}
     assert (by_id["a1"]["tier"], by_id["a1"]["importance"], by_id["a1"]["category"]) == (2, 0.8, "trend")
@@ -120,7 +120,7 @@ def test_generate_without_llm_stores_statistical_insights_once(server: LiveServe
         again = c.post("/insights/generate", json={"days": 90, "force": True}).json()
         listed = c.get("/insights", params={"category": "trend"}).json()
     for body in (first, again):
-        check_generate(body)
+        decode(body, GENERATE)
         assert body["success"] is False
         assert "LLM" in body["error"]
         assert body["token_estimate"] > 100

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import psutil
 
-from tests.contract import CHAT, STATUS, assert_decodes
 from tests.fakes.clis import FakeClis
+from tests.ios import CHAT, SERVER_STATUS, STATUS, decode
 from tests.live import LiveServer
 
 
@@ -17,7 +17,7 @@ def _chat(live: LiveServer, message: str, user: str = "brian") -> dict:
     with live.client(user, timeout=60) as c:
         response = c.post("/chat", json={"message": message})
     assert response.status_code == 200
-    assert_decodes(response.json(), CHAT)
+    decode(response.json(), CHAT)
     return response.json()
 
 
@@ -177,7 +177,8 @@ def test_status_reads_the_session_without_changing_it(
         before = sessions.read_bytes()
         second = c.get("/status").json()
         health = c.get("/health").json()
-    assert_decodes(first, STATUS)
+    decode(first, STATUS)
+    decode(health, SERVER_STATUS)
     assert first == second
     assert (first["message_count"], first["available_providers"]) == (1, ["claude"])
     assert health["providers"] == ["claude"]

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.storage import DocumentStore
-from tests.contract import COMPONENT, CORRECT, FEEDBACK, PARSE, assert_decodes
 from tests.fakes.openai_server import FakeOpenAI, Rule
+from tests.ios import CORRECT, FEEDBACK, PARSE, decode
 from tests.live import LiveServer
 
 MEAL = {
@@ -33,9 +33,8 @@ def test_parse_returns_integer_macros(
     live = start_server(**fake_openai.settings())
     with live.client() as c:
         body = c.post("/nutrition/parse", json={"food_text": "chicken and rice"}).json()
-    assert_decodes(body, PARSE)
-    for component in body["components"]:
-        assert_decodes(component, COMPONENT)
+    decode(body, PARSE)  # every component included
+    assert [c["name"] for c in body["components"]] == ["Chicken breast", "Rice"]
     assert (body["success"], body["calories"], body["protein"], body["fat"]) == (True, 613, 48, 12)
     assert body["confidence"] == "high"
     assert "chicken and rice" in fake_openai.requests[0]["messages"][-1]["content"]
@@ -48,7 +47,7 @@ def test_bad_answer_is_retried_once_then_fails_clearly(
     live = start_server(**fake_openai.settings())
     with live.client() as c:
         body = c.post("/nutrition/parse", json={"food_text": "soup"}).json()
-    assert_decodes(body, PARSE)
+    decode(body, PARSE)
     assert body["success"] is False
     assert body["error"].startswith("Could not parse nutrition data")
     assert "calories" in body["error"]
@@ -92,7 +91,7 @@ def test_correct_keeps_missing_fields(
     }
     with live.client() as c:
         body = c.post("/nutrition/correct", json=request).json()
-    assert_decodes(body, CORRECT)
+    decode(body, CORRECT)
     assert body == {**body, "success": True, "name": "Burrito", "calories": 900, "carbs": 60, "fat": 20}
 
 
@@ -113,7 +112,7 @@ def test_status_uses_the_callers_targets(
         c.post("/nutrition/status", json={**intake, "is_training_day": False})
     with live.client("brian") as c:
         c.post("/nutrition/status", json={**intake, "is_training_day": True})
-    assert_decodes(training, FEEDBACK)
+    decode(training, FEEDBACK)
     assert training["feedback"] == "Solid day, bro."
     prompts = [r["messages"][-1]["content"] for r in fake_openai.requests]
     assert "of 3100 kcal" in prompts[0]

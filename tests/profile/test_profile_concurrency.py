@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.ios import decode_profile, server_profile_export
 from tests.live import LiveServer
-from tests.profile.swift import decode_profile, server_profile_export
 
 EDITS = 30
 

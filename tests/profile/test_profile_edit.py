@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.ios import decode_profile, server_profile_export
 from tests.live import LiveServer
-from tests.profile.swift import decode_profile, server_profile_export
 
 
 def _sync(server: LiveServer, body: dict[str, Any], user: str | None = None) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 import orjson
 import pytest
 
+from tests.ios import decode_profile
 from tests.live import LiveServer
-from tests.profile.swift import decode_profile
 
 
 def _store_raw(data_dir: Path, user: str, payload: Any, *, envelope: bool = True) -> None:

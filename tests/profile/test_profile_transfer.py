@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.ios import PROFILE_IMPORT, decode, decode_profile, server_profile_export
 from tests.live import LiveServer
-from tests.profile.swift import PROFILE_IMPORT_RESPONSE, decode, decode_profile, server_profile_export
 
 JSON = {"Content-Type": "application/json"}
 EXAMPLE_SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-profile.json"
@@ -47,7 +47,7 @@ def test_export_import_export_round_trips_exactly(server: LiveServer) -> None:
         response = c.post("/profile/import", content=first, headers=JSON)
     assert response.status_code == 200
     result = response.json()
-    decode(result, PROFILE_IMPORT_RESPONSE)
+    decode(result, PROFILE_IMPORT)
     assert result == {
         "success": True,
         "name": "Alex Example",
@@ -95,7 +95,7 @@ def test_import_of_another_version_is_a_200_failure_and_changes_nothing(server: 
     with server.client() as c:
         response = c.post("/profile/import", json={"version": 2, "profile": {"name": "Other"}})
     assert response.status_code == 200
-    decode(response.json(), PROFILE_IMPORT_RESPONSE)
+    decode(response.json(), PROFILE_IMPORT)
     assert response.json()["success"] is False
     assert "version" in response.json()["error"]
     assert _profile_bytes(_export(server)) == _profile_bytes(before)

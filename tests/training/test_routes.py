@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.fakes.hevy import FakeHevy
-from tests.live import LiveServer
-from tests.training.conftest import BRIAN_KEY, connect
-from tests.training.ios import (
+from tests.ios import (
     EXERCISES,
     HEVY_SYNC,
     LIFT_PROGRESS,
@@ -23,6 +21,8 @@ from tests.training.ios import (
     TRAINING_SYNC,
     decode,
 )
+from tests.live import LiveServer
+from tests.training.conftest import BRIAN_KEY, connect
 from tests.training.workouts import workout
 
 CUSTOM_KEY = "33333333-cccc-4ccc-8ccc-custom000003"

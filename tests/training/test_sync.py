@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.hevy import FakeHevy
+from tests.ios import EXERCISES, HEVY_SYNC, TRAINING_SYNC, decode
 from tests.live import LiveServer
 from tests.training.conftest import BRIAN_KEY, DAVID_KEY, connect
-from tests.training.ios import EXERCISES, HEVY_SYNC, TRAINING_SYNC, decode
 
 
 def _stored(data_dir: Path, user: str, name: str) -> dict[str, Any]:
