@@ -1,8 +1,8 @@
-"""Real servers for end-to-end tests: uvicorn on 127.0.0.1, in a thread or in its own process."""
+"""Real servers for end-to-end tests (uvicorn on 127.0.0.1, in a thread or in its own process), and what they
+leave behind: their stored documents, and background work to wait for."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
@@ -21,7 +21,7 @@ import uvicorn
 
 from airfit.app import create_app
 from airfit.config import Settings
-from airfit.storage import Document, DocumentStore
+from airfit.storage import Document, DocumentStore, decode_document
 
 START_TIMEOUT = 20.0
 M = TypeVar("M")
@@ -35,9 +35,19 @@ def wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def stored(settings: Settings, user: str, doc: Document[M]) -> M:
-    """A user's document as a server with `settings` stored it on disk."""
-    return asyncio.run(DocumentStore(settings.data_dir).read(user, doc))
+def stored(data: Settings | Path, user: str, doc: Document[M]) -> M:
+    """A user's (or the server scope's) document as it is on disk now, in the data directory of `data`; its
+    empty model when there is none.
+
+    Read past any server's cache and lock, changing nothing (a corrupt file raises), and without an event
+    loop, so async tests use it too.
+    """
+    root = data.data_dir if isinstance(data, Settings) else data
+    try:
+        raw = DocumentStore(root).path(user, doc).read_bytes()
+    except FileNotFoundError:
+        return doc.model()
+    return decode_document(doc, raw)
 
 
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:

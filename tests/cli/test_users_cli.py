@@ -18,7 +18,7 @@ from airfit.services import build_services
 from airfit.storage import SERVER_SCOPE, DocumentStore
 from airfit.users.models import TOKENS
 from tests.cli.run import ok, refused
-from tests.live import process_server, run_cli
+from tests.live import process_server, run_cli, stored
 from tests.storage.workers import COUNTER
 
 
@@ -54,10 +54,10 @@ def test_user_lifecycle_keeps_unknown_keys_and_removed_data(settings: Settings, 
     assert [line.split()[0] for line in listing.splitlines()] == ["brian", "david", "emma", "jonathan"]
     assert "timezone=America/New_York" in listing
 
-    stored = orjson.loads(registry_file.read_bytes())["data"]
-    assert stored["household"] == "the Smiths"
-    assert stored["users"]["brian"]["nickname"] == "B"
-    assert stored["users"]["emma"]["timezone"] == "America/New_York"
+    saved = orjson.loads(registry_file.read_bytes())["data"]
+    assert saved["household"] == "the Smiths"
+    assert saved["users"]["brian"]["nickname"] == "B"
+    assert saved["users"]["emma"]["timezone"] == "America/New_York"
 
     async def write_emma() -> None:
         async with DocumentStore(data_dir).transaction("emma", COUNTER) as counter:
@@ -78,8 +78,7 @@ def test_user_lifecycle_keeps_unknown_keys_and_removed_data(settings: Settings, 
     assert (kept / "t_counter.json").read_bytes() == emma_bytes
     assert not emma_file.exists()
     assert "emma" not in orjson.loads(registry_file.read_bytes())["data"]["users"]
-    tokens = orjson.loads((data_dir / "_server" / "tokens.json").read_bytes())["data"]["tokens"]
-    assert emma_token.id not in tokens
+    assert emma_token.id not in stored(data_dir, SERVER_SCOPE, TOKENS).tokens
 
 
 BAD_COMMANDS = {
@@ -169,7 +168,7 @@ def test_cli_and_server_writing_tokens_at_once_lose_nothing(settings: Settings, 
 
     cli_ids = [t.strip().split("_")[1] for t in cli_tokens]
     assert len(http_ids) >= 10, "the server wrote too little to overlap with the CLI"
-    table = asyncio.run(DocumentStore(data_dir).read(SERVER_SCOPE, TOKENS))
+    table = stored(data_dir, SERVER_SCOPE, TOKENS)
     names = {record.name for record in table.tokens.values()}
     assert set(table.tokens) == {admin.split("_")[1], *cli_ids, *http_ids}
     assert {f"cli-{i}" for i in range(3)} <= names

@@ -11,14 +11,14 @@ import pytest
 from airfit.health.models import CONTEXT_STORE, MAX_SYNC_DAYS, DailySnapshot, WorkoutDay
 from airfit.storage import DocumentStore
 from tests.health.days import ios_day, ios_week
-from tests.live import LiveServer
+from tests.live import LiveServer, stored
 
 TODAY = datetime.now(UTC).date()  # the test servers run with AIRFIT_TIMEZONE=UTC
 
 
-def _stored(live_server: LiveServer, user: str) -> dict[str, Any]:
-    store = DocumentStore(live_server.settings.data_dir)
-    context = asyncio.run(store.read(user, CONTEXT_STORE))
+def _snapshots(live_server: LiveServer, user: str) -> dict[str, Any]:
+    """The user's stored days, as JSON."""
+    context = stored(live_server.settings, user, CONTEXT_STORE)
     return {d: s.model_dump(mode="json") for d, s in context.snapshots.items()}
 
 
@@ -31,13 +31,13 @@ def test_ios_week_syncs_and_answers_the_contract_shape(live_server: LiveServer) 
     body = response.json()
     assert body == {"status": "synced", "dates_synced": [d["date"] for d in week], "count": 7}
     assert type(body["count"]) is int
-    stored = _stored(live_server, "brian")[TODAY.isoformat()]
-    assert stored["health"]["quality_score"] == 1.0
-    assert stored["health"]["weight_lbs"] == 180.0
-    assert stored["health"]["bedtime_consistency"] is None
-    assert stored["health"]["quality_flags"] == []
-    assert stored["nutrition"]["entry_count"] == 4
-    assert stored["sources_synced"] == ["nutrition", "health"]
+    snapshot = _snapshots(live_server, "brian")[TODAY.isoformat()]
+    assert snapshot["health"]["quality_score"] == 1.0
+    assert snapshot["health"]["weight_lbs"] == 180.0
+    assert snapshot["health"]["bedtime_consistency"] is None
+    assert snapshot["health"]["quality_flags"] == []
+    assert snapshot["nutrition"]["entry_count"] == 4
+    assert snapshot["sources_synced"] == ["nutrition", "health"]
 
 
 def test_absent_keys_never_wipe_stored_values(live_server: LiveServer) -> None:
@@ -64,15 +64,15 @@ def test_absent_keys_never_wipe_stored_values(live_server: LiveServer) -> None:
             quality_flags=["no_sleep_data"],
         )
         assert c.post("/insights/sync", json={"days": [partial]}).is_success
-    stored = _stored(live_server, "david")[day.isoformat()]
-    assert stored["nutrition"] == {
+    snapshot = _snapshots(live_server, "david")[day.isoformat()]
+    assert snapshot["nutrition"] == {
         "calories": 2100,
         "protein": 150,
         "carbs": 220,
         "fat": 70,
         "entry_count": 4,
     }
-    health = stored["health"]
+    health = snapshot["health"]
     assert (health["steps"], health["active_calories"]) == (8000, 450)
     assert (health["weight_lbs"], health["body_fat_pct"], health["sleep_hours"]) == (182.0, 18.5, 7.25)
     assert health["bedtime_consistency"] == "stable"
@@ -84,9 +84,9 @@ def test_new_nutrition_totals_overwrite_the_old_ones(live_server: LiveServer) ->
     with live_server.client() as c:
         c.post("/insights/sync", json={"days": [ios_day(TODAY)]}).raise_for_status()
         c.post("/insights/sync", json={"days": [ios_day(TODAY, calories=900, protein=0, steps=120)]})
-    stored = _stored(live_server, "brian")[TODAY.isoformat()]
-    assert (stored["nutrition"]["calories"], stored["nutrition"]["protein"]) == (900, 0)
-    assert stored["health"]["steps"] == 120
+    snapshot = _snapshots(live_server, "brian")[TODAY.isoformat()]
+    assert (snapshot["nutrition"]["calories"], snapshot["nutrition"]["protein"]) == (900, 0)
+    assert snapshot["health"]["steps"] == 120
 
 
 def test_sync_keeps_the_workout_block(live_server: LiveServer) -> None:
@@ -103,10 +103,10 @@ def test_sync_keeps_the_workout_block(live_server: LiveServer) -> None:
     asyncio.run(add_workout())
     with live_server.client() as c:
         c.post("/insights/sync", json={"days": [ios_day(TODAY)]}).raise_for_status()
-    stored = _stored(live_server, "brian")[TODAY.isoformat()]
-    assert stored["workout"]["workout_count"] == 1
-    assert stored["workout"]["workout_titles"] == ["Push"]
-    assert stored["sources_synced"] == ["hevy", "nutrition", "health"]
+    snapshot = _snapshots(live_server, "brian")[TODAY.isoformat()]
+    assert snapshot["workout"]["workout_count"] == 1
+    assert snapshot["workout"]["workout_titles"] == ["Push"]
+    assert snapshot["sources_synced"] == ["hevy", "nutrition", "health"]
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_bad_day_is_422_naming_the_field(live_server: LiveServer, day: dict[str,
     assert response.status_code == 422
     locations = [e["loc"] for e in response.json()["detail"]]
     assert ["body", "days", 1, field] in locations
-    assert _stored(live_server, "brian") == {}  # nothing of a rejected batch is stored
+    assert _snapshots(live_server, "brian") == {}  # nothing of a rejected batch is stored
 
 
 @pytest.mark.parametrize("body", [{}, {"day": []}, {"days": "2024-01-01"}, []])
@@ -206,9 +206,9 @@ def test_every_ios_day_shape_decodes(live_server: LiveServer, day: dict[str, Any
         response = c.post("/insights/sync", json={"days": [day]})
     assert response.status_code == 200
     assert response.json()["dates_synced"] == [TODAY.isoformat()]
-    stored = _stored(live_server, "brian")[TODAY.isoformat()]
-    assert stored["health"]["is_baseline_excluded"] is day["is_baseline_excluded"]
-    assert "future_field" not in stored
+    snapshot = _snapshots(live_server, "brian")[TODAY.isoformat()]
+    assert snapshot["health"]["is_baseline_excluded"] is day["is_baseline_excluded"]
+    assert "future_field" not in snapshot
 
 
 def test_empty_batch_is_a_no_op(live_server: LiveServer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -10,10 +9,9 @@ from typing import Any
 import orjson
 
 from airfit.insights.models import INSIGHTS, EngageAction, Feedback
-from airfit.storage import DocumentStore
 from tests.insights.data import flat_days, inject, snapshot, store_days
 from tests.ios import GENERATE, INSIGHT_LIST, decode
-from tests.live import LiveServer
+from tests.live import LiveServer, stored
 
 
 def _today() -> date:
@@ -24,10 +22,6 @@ def _legacy_file(data_dir: Path, user: str, insights: list[dict[str, Any]]) -> N
     directory = data_dir / user
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "insights.json").write_bytes(orjson.dumps({"insights": insights}))
-
-
-def _stored(data_dir: Path, user: str) -> Any:
-    return asyncio.run(DocumentStore(data_dir).read(user, INSIGHTS))
 
 
 def _weight_loss(data_dir: Path, user: str) -> None:
@@ -107,10 +101,10 @@ def test_engage_validates_and_dismiss_hides(server: LiveServer, data_dir: Path) 
         assert ok.status_code == 200
         assert ok.json() == {"status": "recorded"}
         assert first["id"] not in {i["id"] for i in c.get("/insights").json()}
-    stored = next(i for i in _stored(data_dir, "brian").insights if i.id == first["id"])
-    assert stored.engagement is EngageAction.DISMISSED
-    assert stored.user_feedback is Feedback.NOT_RELEVANT
-    assert stored.dismissed_at is not None
+    dismissed = next(i for i in stored(data_dir, "brian", INSIGHTS).insights if i.id == first["id"])
+    assert dismissed.engagement is EngageAction.DISMISSED
+    assert dismissed.user_feedback is Feedback.NOT_RELEVANT
+    assert dismissed.dismissed_at is not None
 
 
 def test_generate_without_llm_stores_statistical_insights_once(server: LiveServer, data_dir: Path) -> None:
@@ -158,7 +152,7 @@ def test_users_never_see_or_touch_each_others_insights(server: LiveServer, data_
             david.post(f"/insights/{mine[0]['id']}/engage", params={"action": "dismissed"}).status_code == 404
         )
         assert [i["id"] for i in brian.get("/insights").json()] == [mine[0]["id"]]
-    assert not (data_dir / "david" / "insights.json").exists() or _stored(data_dir, "david").insights == []
+    assert stored(data_dir, "david", INSIGHTS).insights == []
 
 
 def test_coach_context_carries_the_callers_insights(server: LiveServer, data_dir: Path) -> None:

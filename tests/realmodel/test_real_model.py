@@ -7,7 +7,6 @@ the output format ends in a validated result or a clear failure with nothing sto
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -20,9 +19,8 @@ import httpx2
 import pytest
 
 from airfit.llm.models import CHAT_HISTORY
-from airfit.storage import DocumentStore
 from tests.insights.data import gen_days, snapshot, store_days
-from tests.live import LiveServer
+from tests.live import LiveServer, stored, wait_for
 from tests.realmodel.server import MODEL_ALIAS, LlamaServer, llama_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("realmodel")]
@@ -73,18 +71,13 @@ def _idle(model: LlamaServer, seconds: float = 120.0) -> None:
 
 
 def _history(data_dir: Path, user: str) -> list[tuple[str, str]]:
-    book = asyncio.run(DocumentStore(data_dir).read(user, CHAT_HISTORY))
-    return [(turn.role, turn.content) for turn in book.turns]
+    return [(turn.role, turn.content) for turn in stored(data_dir, user, CHAT_HISTORY).turns]
 
 
 def _settled(data_dir: Path, user: str, turns: int) -> list[tuple[str, str]]:
-    """The stored history once the background writes of `turns` turns are done (bounded wait)."""
-    deadline = time.monotonic() + 10
-    while True:
-        history = _history(data_dir, user)
-        if len(history) >= turns or time.monotonic() > deadline:
-            return history
-        time.sleep(0.05)
+    """The stored history once the background writes of `turns` turns are done."""
+    wait_for(lambda: len(_history(data_dir, user)) >= turns)
+    return _history(data_dir, user)
 
 
 def test_two_chat_turns_answer_in_time_and_are_stored(

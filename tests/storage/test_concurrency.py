@@ -5,17 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import orjson
 import pytest
 
 from airfit.storage import DocumentStore
-from tests.storage.workers import COUNTER, forkserver, hold_lock, increment
+from tests.live import stored
+from tests.storage.workers import COUNTER, Counter, forkserver, hold_lock, increment
 
 pytestmark = pytest.mark.timeout(60)
-
-
-async def stored_count(data_dir: Path) -> int:
-    return (await DocumentStore(data_dir).read("brian", COUNTER)).count
 
 
 async def test_200_coroutines_lose_no_increment(data_dir: Path) -> None:
@@ -29,7 +25,7 @@ async def test_200_coroutines_lose_no_increment(data_dir: Path) -> None:
 
     await asyncio.gather(*(bump() for _ in range(200)))
     assert (await store.read("brian", COUNTER)).count == 200
-    assert await stored_count(data_dir) == 200
+    assert stored(data_dir, "brian", COUNTER).count == 200
 
 
 async def test_four_processes_lose_no_increment(data_dir: Path) -> None:
@@ -42,7 +38,7 @@ async def test_four_processes_lose_no_increment(data_dir: Path) -> None:
     for worker in workers:
         await asyncio.to_thread(worker.join, 50)
     assert [w.exitcode for w in workers] == [0, 0, 0, 0]
-    assert await stored_count(data_dir) == 400
+    assert stored(data_dir, "brian", COUNTER).count == 400
 
 
 async def test_cancelled_while_waiting_for_another_process_leaves_no_lock(data_dir: Path) -> None:
@@ -72,8 +68,7 @@ async def test_cancelled_while_waiting_for_another_process_leaves_no_lock(data_d
             counter.count += 1
 
     await asyncio.wait_for(bump(), timeout=5)
-    stored = orjson.loads((data_dir / "brian" / "t_counter.json").read_bytes())["data"]
-    assert stored == {"count": 1, "note": "written by the holder"}
+    assert stored(data_dir, "brian", COUNTER) == Counter(count=1, note="written by the holder")
 
 
 async def test_cancelled_holder_and_waiters_release_the_lock(data_dir: Path) -> None:
@@ -107,4 +102,4 @@ async def test_cancelled_holder_and_waiters_release_the_lock(data_dir: Path) -> 
     ]
 
     await asyncio.wait_for(wait_then_bump(), timeout=5)
-    assert await stored_count(data_dir) == 5
+    assert stored(data_dir, "brian", COUNTER).count == 5

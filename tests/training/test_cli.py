@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from airfit.training.models import SECRETS
 from tests.fakes.hevy import FakeHevy
-from tests.live import LiveServer, make_settings, run_cli
+from tests.live import LiveServer, make_settings, run_cli, stored
 from tests.training.conftest import DAVID_KEY
 
 
@@ -18,18 +19,19 @@ def test_cli_sets_key_from_stdin_and_removes_it(fake_hevy: FakeHevy, data_dir: P
     assert "rejected" in rejected.stderr
     assert not (data_dir / "david" / "secrets.json").exists()
 
-    stored = run_cli(
+    set_key = run_cli(
         settings, "users", "hevy-key", "david", input=f"{DAVID_KEY}\n", HEVY_BASE_URL=fake_hevy.url
     )
-    assert stored.returncode == 0, stored.stderr
-    assert f"{len(fake_hevy.accounts[DAVID_KEY].workouts)} workouts" in stored.stdout
-    assert DAVID_KEY not in stored.stdout + stored.stderr
-    saved = json.loads((data_dir / "david" / "secrets.json").read_text())["data"]
-    assert saved["hevy_api_key"] == DAVID_KEY
+    assert set_key.returncode == 0, set_key.stderr
+    assert f"{len(fake_hevy.accounts[DAVID_KEY].workouts)} workouts" in set_key.stdout
+    assert DAVID_KEY not in set_key.stdout + set_key.stderr
+    saved = stored(data_dir, "david", SECRETS).hevy_api_key
+    assert saved is not None
+    assert saved.get_secret_value() == DAVID_KEY
 
     removed = run_cli(settings, "users", "hevy-key", "david", "--remove")
     assert removed.returncode == 0, removed.stderr
-    assert json.loads((data_dir / "david" / "secrets.json").read_text())["data"]["hevy_api_key"] is None
+    assert stored(data_dir, "david", SECRETS).hevy_api_key is None
 
     offline = run_cli(
         settings, "users", "hevy-key", "david", "--no-verify", input="k\n", HEVY_BASE_URL="http://127.0.0.1:9"

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import stat
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from airfit.health.models import CONTEXT_STORE
+from airfit.training.models import EXERCISE_STORE, SECRETS, WORKOUTS
 from tests.fakes.hevy import FakeHevy
 from tests.ios import EXERCISES, HEVY_SYNC, TRAINING_SYNC, decode
-from tests.live import LiveServer
+from tests.live import LiveServer, stored
 from tests.training.conftest import BRIAN_KEY, DAVID_KEY, connect
-
-
-def _stored(data_dir: Path, user: str, name: str) -> dict[str, Any]:
-    return json.loads((data_dir / user / f"{name}.json").read_text())["data"]  # type: ignore[no-any-return]
 
 
 def test_full_import_stores_every_workout_and_derived_data(
@@ -26,16 +23,16 @@ def test_full_import_stores_every_workout_and_derived_data(
     result = connect(live, "brian", BRIAN_KEY)
     decode(result, TRAINING_SYNC)
     expected = len(fake_hevy.accounts[BRIAN_KEY].workouts)
-    workouts = _stored(data_dir, "brian", "hevy_workouts")
-    assert set(workouts["workouts"]) == set(fake_hevy.accounts[BRIAN_KEY].workouts)
-    assert workouts["sync"]["import_complete"] is True
+    workouts = stored(data_dir, "brian", WORKOUTS)
+    assert set(workouts.workouts) == set(fake_hevy.accounts[BRIAN_KEY].workouts)
+    assert workouts.sync.import_complete is True
     assert all(int(h.params["pageSize"]) <= 10 for h in fake_hevy.requests("/v1/workouts"))
-    exercises = _stored(data_dir, "brian", "exercise_store")["exercises"]
+    exercises = stored(data_dir, "brian", EXERCISE_STORE).exercises
     assert "Bench Press (Barbell)" in exercises
     assert "Pull Up" not in exercises  # bodyweight only: no e1RM to track
-    context = _stored(data_dir, "brian", "context_store")["snapshots"]
-    workout_days = [d for d, s in context.items() if "hevy" in s["sources_synced"]]
-    assert sum(context[d]["workout"]["workout_count"] for d in workout_days) == expected
+    context = stored(data_dir, "brian", CONTEXT_STORE).snapshots
+    workout_days = [d for d, s in context.items() if "hevy" in s.sources_synced]
+    assert sum(context[d].workout.workout_count for d in workout_days) == expected
     with live.client("brian") as c:
         status = c.get("/hevy/status").json()
     assert status["configured"]
@@ -51,7 +48,9 @@ def test_secrets_file_is_private_and_key_never_returned(
     connect(live, "brian", BRIAN_KEY)
     secrets = data_dir / "brian" / "secrets.json"
     assert stat.S_IMODE(secrets.stat().st_mode) == 0o600
-    assert _stored(data_dir, "brian", "secrets")["hevy_api_key"] == BRIAN_KEY
+    key = stored(data_dir, "brian", SECRETS).hevy_api_key
+    assert key is not None
+    assert key.get_secret_value() == BRIAN_KEY
     with live.client("brian") as c:
         for path in ("/hevy/status", "/health", "/status"):
             assert BRIAN_KEY not in c.get(path).text
@@ -66,7 +65,7 @@ def test_users_never_see_each_others_workouts(
     connect(live, "david", DAVID_KEY)
     brian_ids = set(fake_hevy.accounts[BRIAN_KEY].workouts)
     david_ids = set(fake_hevy.accounts[DAVID_KEY].workouts)
-    assert set(_stored(data_dir, "david", "hevy_workouts")["workouts"]) == david_ids
+    assert set(stored(data_dir, "david", WORKOUTS).workouts) == david_ids
     with live.client("david") as c:
         recent = c.get("/hevy/recent-workouts", params={"limit": 100}).json()["workouts"]
     assert {w["id"] for w in recent} <= david_ids
@@ -122,15 +121,14 @@ def test_incremental_sync_applies_edits_and_deletions(
     titles = {w["id"]: w["title"] for w in recent}
     assert titles[edited["id"]] == "Push Day (light)"
     assert victim["id"] not in titles
-    stored = _stored(data_dir, "brian", "hevy_workouts")["workouts"]
-    assert set(stored) == set(fake_hevy.accounts[BRIAN_KEY].workouts)
+    assert set(stored(data_dir, "brian", WORKOUTS).workouts) == set(fake_hevy.accounts[BRIAN_KEY].workouts)
     victim_day = victim["start_time"][:10]
     others = [
         w for w in fake_hevy.accounts[BRIAN_KEY].workouts.values() if w["start_time"][:10] == victim_day
     ]
-    snapshot = _stored(data_dir, "brian", "context_store")["snapshots"][victim_day]
-    assert snapshot["workout"]["workout_count"] == len(others)
-    assert ("hevy" in snapshot["sources_synced"]) == bool(others)
+    snapshot = stored(data_dir, "brian", CONTEXT_STORE).snapshots[victim_day]
+    assert snapshot.workout.workout_count == len(others)
+    assert ("hevy" in snapshot.sources_synced) == bool(others)
 
 
 def test_interrupted_import_resumes_without_duplicates(
@@ -142,9 +140,9 @@ def test_interrupted_import_resumes_without_duplicates(
         assert c.put("/hevy/key", json={"api_key": BRIAN_KEY}).status_code == 200
         first = c.post("/training/sync").json()
         assert first["status"] == "unavailable"
-        partial = _stored(data_dir, "brian", "hevy_workouts")
-        assert len(partial["workouts"]) == 30
-        assert partial["sync"]["import_complete"] is False
+        partial = stored(data_dir, "brian", WORKOUTS)
+        assert len(partial.workouts) == 30
+        assert partial.sync.import_complete is False
         status = c.get("/hevy/status").json()
         assert status["last_error"]
         assert not status["import_complete"]
@@ -154,10 +152,11 @@ def test_interrupted_import_resumes_without_duplicates(
     assert second["status"] == "success"
     resumed_pages = [int(h.params["page"]) for h in fake_hevy.requests("/v1/workouts")]
     assert resumed_pages.count(1) == 1  # the second run resumed, it did not start over
-    stored = _stored(data_dir, "brian", "hevy_workouts")
-    assert sorted(stored["workouts"]) == sorted(fake_hevy.accounts[BRIAN_KEY].workouts)
-    context = _stored(data_dir, "brian", "context_store")["snapshots"]
-    total = sum(s["workout"]["workout_count"] for s in context.values())
+    assert sorted(stored(data_dir, "brian", WORKOUTS).workouts) == sorted(
+        fake_hevy.accounts[BRIAN_KEY].workouts
+    )
+    context = stored(data_dir, "brian", CONTEXT_STORE).snapshots
+    total = sum(s.workout.workout_count for s in context.values())
     assert total == len(fake_hevy.accounts[BRIAN_KEY].workouts)
 
 
@@ -256,9 +255,7 @@ def test_concurrent_syncs_of_one_user_run_once(
     assert all(r["status"] == "success" for r in results)
     pages = [int(h.params["page"]) for h in fake_hevy.requests("/v1/workouts")]
     assert pages.count(1) == 1
-    assert len(_stored(data_dir, "brian", "hevy_workouts")["workouts"]) == len(
-        fake_hevy.accounts[BRIAN_KEY].workouts
-    )
+    assert len(stored(data_dir, "brian", WORKOUTS).workouts) == len(fake_hevy.accounts[BRIAN_KEY].workouts)
 
 
 def test_full_resync_drops_workouts_hevy_no_longer_has(
@@ -273,7 +270,7 @@ def test_full_resync_drops_workouts_hevy_no_longer_has(
     with live.client("brian") as c:
         result = c.post("/training/sync", params={"full": "true"}).json()
     assert result["status"] == "success"
-    assert gone not in _stored(data_dir, "brian", "hevy_workouts")["workouts"]
+    assert gone not in stored(data_dir, "brian", WORKOUTS).workouts
 
 
 def test_events_cursor_moves_forward(hevy_server: Callable[..., LiveServer], fake_hevy: FakeHevy) -> None:
