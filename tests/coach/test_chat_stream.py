@@ -39,6 +39,16 @@ def _stream(live: LiveServer, message: str, user: str = "brian") -> list[tuple[s
     return events
 
 
+def _history(live: LiveServer, user: str = "brian") -> list[str]:
+    """The user's stored chat history, oldest first."""
+    return [turn.content for turn in stored(live.settings, user, CHAT_HISTORY).turns]
+
+
+def _asked(requests: list[dict[str, Any]], text: str) -> bool:
+    """Whether one of these requests to the fake provider carries `text`."""
+    return any(text in json.dumps(r["messages"]) for r in list(requests))
+
+
 def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
     start_live_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
@@ -65,9 +75,8 @@ def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
     }
     assert fake_openai.requests[0]["stream"] is True
     # The same bookkeeping as POST /chat: history, then the marker as a memory.
-    wait_for(lambda: len(stored(live.settings, "brian", CHAT_HISTORY).turns) == 2)
-    user, coach = stored(live.settings, "brian", CHAT_HISTORY).turns
-    assert (user.content, coach.content) == ("How was my week?", "Nice work! Keep going.")
+    wait_for(lambda: len(_history(live)) == 2)
+    assert _history(live) == ["How was my week?", "Nice work! Keep going."]
     wait_for(lambda: bool(stored(live.settings, "brian", MEMORIES).entries))
     assert [e.text for e in stored(live.settings, "brian", MEMORIES).entries] == ["deadlift 405 at 41"]
     assert stored(live.settings, "david", MEMORIES).entries == []
@@ -114,10 +123,14 @@ def test_a_failure_before_any_text_falls_back_and_a_break_mid_answer_does_not(
     assert "broke off" in done["error"]
     assert done["response"] == ""
     assert len(fake_clis.calls("claude")) == 1  # no second provider after text was shown
-    time.sleep(0.3)
-    assert [t.content for t in stored(live.settings, "brian", CHAT_HISTORY).turns] == [
+    # A user's turns are stored one after the other: once a later turn is, the broken one would be too.
+    assert _stream(live, "one more")[-1][1]["success"] is True
+    wait_for(lambda: len(_history(live)) >= 4)
+    assert _history(live) == [
         "server down",
         "Reply from fake claude.",
+        "one more",
+        "Reply from the fake OpenAI server.",
     ]
 
 
@@ -134,7 +147,8 @@ def test_one_users_stream_and_chat_take_turns_and_other_users_do_not_wait(
 
     thread = threading.Thread(target=slow)
     thread.start()
-    time.sleep(0.5)
+    # Brian's turn holds his lock from before its request reaches the provider until it is answered.
+    wait_for(lambda: _asked(fake_openai.requests, "SLOW one"))
     with live.client("david") as david:
         assert david.post("/chat", json={"message": "quick"}).json()["success"] is True
     finished["david"] = time.monotonic()
@@ -157,11 +171,15 @@ def test_a_client_that_leaves_cancels_the_turn_and_nothing_is_stored(
         for line in response.iter_lines():
             if line.startswith("data: "):
                 break  # the first piece arrived: go away
-    time.sleep(1.0)
-    assert stored(live.settings, "brian", CHAT_HISTORY).turns == []
-    # The user's lock was released: the next turn goes through at once.
+    # The server saw the client go and stopped the turn: its provider stream was cut off mid-answer.
+    wait_for(lambda: _asked(fake_openai.abandoned, "LONG story"))
+    assert _history(live) == []
+    # The user's lock was released: the next turn goes through at once, and it alone is stored (a user's
+    # turns are stored in order, so the cancelled one would be there by now).
     with live.client("brian", timeout=10) as client:
         assert client.post("/chat", json={"message": "still there?"}).json()["success"] is True
+    wait_for(lambda: len(_history(live)) >= 2)
+    assert _history(live) == ["still there?", "Reply from the fake OpenAI server."]
 
 
 def test_stream_needs_an_identity_like_chat(start_live_server: Callable[..., LiveServer]) -> None:

@@ -47,7 +47,8 @@ class FakeOpenAI:
     serial: bool = False
     """Answer one request at a time, as a local model server with one slot does."""
     abandoned: list[dict[str, Any]] = field(default_factory=list)
-    """Requests whose client went away before the answer (their work stopped, as llama.cpp stops it)."""
+    """Requests whose client went away before the whole answer (their work stopped, as llama.cpp stops it):
+    while a `delay` ran, or in the middle of a streamed answer."""
     slot: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def settings(self, providers: str = "openai") -> dict[str, Any]:
@@ -97,7 +98,9 @@ def _app(fake: FakeOpenAI) -> FastAPI:
             reply = rule.reply.replace("{tool_result}", str(results[-1])) if results else rule.reply
             message, finish = {"role": "assistant", "content": reply}, "stop"
         if body.get("stream"):
-            return StreamingResponse(_chunks(rule, body, message, finish), media_type="text/event-stream")
+            return StreamingResponse(
+                _chunks(fake, rule, body, message, finish), media_type="text/event-stream"
+            )
         return JSONResponse(
             {
                 "id": f"chatcmpl-{len(fake.requests)}",
@@ -123,7 +126,7 @@ async def _still_wanted(request: Request, seconds: float) -> bool:
 
 
 async def _chunks(
-    rule: Rule, body: dict[str, Any], message: dict[str, Any], finish: str
+    fake: FakeOpenAI, rule: Rule, body: dict[str, Any], message: dict[str, Any], finish: str
 ) -> AsyncIterator[bytes]:
     """The answer as OpenAI streams it: `chat.completion.chunk` events, then `[DONE]`."""
     base = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time())}
@@ -140,12 +143,16 @@ async def _chunks(
     else:
         text = message["content"]
         pieces = [text[i : i + rule.chunk_chars] for i in range(0, len(text), rule.chunk_chars)]
-        for count, piece in enumerate(pieces):
-            if rule.drop_after is not None and count >= rule.drop_after:
-                raise ConnectionAbortedError("scripted: the stream breaks off")
-            if rule.chunk_delay:
-                await asyncio.sleep(rule.chunk_delay)
-            yield event({"content": piece})
+        try:
+            for count, piece in enumerate(pieces):
+                if rule.drop_after is not None and count >= rule.drop_after:
+                    raise ConnectionAbortedError("scripted: the stream breaks off")
+                if rule.chunk_delay:
+                    await asyncio.sleep(rule.chunk_delay)
+                yield event({"content": piece})
+        except (asyncio.CancelledError, GeneratorExit):
+            fake.abandoned.append(body)  # the client went away mid-answer
+            raise
     yield event({}, finish)
     if body.get("stream_options", {}).get("include_usage"):
         usage = {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}
