@@ -13,7 +13,7 @@ import httpx2
 from airfit.coach.memory import MEMORIES
 from airfit.llm.models import CHAT_HISTORY
 from tests.fakes.clis import FakeClis
-from tests.fakes.openai_server import FakeOpenAI, Rule
+from tests.fakes.openai_server import FakeOpenAI, Rule, mentions
 from tests.ios import CHAT, decode
 from tests.live import LiveServer, stored, wait_for
 
@@ -42,11 +42,6 @@ def _stream(live: LiveServer, message: str, user: str = "brian") -> list[tuple[s
 def _history(live: LiveServer, user: str = "brian") -> list[str]:
     """The user's stored chat history, oldest first."""
     return [turn.content for turn in stored(live.settings, user, CHAT_HISTORY).turns]
-
-
-def _asked(requests: list[dict[str, Any]], text: str) -> bool:
-    """Whether one of these requests to the fake provider carries `text`."""
-    return any(text in json.dumps(r["messages"]) for r in list(requests))
 
 
 def test_streamed_reply_never_shows_markers_and_is_kept_like_a_chat(
@@ -148,7 +143,7 @@ def test_one_users_stream_and_chat_take_turns_and_other_users_do_not_wait(
     thread = threading.Thread(target=slow)
     thread.start()
     # Brian's turn holds his lock from before its request reaches the provider until it is answered.
-    wait_for(lambda: _asked(fake_openai.requests, "SLOW one"))
+    wait_for(lambda: fake_openai.received("SLOW one"))
     with live.client("david") as david:
         assert david.post("/chat", json={"message": "quick"}).json()["success"] is True
     finished["david"] = time.monotonic()
@@ -172,7 +167,7 @@ def test_a_client_that_leaves_cancels_the_turn_and_nothing_is_stored(
             if line.startswith("data: "):
                 break  # the first piece arrived: go away
     # The server saw the client go and stopped the turn: its provider stream was cut off mid-answer.
-    wait_for(lambda: _asked(fake_openai.abandoned, "LONG story"))
+    wait_for(lambda: any(mentions(body, "LONG story") for body in fake_openai.abandoned))
     assert _history(live) == []
     # The user's lock was released: the next turn goes through at once, and it alone is stored (a user's
     # turns are stored in order, so the cancelled one would be there by now).

@@ -55,12 +55,21 @@ class FakeOpenAI:
         """Setting overrides that point a server at this endpoint."""
         return {"providers": providers, "openai_base_url": self.url, "openai_model": "fake-model"}
 
+    def received(self, text: str) -> bool:
+        """Whether a request mentioning `text` in its messages has arrived."""
+        return any(mentions(body, text) for body in list(self.requests))
+
     def rule_for(self, body: dict[str, Any]) -> Rule:
         """The first rule matching the last user message, else the default."""
         users = [m for m in body.get("messages", []) if m.get("role") == "user"]
         last = users[-1].get("content", "") if users else ""
         text = last if isinstance(last, str) else " ".join(p.get("text", "") for p in last)
         return next((r for r in self.rules if r.match in text), self.default)
+
+
+def mentions(body: dict[str, Any], text: str) -> bool:
+    """Whether `text` is in one of the messages of a request body."""
+    return any(text in str(message.get("content")) for message in body.get("messages", []))
 
 
 def _app(fake: FakeOpenAI) -> FastAPI:

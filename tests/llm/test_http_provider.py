@@ -8,21 +8,13 @@ from collections.abc import Callable
 
 from tests.fakes.clis import FakeClis
 from tests.fakes.openai_server import FakeOpenAI, Rule
-from tests.live import LiveServer
+from tests.live import LiveServer, wait_for
 
 LEARNING = Rule(match="Extract only NEW information", reply="{}")
 
 
 def _texts(request: dict) -> str:
     return "\n".join(str(m.get("content")) for m in request["messages"])
-
-
-def _wait_for_request(fake: FakeOpenAI, text: str, timeout: float = 30.0) -> None:
-    """Block until the fake server has received a request containing `text` (ordering without sleeps)."""
-    deadline = time.monotonic() + timeout
-    while not any(text in _texts(r) for r in list(fake.requests)):
-        assert time.monotonic() < deadline, f"the fake server never received {text!r}"
-        time.sleep(0.02)
 
 
 def test_stateless_api_gets_only_the_callers_recent_turns(
@@ -58,7 +50,7 @@ def test_one_users_slow_call_does_not_block_another(
 
     thread = threading.Thread(target=slow)
     thread.start()
-    _wait_for_request(fake_openai, "SLOW please")
+    wait_for(lambda: fake_openai.received("SLOW please"), seconds=30)
     with live.client("david") as c:
         assert c.post("/chat", json={"message": "quick"}).json()["success"] is True
     david_done = time.monotonic()
@@ -80,7 +72,7 @@ def test_one_users_turns_are_serialised(
 
     first = threading.Thread(target=send, args=("SLOW one",))
     first.start()
-    _wait_for_request(fake_openai, "SLOW one")
+    wait_for(lambda: fake_openai.received("SLOW one"), seconds=30)
     send("fast two")
     first.join(timeout=30)
     assert finished == ["SLOW one", "fast two"]
