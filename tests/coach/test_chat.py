@@ -22,11 +22,6 @@ def _texts(request: dict) -> str:
     return "\n".join(str(m.get("content")) for m in request["messages"])
 
 
-def _extractions(fake: FakeOpenAI) -> int:
-    """How many profile extractions the fake provider was asked for."""
-    return sum(EXTRACT in _texts(r) for r in fake.requests)
-
-
 def test_chat_sends_the_apps_context_under_its_real_keys(
     start_server: Callable[..., LiveServer], fake_openai: FakeOpenAI
 ) -> None:
@@ -118,10 +113,10 @@ def test_malformed_extraction_stores_nothing(
     live = start_server(**fake_openai.settings())
     with live.client() as c:
         assert c.post("/chat", json={"message": "I'm Brian"}).json()["success"] is True
-        wait_for(lambda: _extractions(fake_openai) == 2)  # the bad answer, and the one retry
+        wait_for(lambda: fake_openai.received(EXTRACT) == 2)  # the bad answer, and the one retry
         # A user's learning runs one at a time: once the next turn's reaches the provider, this one is over.
         assert c.post("/chat", json={"message": "Still Brian"}).json()["success"] is True
-    wait_for(lambda: _extractions(fake_openai) >= 3)
+    wait_for(lambda: fake_openai.received(EXTRACT) >= 3)
     assert not (live.settings.data_dir / "brian" / "profile.json").exists()
 
 

@@ -55,9 +55,9 @@ class FakeOpenAI:
         """Setting overrides that point a server at this endpoint."""
         return {"providers": providers, "openai_base_url": self.url, "openai_model": "fake-model"}
 
-    def received(self, text: str) -> bool:
-        """Whether a request mentioning `text` in its messages has arrived."""
-        return any(mentions(body, text) for body in list(self.requests))
+    def received(self, text: str) -> int:
+        """How many requests mentioning `text` in their messages have arrived."""
+        return sum(mentions(body, text) for body in list(self.requests))
 
     def rule_for(self, body: dict[str, Any]) -> Rule:
         """The first rule matching the last user message, else the default."""

@@ -87,12 +87,8 @@ def test_a_chat_does_not_wait_behind_the_previous_replys_learning_on_a_one_slot_
     with live.client("brian", timeout=30) as client:
         client.post("/profile/sync", json={"name": "Brian", "onboarding_complete": True}).raise_for_status()
         assert client.post("/chat", json={"message": "I run late, ok?"}).json()["success"] is True
-        wait_for(lambda: _extractions(fake_openai) == 1)
+        wait_for(lambda: fake_openai.received(EXTRACT) == 1)
         learning.delay = 0  # the learning call's second run answers at once
         assert client.post("/chat", json={"message": "And tomorrow?"}).json()["success"] is True
     assert [EXTRACT in str(r["messages"][-1]["content"]) for r in fake_openai.abandoned] == [True]
     wait_for(lambda: "No running after 9pm" in stored(live.settings, "brian", PROFILE).constraints)
-
-
-def _extractions(fake: FakeOpenAI) -> int:
-    return sum(EXTRACT in str(r["messages"][-1]["content"]) for r in fake.requests)
