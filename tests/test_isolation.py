@@ -18,6 +18,7 @@ import pytest
 
 from airfit.services import build_services
 from tests.fakes.hevy import FakeHevy, generated_workouts, running_fake_hevy
+from tests.ios import server_profile_export
 from tests.live import LiveServer, make_settings, thread_server
 
 USERS = ("brian", "david", "jonathan")
@@ -93,17 +94,9 @@ def _populate(live: LiveServer, fake: FakeHevy) -> dict[str, list[str]]:
         with live.client(user) as c:
             synced = c.post(
                 "/profile/sync",
-                json={
-                    "name": f"Name {_marker(user)}",
-                    "goals": [f"goal {_marker(user)}"],
-                    "life_context": [],
-                    "constraints": [],
-                    "preferences": [],
-                    "favorite_activities": [],
-                    "patterns": [],
-                    "nutrition_guidelines": [],
-                    "onboarding_complete": True,
-                },
+                json=server_profile_export(
+                    name=f"Name {_marker(user)}", goals=[f"goal {_marker(user)}"], onboarding_complete=True
+                ),
             )
             assert synced.status_code == 200, synced.text
             assert c.post("/insights/sync", json={"days": _days(user)}).status_code == 200
