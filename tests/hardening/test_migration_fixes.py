@@ -24,7 +24,7 @@ from airfit.llm.models import SessionRecord
 from airfit.scheduler.models import JobRecord
 from airfit.storage import decode_document
 from airfit.training.models import EXERCISE_STORE
-from tests.live import make_settings, process_server, run_cli
+from tests.live import make_settings, process_server, run_cli, stored
 from tests.test_migration import LEGACY_INSIGHTS, _write_legacy
 
 ZIP = {"Content-Type": "application/zip"}
@@ -57,13 +57,13 @@ def test_item7_migrated_insights_are_kept_and_reported(settings: Settings, data_
     result = run_cli(settings, "migrate")
     assert result.returncode == 0, result.stderr
     assert "3 insights, kept whatever their age" in result.stdout
-    stored = decode_document(INSIGHTS, (data_dir / "brian" / "insights.json").read_bytes())
-    assert all(i.migrated for i in stored.insights)
+    migrated = stored(data_dir, "brian", INSIGHTS).insights
+    assert all(i.migrated for i in migrated)
     # The first insight run prunes: migrated insights, a year and more old, survive it.
     now = datetime.now(UTC)
     fresh = Insight(title="new one", created_at=now)
     expired = Insight(title="old generated", created_at=now - timedelta(days=61))
-    kept = prune([*stored.insights, fresh, expired], now)
+    kept = prune([*migrated, fresh, expired], now)
     assert {i.title for i in kept} == {*(i["title"] for i in LEGACY_INSIGHTS), "new one"}
 
 

@@ -172,8 +172,8 @@ def test_insight_generation_stores_only_validated_insights(
     _idle(smollm2)
     answer = _post(live, "/insights/generate", {}, timeout=GENERATE_TIMEOUT)
     with live.client("brian") as client:
-        stored = client.get("/insights", params={"limit": 100}).json()
-    llm_stored = [i for i in stored if i.get("source") == "llm"]
+        listed = client.get("/insights", params={"limit": 100}).json()
+    llm_stored = [i for i in listed if i.get("source") == "llm"]
     if answer["success"]:
         # Whatever the model wrote passed LLMInsightBatch's validation before it was stored.
         for insight in llm_stored:
