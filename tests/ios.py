@@ -1,23 +1,24 @@
 """The iOS app, emulated on the wire: its `JSONDecoder` rules once, then the app's models built from them.
 
 `decode(body, MODEL)` fails (AssertionError naming the path, e.g. `$.lifts[2].current_pr.reps`) where the
-app would fail to decode a response, and that discards the whole response (IOS_CONTRACT §2.2):
+app would fail to decode a response, and that discards the whole response (`docs/ios-contract.md § Decoding`):
 
 - A model is a JSON object. A non-optional key that is missing or `null` fails. An optional (`Opt`, Swift's
   `T?`) may be either, but a value that is present must still have the right type: optional does not mean
   lenient. Unknown keys are ignored.
 - `STRING` and `BOOL`: JSON strings and `true`/`false` only (never `"5"`, `0` or `1`).
-- `INT`: a JSON integer that fits a Swift `Int` (64 bits). Swift would also take `12.0`, but the server must
-  send integers (§6 item 1: always `round()`/`int()`), so an integral float fails here; `12.5` fails in the
-  app as well.
+- `INT`: a JSON integer that fits a Swift `Int` (64 bits). An integral float such as `12.0` may decode in the
+  app, but the contract says to send integers and rely on nothing else, so it fails here; `12.5` fails in
+  the app as well.
 - `DOUBLE`: any finite JSON number, integers included.
 - `Array(T)`: every element decodes; one bad element fails the whole response. `Dictionary(T)` (Swift's
   `[String: T]`): a JSON object whose values decode.
-- `DAY` and `INSTANT`: strings the app parses with `ISO8601DateFormatter` (§2.3). The app silently uses "now"
-  when that parse fails, so the server must send exactly these formats. Every other date is an opaque
-  `STRING` to the app.
-- `OneOf(T, values)`: a value the app tells apart by its value (insight categories and tiers).
-- `ANYTHING`: decoded with `try?` (an insight's `supporting_data`).
+- `DAY` and `INSTANT`: strings the app parses with `ISO8601DateFormatter` (`§ Dates`). The app silently uses
+  "now" when that parse fails, so the server must send exactly these formats. Every other date is an
+  opaque `STRING` to the app.
+- `OneOf(T, values)`: a `T` that must be one of `values` (the insight categories the app filters by, the
+  tiers 1 to 5).
+- `ANYTHING`: read leniently, whatever it holds (an insight's `supporting_data`).
 
 The requests the app encodes are here too (`server_profile_export`).
 """
@@ -67,7 +68,7 @@ DOUBLE = Scalar("Double", _is_double)
 
 @dataclass(frozen=True)
 class Date(Kind):
-    """A String the app parses with a date formatter (IOS_CONTRACT §2.3)."""
+    """A String the app parses with a date formatter (`docs/ios-contract.md § Dates`)."""
 
     formatter: str
     shape: re.Pattern[str]
@@ -168,8 +169,9 @@ def decode(body: Any, kind: Kind, where: str = "$") -> None:
     kind.check(body, where)
 
 
-# -- The app's response models (IOS_CONTRACT §4) ---------------------------------------------------------
+# -- The app's response models ------------------------------------------------------------------------------
 
+# docs/ios-contract.md § Server status.
 SERVER_STATUS = Model(
     "ServerStatusResponse", status=STRING, providers=Array(STRING), hevy_configured=BOOL, version=STRING
 )
@@ -181,7 +183,7 @@ STATUS = Model(
     message_count=Opt(INT),
 )
 
-# Coach (§4.3 to §4.7, §4.17).
+# docs/ios-contract.md § Coach.
 CHAT = Model("ChatResponse", response=STRING, provider=STRING, success=BOOL, error=Opt(STRING))
 CHAT_CONTEXT = Model(
     "ChatContext",
@@ -203,7 +205,7 @@ FINALIZE = Model(
     preview=Opt(STRING),
 )
 
-# Nutrition (§4.8 to §4.11).
+# docs/ios-contract.md § Nutrition.
 COMPONENT = Model(
     "NutritionParseResponse.components[]", name=STRING, calories=INT, protein=INT, carbs=INT, fat=INT
 )
@@ -221,7 +223,7 @@ CORRECT = Model("POST /nutrition/correct", success=BOOL, name=Opt(STRING), **MAC
 FEEDBACK = Model("POST /nutrition/status", feedback=STRING)
 TRAINING_DAY = Model("GET /nutrition/training-day", is_training_day=BOOL, workout_name=Opt(STRING))
 
-# Profile (§4.12, §4.15).
+# docs/ios-contract.md § Profile.
 PROFILE = Model(
     "ProfileResponse",
     name=Opt(STRING),
@@ -261,12 +263,12 @@ PROFILE_IMPORT = Model(
 
 
 def decode_profile(body: Any) -> None:
-    """`GET /profile` is read by two decoders (§4.12): both must accept it."""
+    """`GET /profile` is read by two decoders (`docs/ios-contract.md § Profile`): both must accept it."""
     decode(body, PROFILE)
     decode(body, SERVER_PROFILE)
 
 
-# Insights (§4.22, §4.24, §4.25).
+# docs/ios-contract.md § Insights.
 INSIGHT = Model(
     "InsightData",
     id=STRING,
@@ -298,7 +300,7 @@ DISCUSS = Model(
     error=Opt(STRING),
 )
 
-# Training (§4.26 to §4.33).
+# docs/ios-contract.md § Training.
 SET_TRACKER = Model(
     "SetTrackerResponse",
     window_days=INT,
@@ -365,7 +367,7 @@ HEVY_SYNC = Model("POST /hevy/sync", status=STRING)
 
 def server_profile_export(**values: Any) -> dict[str, Any]:
     """A `POST /profile/sync` body as the app encodes `ServerProfileExport`: arrays and the flag always
-    present, nil optionals omitted (IOS_CONTRACT §4.18)."""
+    present, nil optionals omitted (`docs/ios-contract.md § Profile`)."""
     body: dict[str, Any] = {
         "goals": [],
         "life_context": [],

@@ -1,4 +1,5 @@
-"""The iOS decoder emulator itself: it fails exactly where IOS_CONTRACT §2.2/§2.3 says the app fails."""
+"""The iOS decoder emulator itself: it fails where `docs/ios-contract.md` (§ Decoding, § Dates) says the app
+fails, and where the contract asks the server for more (integers for Int)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def test_well_formed_bodies_decode() -> None:
         ({"available_providers": []}, STATUS, "$.status"),  # required key missing
         ({**STATUS_OK, "status": None}, STATUS, "$.status"),  # required key null
         ({**STATUS_OK, "message_count": "3"}, STATUS, "$.message_count"),  # optional, but of the wrong type
-        ({**STATUS_OK, "message_count": 3.0}, STATUS, "$.message_count"),  # the server sends integers (§6)
+        ({**STATUS_OK, "message_count": 3.0}, STATUS, "$.message_count"),  # the server sends integers
         ({**STATUS_OK, "message_count": 3.5}, STATUS, "$.message_count"),  # does not fit in Int
         ({**STATUS_OK, "message_count": 2**63}, STATUS, "$.message_count"),  # wider than a Swift Int
         ({**STATUS_OK, "message_count": True}, STATUS, "$.message_count"),  # a Bool is no Int
