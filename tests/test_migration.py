@@ -17,7 +17,7 @@ from airfit.storage import decode_document
 from tests.ios import decode_profile
 from tests.live import LiveServer, run_cli
 
-# The original server's files (SERVER_BEHAVIOR §2-§3), written the way its dataclasses serialised them.
+# A single-user server's files, written the way its dataclasses serialised them.
 LEGACY_PROFILE: dict[str, Any] = {
     "name": "Sam Rivers",
     "age": 41,

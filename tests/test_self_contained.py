@@ -28,6 +28,12 @@ READING = re.compile(r"\b(?:Path|open|read_text|read_bytes|iterdir|r?glob|listdi
 """...on a line that reads or lists files (path-trick tests send such strings to the API and read none)."""
 TEMPFILE_PROBE = re.compile(r"[a-z0-9_]{8}")
 CLIMB = re.compile(r"__file__\)(?:\.resolve\(\))?(?P<chain>(?:\.parent\b)+|\.parents\[(?P<n>\d+)\])")
+CITED_DOCUMENT = re.compile(r"\b[\w./-]*[A-Za-z]\w*\.md\b")
+"""A Markdown file named in code or docs: it must be one the repository holds..."""
+MEMORY_FILES = {"relationship.md", "index.md"}
+"""...except the single-user server's memory files, which `airfit migrate` reads (data, not documents)."""
+SECTION_NUMBER = re.compile(r"§\s?\d|\bcontract [A-Z]\d|\bprompt P\d|\(P\d\)")
+"""Numbered sections and codes of documents the repository does not hold (its own cite sections by name)."""
 
 PROBE = """
 import json, os, sys
@@ -94,6 +100,22 @@ def test_no_file_names_a_path_outside_the_repository() -> None:
                     target = target.parent
                 if not target.is_relative_to(REPO):
                     problems.append(f"{relative}:{number}: climbs above the repository: {line.strip()}")
+    assert problems == []
+
+
+def test_every_cited_document_is_in_the_repository() -> None:
+    files = _repository_files()
+    held = {path.name for path in files} | {path.relative_to(REPO).as_posix() for path in files}
+    problems = []
+    for path in files:
+        relative = path.relative_to(REPO).as_posix()
+        if path.resolve() == Path(__file__).resolve() or not SCANNED.search(relative):
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            named = [name for name in CITED_DOCUMENT.findall(line) if Path(name).name not in MEMORY_FILES]
+            missing = [name for name in named if name.lstrip("./") not in held]
+            if missing or SECTION_NUMBER.search(line):
+                problems.append(f"{relative}:{number}: {line.strip()}")
     assert problems == []
 
 

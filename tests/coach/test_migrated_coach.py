@@ -51,7 +51,7 @@ def test_migrated_session_and_memories_reach_the_coach(
     for name, text in LEGACY_FILES.items():
         (data_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (data_dir / name).write_text(text)
-    # The original's claude knew its session: the fake must too, or --resume would fail.
+    # The migrated server's claude knew its session: the fake must too, or --resume would fail.
     known = fake_clis.bin_dir / "claude.sessions.json"
     known.write_text(json.dumps([*json.loads(known.read_text()), LEGACY_ID]))
 

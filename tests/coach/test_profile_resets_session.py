@@ -1,6 +1,5 @@
 """Replacing or deleting a profile starts the caller's coach afresh: their chat sessions are cleared, nobody
-else's (SERVER_BEHAVIOR §10: sessions are cleared by DELETE /profile, /profile/seed, /profile/import-seed and
-/profile/import).
+else's: DELETE /profile, /profile/seed, /profile/import-seed and /profile/import each clear them.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def test_ema_is_seeded_with_the_first_value() -> None:
 
 
 def test_losing_weight_is_reported_as_losing_with_a_negative_change() -> None:
-    """Regression for SERVER_BEHAVIOR §14 #11: the original called 190 -> 180 lb a gain."""
+    """190 -> 180 lb is a loss: a series read backwards would call it a gain."""
     trends = compute_body_comp_trends(_losing_month())
     weight = trends.monthly.weight
     assert weight is not None

@@ -17,7 +17,7 @@ def test_migrated_insights_and_scheduler_state(
 ) -> None:
     original = tmp_path / "original"
     original.mkdir()
-    recent = (datetime.now() - timedelta(hours=3)).isoformat()  # noqa: DTZ005 - the original's naive stamps
+    recent = (datetime.now() - timedelta(hours=3)).isoformat()  # noqa: DTZ005 - naive, as the single-user server wrote them
     context = {
         "snapshots": {},
         "insights": [

@@ -39,7 +39,7 @@ def test_empty_list_is_a_top_level_array_never_cached(server: LiveServer) -> Non
 
 
 def test_legacy_file_with_poison_values_is_coerced(server: LiveServer, data_dir: Path) -> None:
-    yesterday = (datetime.now() - timedelta(days=1)).isoformat()  # noqa: DTZ005 - the original's naive stamps
+    yesterday = (datetime.now() - timedelta(days=1)).isoformat()  # noqa: DTZ005 - naive, as the single-user server wrote them
     _legacy_file(
         data_dir,
         "brian",

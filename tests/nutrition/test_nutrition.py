@@ -118,7 +118,7 @@ def test_status_uses_the_callers_targets(
     assert "of 3100 kcal" in prompts[0]
     assert "of 2500 kcal" in prompts[1]
     assert "of 250g" in prompts[1]
-    assert "of 2600 kcal" in prompts[2]  # brian has no targets: the original defaults
+    assert "of 2600 kcal" in prompts[2]  # brian has no targets: the defaults
 
 
 def test_without_provider_nutrition_fails_cleanly(server: LiveServer) -> None:

@@ -1,4 +1,4 @@
-"""Changing the profile: item edits, deletion and the app's profile sync, with the original's bugs fixed."""
+"""Changing the profile: item edits, deletion and the app's profile sync."""
 
 from __future__ import annotations
 

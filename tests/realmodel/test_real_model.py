@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("realmodel")]
 
 IOS_TIMEOUT = 60.0
 GENERATE_TIMEOUT = 120.0
-"""The iOS app's timeout for `POST /insights/generate` (IOS_CONTRACT §4.25); every other call has 60 s."""
+"""The iOS app's timeout for `POST /insights/generate` (docs/ios-contract.md § Timeouts); 60 s elsewhere."""
 HEALTH = {"steps_today": "8432", "sleep_last_night": "7.2", "weight_lbs": "182.4"}
 
 

@@ -71,7 +71,7 @@ class Sets(BaseModel):
 
 
 def from_legacy(original: dict[str, Any]) -> dict[str, Any]:
-    """The original server stored `{"counter": n}` without an envelope."""
+    """A migrated document is `{"counter": n}`, without an envelope."""
     return {"count": original["counter"]}
 
 

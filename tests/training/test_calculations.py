@@ -1,4 +1,4 @@
-"""Pure calculations: e1RM, daily bests, PRs, trend rule and the muscle map (§5.7, §5.9, §14 #23-#25)."""
+"""Pure calculations: e1RM, daily bests, PRs, trend rule and the muscle map."""
 
 from __future__ import annotations
 

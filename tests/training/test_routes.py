@@ -58,7 +58,7 @@ def test_every_ios_call_decodes(hevy_server: Callable[..., LiveServer], synced: 
     if synced:
         assert len(lifts) == 6
         assert len(recent) == 7
-        # M4: plain local dates, which the app's full-date ISO parser accepts.
+        # Plain local dates, which the app's full-date ISO parser accepts (docs/ios-contract.md § Dates).
         assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", w["date"]) for w in recent)
         assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lift["current_pr"]["date"]) for lift in lifts)
 
@@ -72,7 +72,7 @@ def custom(hevy_server: Callable[..., LiveServer], fake_hevy: FakeHevy) -> tuple
     bench = "Bench Press (Barbell)"
     plus = "Squat + Pause (Barbell)"
     workouts = [
-        # Local today 07:00 = yesterday 21:00 UTC: must count as today (§14 #22).
+        # Local today 07:00 = yesterday 21:00 UTC: must count as today.
         workout(
             "w-today",
             today + timedelta(hours=7),

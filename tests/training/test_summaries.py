@@ -1,4 +1,4 @@
-"""The coach's text blocks (§5.9 chat string, §5.12 Hevy block) from stored workouts."""
+"""The coach's text blocks (the week's sets per muscle, recent workouts) from stored workouts."""
 
 from __future__ import annotations
 
