@@ -166,9 +166,27 @@ def test_memory_sync_validates_and_stores_per_user(server: LiveServer) -> None:
     with server.client("david") as c:
         ok = c.post("/sync/memories", json={"type": "tone", "contents": ["short answers", "  "]})
         assert (ok.status_code, ok.json()["stored"]) == (200, 1)
-        assert c.post("/sync/memories", json={"type": "nonsense", "contents": ["x"]}).status_code == 422
+        assert c.post("/sync/memories", json={"type": "tone", "contents": "x"}).status_code == 422
     assert [e.text for e in stored(server.settings, "david", MEMORIES).entries] == ["short answers"]
     assert stored(server.settings, "brian", MEMORIES).entries == []
+
+
+def test_memory_sync_never_blocks_the_phones_pass(server: LiveServer) -> None:
+    # The phone marks its memories synced only when every request of a pass succeeded, and then sends the
+    # whole pass again: an odd marker type, a long backlog or a long text must not be refused, and a pass
+    # sent twice must not be kept twice.
+    backlog = [f"note {i}" for i in range(300)]
+    with server.client("david") as c:
+        odd = c.post("/sync/memories", json={"type": "goal", "contents": ["bench 100 kg by June"]})
+        long = c.post("/sync/memories", json={"type": "thread", "contents": ["knee " * 1000]})
+        many = c.post("/sync/memories", json={"type": "callback", "contents": backlog})
+        again = c.post("/sync/memories", json={"type": "callback", "contents": backlog})
+    assert [r.status_code for r in (odd, long, many, again)] == [200] * 4
+    assert [r.json()["stored"] for r in (odd, long, many, again)] == [1, 1, 300, 0]
+    entries = stored(server.settings, "david", MEMORIES).entries
+    assert ("remember", "bench 100 kg by June") in {(e.type, e.text) for e in entries}
+    assert len([e for e in entries if e.type == "callback"]) == 300
+    assert max(len(e.text) for e in entries) <= 500
 
 
 def test_memory_sync_storage_failure_is_5xx(server: LiveServer) -> None:

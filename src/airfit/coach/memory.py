@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -25,6 +25,13 @@ from airfit.storage import Document, DocumentStore, register
 
 MemoryType = Literal["remember", "callback", "tone", "thread"]
 MEMORY_TYPES: tuple[str, ...] = ("remember", "callback", "tone", "thread")
+
+
+def is_memory_type(kind: str) -> TypeGuard[MemoryType]:
+    """Whether `kind` is one of the coach's marker types."""
+    return kind in MEMORY_TYPES
+
+
 MARKER = re.compile(r"<memory:(\w+)>(.*?)</memory:\1>", re.DOTALL)
 UNCLOSED = re.compile(r"<memory:\w+>(?:(?!</memory:).)*\Z", re.DOTALL)
 """A marker opened and never closed, at the end (an answer cut off by its token limit)."""
@@ -92,7 +99,7 @@ def extract_markers(text: str) -> list[tuple[MemoryType, str]]:
     found: list[tuple[MemoryType, str]] = []
     for kind, content in MARKER.findall(text):
         body = " ".join(content.split())[:ENTRY_CHARS]
-        if kind in MEMORY_TYPES and body:
+        if is_memory_type(kind) and body:
             found.append((kind, body))
     return found
 
@@ -106,14 +113,19 @@ def strip_markers(text: str) -> str:
 async def add_memories(
     store: DocumentStore, user_id: str, items: list[tuple[MemoryType, str]], *, source: str = "chat"
 ) -> int:
-    """Store entries for one user; returns how many were stored."""
+    """Store entries for one user; returns how many were new.
+
+    An entry already kept (same type and text) is not added again: the app sends a whole pass again when
+    any part of it failed, and a reply may repeat a note."""
     if not items:
         return 0
     async with store.transaction(user_id, MEMORIES) as book:
-        for kind, text in items:
+        kept = {(entry.type, entry.text) for entry in book.entries}
+        fresh = [item for item in dict.fromkeys(items) if item not in kept]
+        for kind, text in fresh:
             book.entries.append(MemoryEntry(type=kind, text=text, source=source))
         del book.entries[:-ENTRY_LIMIT]
-    return len(items)
+    return len(fresh)
 
 
 async def add_legacy_entries(store: DocumentStore, user_id: str, entries: list[MemoryEntry]) -> int:

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from airfit.coach.memory import MemoryType
 from airfit.limits import MessageText
 from airfit.llm.models import Turn
 
@@ -144,10 +143,15 @@ class LearnResponse(BaseModel):
 
 
 class MemorySyncRequest(BaseModel):
-    """`POST /sync/memories`: one request per type."""
+    """`POST /sync/memories`: one request per type, all the phone's unsynced memories of that type at once.
 
-    type: MemoryType
-    contents: list[Annotated[str, StringConstraints(max_length=2_000)]] = Field(max_length=200)
+    The phone marks a pass synced only when every request of it succeeded (docs/ios-contract.md § Memories),
+    so anything refused here would block all its memories for good: an unknown type, a long backlog and a
+    long text are accepted (the type is kept as a plain note, long texts are shortened when stored).
+    """
+
+    type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    contents: list[MessageText] = Field(max_length=5_000)
 
 
 class MemorySyncResponse(BaseModel):

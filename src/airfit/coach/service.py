@@ -18,11 +18,13 @@ from airfit.coach import context as ctx
 from airfit.coach.learning import learn_patterns, learn_profile, one_line_summary, synthesize_personality
 from airfit.coach.legacy import import_legacy_memories
 from airfit.coach.memory import (
+    ENTRY_CHARS,
     ConsolidationResult,
     MemoryType,
     add_memories,
     consolidate,
     extract_markers,
+    is_memory_type,
     memory_context,
     strip_markers,
 )
@@ -324,9 +326,11 @@ class Coach:
             status="learning complete" if error is None else "learning failed", patterns=patterns, error=error
         )
 
-    async def sync_memories(self, *, user_id: str, kind: MemoryType, contents: list[str]) -> int:
-        """Store memories the app extracted itself; storage failures propagate (a 5xx: the app retries)."""
-        items = [(kind, " ".join(c.split())) for c in contents if c.strip()]
+    async def sync_memories(self, *, user_id: str, kind: str, contents: list[str]) -> int:
+        """Store memories the app extracted itself; returns how many were new. A marker type the coach does
+        not know is kept as a plain note; storage failures propagate (a 5xx: the app sends them again)."""
+        known: MemoryType = kind if is_memory_type(kind) else "remember"
+        items = [(known, " ".join(c.split())[:ENTRY_CHARS]) for c in contents if c.strip()]
         return await add_memories(self.store, user_id, items, source="app")
 
     async def history(self, *, user_id: str) -> list[ShownTurn]:
