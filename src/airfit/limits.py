@@ -3,7 +3,8 @@
 `RequestGuard` is a pure ASGI middleware in front of every route:
 - A body larger than its route's limit is a 413: at once when `Content-Length` says so (nothing is read), else
   as soon as the streamed bytes pass the limit. Limits come from the settings (`AIRFIT_MAX_BODY_BYTES`,
-  `AIRFIT_MAX_SYNC_BODY_BYTES`, `AIRFIT_MAX_IMPORT_BYTES`), so memory per request is bounded by them.
+  `AIRFIT_MAX_SYNC_BODY_BYTES`, `AIRFIT_MAX_IMPORT_BYTES`, `AIRFIT_MAX_UPLOAD_BYTES`), so memory per request
+  is bounded by them (an upload under `/imports/` is streamed to disk, never held).
 - A JSON body must be interoperable JSON (RFC 8259 without the extensions Python's parser accepts): `NaN`,
   `Infinity`, numbers that overflow a double and lone UTF-16 surrogates are a 422 before any route sees them.
   Such values cannot be stored or answered as JSON, and a route must not have to check for them.
@@ -86,10 +87,18 @@ class BodyLimits:
 
     default: int
     by_path: Mapping[str, int] = field(default_factory=dict)
+    by_prefix: Mapping[str, int] = field(default_factory=dict)
+    """Limits of every route under a path prefix (e.g. `/imports/`), where no exact path is listed."""
 
     def for_path(self, path: str) -> int:
-        """The limit of the route at `path` (exact path; everything else has the default)."""
-        return self.by_path.get(path, self.default)
+        """The limit of the route at `path`: its exact path, else its prefix, else the default."""
+        exact = self.by_path.get(path)
+        if exact is not None:
+            return exact
+        for prefix, limit in self.by_prefix.items():
+            if path.startswith(prefix):
+                return limit
+        return self.default
 
 
 class _TooLarge(Exception):
