@@ -126,8 +126,8 @@ def _stored(snapshot: DailySnapshot, group: str) -> object:
     if group == "sleep":
         return health.sleep_hours
     if group == "nutrition":
-        web_meals = snapshot.web is not None and any(e.kind == "food" for e in snapshot.web.entries)
-        return snapshot.nutrition if _has_nutrition(snapshot.nutrition) or web_meals else None
+        # The combined totals: web meals count as stored nutrition.
+        return snapshot.nutrition if _has_nutrition(snapshot.nutrition) else None
     return snapshot.workout if snapshot.workout.workout_count else None
 
 
