@@ -94,6 +94,8 @@ def test_one_import_at_a_time_per_user(
         refused = upload(david, export)
         assert refused.status_code == 409
         assert "already" in refused.json()["detail"]
+        # Refused before the body is even looked at: not a 400 for a body that is no export.
+        assert david.post("/imports/apple-health", content=b"%PDF").status_code == 409
         assert imported(brian, export)["status"] == "done"  # other users never wait
         other_process.kill()
         other_process.wait(timeout=10)
