@@ -184,12 +184,15 @@ class ImportJobs:
 
     async def _settle(self, user_id: str, *, refuse_busy: bool) -> None:
         """Mark the user's stale jobs failed and clear their files; refuse when a live one remains."""
-        stored = await self.store.read(user_id, IMPORT_JOBS)
-        stale = {job.id for job in stored.jobs if job.status in ACTIVE and self._stale(job)}
-        busy = any(job.status in ACTIVE and job.id not in stale for job in stored.jobs)
-        if stale:
+        busy = False
+        # A transaction, not a (cached) read: a job another process recorded a moment ago must count. A user
+        # who never imported has no file, and gets none from this.
+        if await asyncio.to_thread(self.store.path(user_id, IMPORT_JOBS).exists):
             async with self.store.transaction(user_id, IMPORT_JOBS) as jobs:
-                jobs.jobs = [self._interrupted(j) if j.id in stale else j for j in jobs.jobs]
+                stale = {job.id for job in jobs.jobs if job.status in ACTIVE and self._stale(job)}
+                busy = any(job.status in ACTIVE and job.id not in stale for job in jobs.jobs)
+                if stale:
+                    jobs.jobs = [self._interrupted(j) if j.id in stale else j for j in jobs.jobs]
         if not busy:
             await asyncio.to_thread(self._clear_scratch, user_id)
         if busy and refuse_busy:
@@ -197,8 +200,8 @@ class ImportJobs:
 
     def _clear_scratch(self, user_id: str) -> None:
         """Remove uploads and work files of processes that are gone, or of this one's finished jobs."""
-        directory = self.store.scratch_dir(user_id)
-        for leftover in directory.iterdir():
+        directory = self.store.scratch_dir(user_id, create=False)
+        for leftover in directory.iterdir() if directory.is_dir() else []:
             owner, _, _ = leftover.name.partition("-")
             pid = int(owner) if owner.isdigit() else None
             if pid == os.getpid() and leftover in self._files or pid != os.getpid() and _alive(pid):

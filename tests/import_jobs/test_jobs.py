@@ -15,7 +15,7 @@ from airfit.config import Settings
 from airfit.demo.apple_health import write_export
 from airfit.imports.models import IMPORT_JOBS, ImportJob
 from airfit.storage import DocumentStore
-from tests.imports.jobs import imported, upload
+from tests.import_jobs.jobs import imported, upload
 from tests.live import LiveServer, wait_for
 
 

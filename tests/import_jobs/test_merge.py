@@ -13,7 +13,7 @@ import pytest
 
 from airfit.demo.apple_health import ExportTruth, write_export
 from tests.health.days import ios_day
-from tests.imports.jobs import finished, imported, upload
+from tests.import_jobs.jobs import finished, imported, upload
 from tests.live import LiveServer
 
 TODAY = datetime.now(UTC).date()
