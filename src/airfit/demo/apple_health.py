@@ -177,24 +177,36 @@ def _uncovered(start: int, end: int, window: tuple[int, int]) -> float:
     return 1 - overlap / (end - start)
 
 
-def _activity(w: _Writer, rng: random.Random, day: date, zone: str, truth: DayTruth) -> None:
-    for minute in range(WATCH_WINDOW[0], WATCH_WINDOW[1], WATCH_STEP):
-        steps = rng.randint(20, 150)
-        kcal = round(rng.uniform(0.5, 15.0), 3)
-        start, end = _stamp(day, minute, zone), _stamp(day, minute + WATCH_STEP, zone)
-        w.record(f"{Q}StepCount", WATCH, "count", str(steps), start, end, device=WATCH_DEVICE)
-        w.record(f"{Q}ActiveEnergyBurned", WATCH, "Cal", str(kcal), start, end, device=WATCH_DEVICE)
-        truth.steps += steps
-        truth.active_kcal += kcal
-    for minute in range(PHONE_WINDOW[0], PHONE_WINDOW[1], PHONE_STEP):
-        steps = rng.randint(10, 100)
-        kj = round(rng.uniform(2.0, 40.0), 3)
-        start, end = _stamp(day, minute, zone), _stamp(day, minute + PHONE_STEP, zone)
-        w.record(f"{Q}StepCount", PHONE, "count", str(steps), start, end, device=PHONE_DEVICE)
-        w.record(f"{Q}ActiveEnergyBurned", PHONE, "kJ", str(kj), start, end, device=PHONE_DEVICE)
-        share = _uncovered(minute, minute + PHONE_STEP, WATCH_WINDOW)
+def _samples(
+    w: _Writer,
+    rng: random.Random,
+    day: date,
+    zone: str,
+    truth: DayTruth,
+    device: tuple[str, str, tuple[int, int], int],
+    ranges: tuple[tuple[int, int], tuple[float, float]],
+    energy_unit: str,
+    under: tuple[int, int] | None,
+) -> None:
+    """One device's step and energy samples over its window; `under`: a higher source's window."""
+    source, about, window, step = device
+    per_kcal = KJ_PER_KCAL if energy_unit == "kJ" else 1.0
+    for minute in range(window[0], window[1], step):
+        steps = rng.randint(*ranges[0])
+        energy = round(rng.uniform(*ranges[1]), 3)
+        start, end = _stamp(day, minute, zone), _stamp(day, minute + step, zone)
+        w.record(f"{Q}StepCount", source, "count", str(steps), start, end, device=about)
+        w.record(f"{Q}ActiveEnergyBurned", source, energy_unit, str(energy), start, end, device=about)
+        share = _uncovered(minute, minute + step, under) if under else 1.0
         truth.steps += steps * share
-        truth.active_kcal += kj / KJ_PER_KCAL * share
+        truth.active_kcal += energy / per_kcal * share
+
+
+def _activity(w: _Writer, rng: random.Random, day: date, zone: str, truth: DayTruth) -> None:
+    watch = (WATCH, WATCH_DEVICE, WATCH_WINDOW, WATCH_STEP)
+    _samples(w, rng, day, zone, truth, watch, ((20, 150), (0.5, 15.0)), "Cal", None)
+    phone = (PHONE, PHONE_DEVICE, PHONE_WINDOW, PHONE_STEP)
+    _samples(w, rng, day, zone, truth, phone, ((10, 100), (2.0, 40.0)), "kJ", WATCH_WINDOW)
     truth.traps += ["watch+phone overlap", "kJ and Cal"]
 
 

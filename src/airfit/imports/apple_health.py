@@ -53,8 +53,8 @@ from airfit.imports.models import ImportRefusedError, ParseStats, SourceKind, So
 CHUNK = 1 << 20
 PROLOG_LIMIT = 4 << 20
 """How far into the file the `<HealthData>` root must start (Apple's type declaration is about 10 KB)."""
-SPILL_DOUBLES = 1 << 16
-"""Samples of one month kept in memory before they are appended to that month's spill file."""
+SPILL_DOUBLES = 1 << 20
+"""Numbers (6 a sample) held in memory, 8 MiB, before every month's are appended to its spill file."""
 ZIP_MAGIC = b"PK\x03\x04"
 EXPORT_MEMBER = "export.xml"
 
@@ -331,15 +331,15 @@ class _Reader:
     zones: set[str] = field(default_factory=set)
     latest: dict[tuple[str, str], tuple[int, int, float]] = field(default_factory=dict)
     sleep: dict[str, list[_Sleep]] = field(default_factory=lambda: defaultdict(list))
-    food: dict[str, dict[tuple[str, ...], tuple[str, float]]] = field(
-        default_factory=lambda: defaultdict(dict)
-    )
-    meals: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
-    in_meals: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
+    # Records and meals are known by the hash of what identifies them: a day's few dozen stay small.
+    food: dict[str, dict[int, tuple[str, float]]] = field(default_factory=lambda: defaultdict(dict))
+    meals: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    in_meals: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     workouts: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
     spill: dict[str, array[float]] = field(default_factory=dict)
     spilled: set[str] = field(default_factory=set)
-    meal: tuple[str, ...] | None = None
+    buffered: int = 0
+    meal: int | None = None
     depth: int = 0
     root_seen: bool = False
 
@@ -404,15 +404,18 @@ class _Reader:
             buffer = self.spill[month] = array("d")
         code = CUMULATIVE_METRICS.index(metric)
         buffer.extend((self.clock.day_number(day), code, self.source(attrs), start, end, value))
-        if len(buffer) >= SPILL_DOUBLES:
-            self.flush(month)
+        self.buffered += 6
+        if self.buffered >= SPILL_DOUBLES:
+            self.flush()
 
-    def flush(self, month: str) -> None:
-        buffer = self.spill.pop(month, None)
-        if buffer:
+    def flush(self) -> None:
+        """Append every month's buffered samples to its spill file."""
+        for month, buffer in self.spill.items():
             with (self.work_dir / f"{month}.bin").open("ab") as out:
                 buffer.tofile(out)
             self.spilled.add(month)
+        self.spill.clear()
+        self.buffered = 0
 
     def reading(self, attrs: dict[str, str], metric: str, units: dict[str, float]) -> None:
         self.records[metric] += 1
@@ -452,13 +455,15 @@ class _Reader:
         if value is None or timed is None:
             return
         day = timed[0]
-        key = (
-            name,
-            attrs.get("sourceName", ""),
-            attrs["startDate"],
-            attrs["endDate"],
-            attrs.get("value", ""),
-            attrs.get("unit", ""),
+        key = hash(
+            (
+                name,
+                attrs.get("sourceName", ""),
+                attrs["startDate"],
+                attrs["endDate"],
+                attrs.get("value", ""),
+                attrs.get("unit", ""),
+            )
         )
         if key not in self.food[day]:
             self.source(attrs)
@@ -500,7 +505,7 @@ class _Reader:
             self.depth += 1
             if attrs.get("type") == FOOD_CORRELATION:
                 stamp = attrs.get("startDate", "")
-                self.meal = (attrs.get("sourceName", ""), stamp, attrs.get("endDate", ""))
+                self.meal = hash((attrs.get("sourceName", ""), stamp, attrs.get("endDate", "")))
                 if len(stamp) >= 10:
                     self.meals[stamp[:10]].add(self.meal)
             else:
@@ -576,8 +581,7 @@ def _read(reader: _Reader, path: Path, progress: Callable[[float], None]) -> Non
             raise ImportRefusedError(f"the file is damaged at {where}: {message}") from exc
         except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
             raise ImportRefusedError(f"the zip is damaged: {exc}") from exc
-        for month in list(reader.spill):
-            reader.flush(month)
+        reader.flush()
 
 
 # -- days --------------------------------------------------------------------------------------------------
@@ -676,7 +680,9 @@ def _nutrition_days(reader: _Reader, out: _Days) -> None:
         totals: dict[str, float] = defaultdict(float)
         for name, value in records.values():
             totals[name] += value
-        loose = sum(1 for key in records if key[0] == "calories" and key not in reader.in_meals[day])
+        loose = sum(
+            1 for key, (name, _) in records.items() if name == "calories" and key not in reader.in_meals[day]
+        )
         # Rounded, not truncated: 500 kcal written in kJ reads back as 499.9999.
         nutrition = NutritionDay(
             calories=round(totals["calories"]),
