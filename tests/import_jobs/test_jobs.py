@@ -57,6 +57,10 @@ def test_a_job_is_its_owners_only(server: LiveServer, export: Path) -> None:
         listed = david.get("/imports").json()["jobs"]
         assert [j["id"] for j in listed] == [job["id"]]
         assert listed[0]["file_name"] == "export.xml"
+        # The list leaves out each report's per-date detail; the job itself has it.
+        assert listed[0]["report"]["days_changed"] == []
+        assert len(job["report"]["days_changed"]) == 5
+        assert listed[0]["report"]["days_added"] == job["report"]["days_added"] == 5
 
 
 def test_an_unknown_source_is_a_404_naming_the_known_ones(server: LiveServer) -> None:

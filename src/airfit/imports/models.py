@@ -72,13 +72,9 @@ class ImportReport(BaseModel):
     days_kept: int = Field(description="Dates where everything imported was already stored.")
     groups: dict[str, GroupCounts] = Field(description="Per field, on how many dates it was filled or kept.")
     days_changed: list[DayOutcome] = Field(
-        default_factory=list, description="Each date where a field was filled, or kept against the import."
+        default_factory=list,
+        description="Each date where a field was filled, or kept against the import (`GET /imports/{id}`).",
     )
-
-    @property
-    def days_written(self) -> int:
-        """Dates the import wrote to."""
-        return self.days_added + self.days_filled
 
 
 class ImportJob(BaseModel):

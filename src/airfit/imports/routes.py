@@ -65,8 +65,8 @@ async def start_import(
 
 @router.get("/imports", response_model=ImportJobList)
 async def list_imports(user_id: UserIdDep, imports: ImportsDep) -> ImportJobList:
-    """The caller's recent imports, newest first."""
-    return ImportJobList(jobs=await imports.list(user_id=user_id))
+    """The caller's recent imports, newest first; each report without its per-date list (see one job)."""
+    return ImportJobList(jobs=await imports.list(user_id=user_id, per_day=False))
 
 
 @router.get("/imports/{job_id}", response_model=ImportJob)

@@ -97,8 +97,11 @@ class ImportJobs:
                 return job
         raise LookupError(job_id)
 
-    async def list(self, *, user_id: str) -> list[ImportJob]:
-        """The user's recent jobs, newest first, with the live progress of those running here."""
+    async def list(self, *, user_id: str, per_day: bool = True) -> list[ImportJob]:
+        """The user's recent jobs, newest first, with the live progress of those running here.
+
+        Without `per_day`, the reports leave out their list of changed dates (years of them, per job).
+        """
         stored = await self.store.read(user_id, IMPORT_JOBS)
         jobs = []
         for job in stored.jobs:
@@ -106,6 +109,8 @@ class ImportJobs:
                 job = self._interrupted(job)
             elif job.id in self._progress:
                 job = job.model_copy(update={"progress": round(self._progress[job.id], 3)})
+            if not per_day and job.report is not None and job.report.days_changed:
+                job = job.model_copy(update={"report": job.report.model_copy(update={"days_changed": []})})
             jobs.append(job)
         return jobs
 
