@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from airfit.config import Settings
 from airfit.demo.apple_health import write_export
 from airfit.imports.models import IMPORT_JOBS, ImportJob
+from airfit.services import build_services
 from airfit.storage import DocumentStore
 from tests.import_jobs.jobs import imported, upload
 from tests.live import LiveServer, wait_for
@@ -152,6 +154,21 @@ def test_progress_only_grows_and_ends_at_one(server: LiveServer, tmp_path: Path)
         job = david.get(f"/imports/{answer.json()['id']}").json()
         assert job["file_bytes"] == path.stat().st_size
         assert job["report"]["parsed"]["skipped"]["HKQuantityTypeIdentifierHeartRate"] == 20 * 3000
+
+
+def test_an_upload_is_kept_owner_only_while_it_waits(settings: Settings) -> None:
+    async def receive() -> Path:
+        async def body() -> AsyncIterator[bytes]:
+            for _ in range(3):
+                yield b"x" * 700_000
+
+        return await build_services(settings).imports._receive("david", body())
+
+    path = asyncio.run(receive())
+    assert path.stat().st_size == 2_100_000
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert path.parent == settings.data_dir / ".scratch" / "david"
 
 
 def test_an_upload_over_the_limit_is_a_413_before_or_while_it_is_read(
