@@ -113,7 +113,7 @@ def body_limits(settings: Settings) -> BodyLimits:
     return BodyLimits(
         default=settings.max_body_bytes,
         by_path={"/insights/sync": settings.max_sync_body_bytes, "/import": settings.max_import_bytes},
-        by_prefix={"/imports/": settings.max_upload_bytes},
+        uploads={"/imports/": settings.max_upload_bytes},
     )
 
 

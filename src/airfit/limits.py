@@ -87,18 +87,21 @@ class BodyLimits:
 
     default: int
     by_path: Mapping[str, int] = field(default_factory=dict)
-    by_prefix: Mapping[str, int] = field(default_factory=dict)
-    """Limits of every route under a path prefix (e.g. `/imports/`), where no exact path is listed."""
+    uploads: Mapping[str, int] = field(default_factory=dict)
+    """Routes under these path prefixes take a file as their body (`/imports/`): their limit, and the body
+    is passed on as a stream whatever its declared type, never gathered to be checked as JSON."""
+
+    def upload(self, path: str) -> int | None:
+        """The limit of the upload route at `path`, or None when it is not one."""
+        return next((limit for prefix, limit in self.uploads.items() if path.startswith(prefix)), None)
 
     def for_path(self, path: str) -> int:
-        """The limit of the route at `path`: its exact path, else its prefix, else the default."""
+        """The limit of the route at `path`: its exact path, else its upload prefix, else the default."""
         exact = self.by_path.get(path)
         if exact is not None:
             return exact
-        for prefix, limit in self.by_prefix.items():
-            if path.startswith(prefix):
-                return limit
-        return self.default
+        upload = self.upload(path)
+        return self.default if upload is None else upload
 
 
 class _TooLarge(Exception):
@@ -122,7 +125,7 @@ class RequestGuard:
         if length is not None and length.strip().isdigit() and int(length) > limit:
             await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
             return
-        if _JSON_TYPE.match(headers.get("content-type", "")):
+        if _JSON_TYPE.match(headers.get("content-type", "")) and self.limits.upload(scope["path"]) is None:
             await self._json(scope, receive, send, limit)
             return
         await self._streamed(scope, receive, send, limit)
