@@ -388,3 +388,35 @@ def test_prioritised_sum_matches_a_per_second_brute_force(samples: list[tuple[in
                 expected += amount / duration
     assert total == pytest.approx(expected, abs=1e-6)
     assert sum(counted.values()) == pytest.approx(total)
+
+
+def test_a_hostile_variety_of_types_units_sources_and_dates_stays_bounded(tmp_path: Path) -> None:
+    stamp = "2024-05-01 08:00:00 +0000"
+    lines = ['<?xml version="1.0"?>\n<HealthData locale="en">\n']
+    for year in ("1900", "2999"):
+        when = f"{year}-01-01 08:00:00 +0000"
+        lines.append(
+            f' <Record type="HKQuantityTypeIdentifierStepCount" sourceName="s" unit="count" value="5"'
+            f' startDate="{when}" endDate="{when}"/>\n'
+        )
+    for i in range(1000):
+        lines.append(f' <Record type="HKQuantityTypeIdentifierMade{i}" sourceName="s" value="1"/>\n')
+        lines.append(
+            f' <Record type="HKQuantityTypeIdentifierBodyMass" sourceName="s" unit="u{i}" value="80"'
+            f' startDate="{stamp}" endDate="{stamp}"/>\n'
+        )
+        lines.append(
+            f' <Record type="HKQuantityTypeIdentifierStepCount" sourceName="app {i}" unit="count" value="10"'
+            f' startDate="{stamp}" endDate="{stamp}"/>\n'
+        )
+    lines.append("</HealthData>\n")
+    path = tmp_path / "export.xml"
+    path.write_text("".join(lines))
+    days, stats = _parse(path, tmp_path / "work")
+    assert len(stats.skipped) == len(stats.rejected) == apple_health.MAX_KEYS + 1
+    assert stats.skipped["(others)"] == 1000 - apple_health.MAX_KEYS
+    assert sum(stats.rejected.values()) == 1000 + 2
+    assert stats.rejected["date out of range (steps)"] == 2
+    assert len(stats.sources) == apple_health.MAX_SOURCES + 1
+    assert list(days) == ["2024-05-01"]
+    assert days["2024-05-01"].steps == 10_000  # instant samples of distinct apps never hide each other

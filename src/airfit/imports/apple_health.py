@@ -21,7 +21,9 @@ snapshot), read from the export instead:
   that also appears at top level counts once; meals = food correlations plus energy records outside any.
 - workouts: the day's count and minutes, overlapping workouts (two apps recording one session) merged.
 - units from each record's `unit`: lb/kg/g/oz/st, Cal/kcal/kJ/cal/J, %, ms, count/min, mL/min·kg; an
-  unknown unit, a value that is not a finite number or a negative amount skips the record (counted).
+  unknown unit, a value that is not a finite number, a negative amount or a date before 1970 or after
+  tomorrow skips the record (counted; a hostile file's endless variety of types, units and sources is
+  counted in bounded tables).
 
 Reading is streamed through expat in constant memory: per-day results are kept, and the many small step and
 energy samples are spilled to one file per month under `work_dir` and resolved a month at a time. The
@@ -41,7 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
@@ -56,6 +58,13 @@ PROLOG_LIMIT = 4 << 20
 SPILL_DOUBLES = 1 << 20
 """Numbers (6 a sample) held in memory, 8 MiB, before every month's are appended to its spill file."""
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_KEYS = 200
+"""Distinct reasons and record types counted one by one; the rest of a hostile file counts as '(others)'."""
+MAX_SOURCES = 500
+"""Sources told apart; beyond them (no real export comes close) records count as one more app."""
+FIRST_DAY = date(1970, 1, 1)
+FUTURE_DAYS = 2
+"""A record dated after tomorrow, wherever the server is, is out of range (a wrong clock, not history)."""
 EXPORT_MEMBER = "export.xml"
 
 # The app's validators (docs/ios-contract.md § Daily snapshot).
@@ -342,12 +351,20 @@ class _Reader:
     meal: int | None = None
     depth: int = 0
     root_seen: bool = False
+    last_day: int = field(default_factory=lambda: datetime.now(UTC).date().toordinal() - _EPOCH + FUTURE_DAYS)
+
+    def count(self, counter: Counter[str], key: str) -> None:
+        """Count `key`, or '(others)' once MAX_KEYS distinct keys are counted."""
+        counter[key if key in counter or len(counter) < MAX_KEYS else "(others)"] += 1
 
     # -- sources
 
     def source(self, attrs: dict[str, str]) -> int:
         name = attrs.get("sourceName", "")
         index = self.sources.get(name)
+        if index is None and len(self.source_names) >= MAX_SOURCES:
+            name, attrs = "(other sources)", {}
+            index = self.sources.get(name)
         if index is None:
             index = self.sources[name] = len(self.source_names)
             self.source_names.append(name)
@@ -364,18 +381,18 @@ class _Reader:
         unit = attrs.get("unit", "")
         factor = units.get(unit)
         if factor is None:
-            self.rejected[f"unknown unit {unit!r} ({metric})"] += 1
+            self.count(self.rejected, f"unknown unit {unit[:20]!r} ({metric})")
             return None
         try:
             value = float(attrs.get("value", ""))
         except ValueError:
-            self.rejected[f"not a number ({metric})"] += 1
+            self.count(self.rejected, f"not a number ({metric})")
             return None
         if not math.isfinite(value):
-            self.rejected[f"not a number ({metric})"] += 1
+            self.count(self.rejected, f"not a number ({metric})")
             return None
         if value < 0:
-            self.rejected[f"negative ({metric})"] += 1
+            self.count(self.rejected, f"negative ({metric})")
             return None
         return value * factor
 
@@ -384,7 +401,10 @@ class _Reader:
         try:
             begin, finish = self.clock.instant(start), self.clock.instant(end)
         except ValueError:
-            self.rejected[f"unreadable date ({metric})"] += 1
+            self.count(self.rejected, f"unreadable date ({metric})")
+            return None
+        if not FIRST_DAY.toordinal() - _EPOCH <= self.clock.day_number(start[:10]) <= self.last_day:
+            self.count(self.rejected, f"date out of range ({metric})")
             return None
         self.zones.add(start[20:])
         return start[:10], begin, max(finish, begin)
@@ -438,7 +458,7 @@ class _Reader:
         self.records["sleep"] += 1
         stage = SLEEP_STAGES.get(attrs.get("value", ""))
         if stage is None:
-            self.rejected["unknown sleep value (sleep)"] += 1
+            self.count(self.rejected, "unknown sleep value (sleep)")
             return
         timed = self.times(attrs, "sleep")
         if timed is None:
@@ -500,7 +520,7 @@ class _Reader:
             if target is not None:
                 self.nutrient(attrs, *target)
                 return
-            self.skipped[kind] += 1
+            self.count(self.skipped, kind)
         elif name == "Correlation":
             self.depth += 1
             if attrs.get("type") == FOOD_CORRELATION:
@@ -509,7 +529,7 @@ class _Reader:
                 if len(stamp) >= 10:
                     self.meals[stamp[:10]].add(self.meal)
             else:
-                self.skipped[attrs.get("type", "Correlation")] += 1
+                self.count(self.skipped, attrs.get("type", "Correlation"))
         elif name == "Workout":
             self.workout(attrs)
         elif not self.root_seen:
@@ -517,7 +537,7 @@ class _Reader:
                 raise ImportRefusedError(f"the root element is <{name}>: this is not a Health export")
             self.root_seen = True
         elif name in ("ActivitySummary", "ClinicalRecord", "Audiogram", "VisionPrescription"):
-            self.skipped[name] += 1
+            self.count(self.skipped, name)
 
     def end(self, name: str) -> None:
         if name == "Correlation":
