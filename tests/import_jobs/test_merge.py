@@ -20,10 +20,9 @@ TODAY = datetime.now(UTC).date()
 DAYS = 10
 
 
-def _export(tmp_path: Path, **options: object) -> tuple[Path, ExportTruth]:
+def _export(tmp_path: Path) -> tuple[Path, ExportTruth]:
     path = tmp_path / "export.zip"
-    truth = write_export(path, days=DAYS, end=TODAY, zipped=True, **options)  # type: ignore[arg-type]
-    return path, truth
+    return path, write_export(path, days=DAYS, end=TODAY, zipped=True)
 
 
 def test_imported_days_reach_every_reader(server: LiveServer, tmp_path: Path) -> None:
