@@ -7,18 +7,23 @@ import os
 import stat
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from airfit.config import Settings
 from airfit.demo.apple_health import write_export
 from airfit.imports.models import IMPORT_JOBS, ImportJob
+from airfit.imports.service import INTERRUPTED
+from airfit.imports.sources import Importer
 from airfit.services import build_services
 from airfit.storage import DocumentStore
 from tests.import_jobs.jobs import imported, upload
-from tests.live import LiveServer, wait_for
+from tests.live import LiveServer, process_server, wait_for
 
 
 @pytest.fixture
@@ -204,3 +209,51 @@ def test_an_upload_over_the_limit_is_a_413_before_or_while_it_is_read(
         )
         assert labelled.status_code == 413
     assert list((data_dir / ".scratch" / "david").iterdir()) == []
+
+
+def test_a_server_killed_mid_import_reports_it_failed_after_restart(
+    settings: Settings, data_dir: Path, tmp_path: Path, export: Path
+) -> None:
+    big = tmp_path / "big.xml"
+    write_export(big, days=100, filler_per_day=3000)  # seconds of reading: the kill lands mid-import
+    with process_server(settings) as (live, proc), live.client("david") as david:
+        answer = upload(david, big)
+        assert answer.status_code == 202
+        job_id = answer.json()["id"]
+        proc.kill()
+        proc.wait(timeout=10)
+    assert not (data_dir / "david" / "context_store.json").exists()
+    with process_server(settings) as (live, _), live.client("david") as david:
+        job = david.get(f"/imports/{job_id}").json()
+        assert job["status"] == "failed"
+        assert job["error"] == INTERRUPTED.format(runner="server")
+        assert list((data_dir / ".scratch" / "david").iterdir()) == []  # its upload is gone
+        assert imported(david, export)["status"] == "done"  # and the user may import again
+
+
+def test_cancelling_a_job_stops_its_reading_thread(settings: Settings) -> None:
+    # What a server stopping mid-import does to the job's task: the thread reading the file must stop
+    # too (threads cannot be cancelled), or the process would wait for it to read to the end.
+    ended = threading.Event()
+
+    def endless(_path: Path, _work: Path, progress: Callable[[float], None]) -> tuple[list[Any], Any]:
+        try:
+            while True:
+                progress(0.5)
+                time.sleep(0.01)
+        finally:
+            ended.set()
+
+    reader = Importer("endless", "never ends", (), check=lambda _path: None, parse=endless)
+
+    async def cancel_while_reading() -> None:
+        imports = build_services(settings).imports
+        task = asyncio.create_task(imports._read("david", "job", reader, Path("in"), Path("work")))
+        await asyncio.sleep(0.3)
+        assert not task.done()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(cancel_while_reading())
+    assert ended.wait(10)

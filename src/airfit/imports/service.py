@@ -60,6 +60,10 @@ INTERRUPTED_SAVING = (
 )
 
 
+class ImportStoppedError(RuntimeError):
+    """Reading was stopped because its job was cancelled."""
+
+
 def _alive(pid: int | None) -> bool:
     if pid is None:
         return False
@@ -140,16 +144,14 @@ class ImportJobs:
             try:
                 size = (await asyncio.to_thread(path.stat)).st_size
                 await asyncio.to_thread(reader.check, path)
-                job = await self._create(
-                    user_id, ImportJob(source=source, dry_run=dry_run, file_name=file_name, file_bytes=size)
-                )
+                job = ImportJob(source=source, dry_run=dry_run, file_name=file_name, file_bytes=size)
+                job = await self._create(user_id, job)
             except BaseException:
                 await asyncio.to_thread(_remove, path)
                 self._files.discard(path)
                 raise
         finally:
             self._receiving.discard(user_id)
-        self._running.add(job.id)
         self.background.spawn(self._run(user_id, job, reader, path, owned=True), name=f"import:{user_id}")
         return job
 
@@ -166,7 +168,6 @@ class ImportJobs:
         size = (await asyncio.to_thread(path.stat)).st_size
         job = ImportJob(source=source, dry_run=dry_run, file_name=path.name, file_bytes=size, runner=runner)
         job = await self._create(user_id, job)
-        self._running.add(job.id)
         await self._run(user_id, job, reader, path, owned=False)
         return await self.get(user_id=user_id, job_id=job.id)
 
@@ -214,13 +215,20 @@ class ImportJobs:
             _remove(leftover)
 
     async def _create(self, user_id: str, job: ImportJob) -> ImportJob:
+        """Record a new job as queued (and running in this process); ImportBusyError if one is live."""
         job = job.model_copy(update={"pid": os.getpid()})
-        async with self.store.transaction(user_id, IMPORT_JOBS) as jobs:
-            live = [j for j in jobs.jobs if j.status in ACTIVE and not self._stale(j)]
-            if live:
-                raise ImportBusyError("an import is already queued or running; wait for it to finish")
-            jobs.jobs = [job, *(self._interrupted(j) if j.status in ACTIVE else j for j in jobs.jobs)]
-            del jobs.jobs[KEPT_JOBS:]
+        try:
+            async with self.store.transaction(user_id, IMPORT_JOBS) as jobs:
+                live = [j for j in jobs.jobs if j.status in ACTIVE and not self._stale(j)]
+                if live:
+                    raise ImportBusyError("an import is already queued or running; wait for it to finish")
+                jobs.jobs = [job, *(self._interrupted(j) if j.status in ACTIVE else j for j in jobs.jobs)]
+                del jobs.jobs[KEPT_JOBS:]
+                # Before the record is saved, so nobody reading it meanwhile takes it for a stopped run's.
+                self._running.add(job.id)
+        except BaseException:
+            self._running.discard(job.id)
+            raise
         return job
 
     async def _update(self, user_id: str, job_id: str, **changes: Any) -> None:
@@ -297,17 +305,26 @@ class ImportJobs:
     async def _read(
         self, user_id: str, job_id: str, reader: Importer, path: Path, work: Path
     ) -> ParsedHistory:
+        stopped = False
+
         def progress(share: float) -> None:
+            # A thread cannot be cancelled: when the job is (the server stops), the reading stops here.
+            if stopped:
+                raise ImportStoppedError(job_id)
             self._progress[job_id] = share
 
         task = asyncio.ensure_future(asyncio.to_thread(reader.read, path, work, progress))
         stored = 0.0
-        while not task.done():
-            await asyncio.wait({task}, timeout=PROGRESS_EVERY)
-            share = self._progress.get(job_id, 0.0)
-            if not task.done() and share - stored >= PROGRESS_STEP:
-                await self._update(user_id, job_id, progress=round(share, 3))
-                stored = share
+        try:
+            while not task.done():
+                await asyncio.wait({task}, timeout=PROGRESS_EVERY)
+                share = self._progress.get(job_id, 0.0)
+                if not task.done() and share - stored >= PROGRESS_STEP:
+                    await self._update(user_id, job_id, progress=round(share, 3))
+                    stored = share
+        except asyncio.CancelledError:
+            stopped = True
+            raise
         return task.result()
 
     async def _finish(self, user_id: str, job_id: str, **changes: Any) -> None:
