@@ -51,10 +51,13 @@ import harness
 from tests.fakes.hevy import generated_workouts
 from tests.health.days import generated_days
 from tests.insights.data import complete_days, flat_days, gen_days, gen_workouts
+from pathlib import Path
+from airfit.demo.apple_health import write_export
 today = date(2025, 6, 30)
 made = [
     harness.generated_days(30), harness.generated_workouts(4), generated_workouts(4), generated_days(30),
     gen_days(30, 1, today), flat_days(30, 1, today), complete_days(30, 1, today), gen_workouts(4, 1, today),
+    write_export(Path("probe-export.zip"), days=3, zipped=True).days,
 ]
 with open(sys.argv[1], "w") as out:
     json.dump({"collected": collected, "made": [len(m) for m in made], "opened": opened}, out)

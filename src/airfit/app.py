@@ -21,6 +21,7 @@ from airfit.config import AuthMode, Settings
 from airfit.errors import ERROR_RESPONSES, request_validation_error
 from airfit.health.log_routes import router as web_log_router
 from airfit.health.routes import router as health_router
+from airfit.imports.routes import router as imports_router
 from airfit.insights.routes import router as insights_router
 from airfit.limits import BodyLimits, RequestGuard
 from airfit.nutrition.routes import router as nutrition_router
@@ -63,6 +64,7 @@ ROUTERS: list[APIRouter] = [
     signin_router,
     own_tokens_router,
     web_log_router,
+    imports_router,
 ]
 
 
@@ -111,6 +113,7 @@ def body_limits(settings: Settings) -> BodyLimits:
     return BodyLimits(
         default=settings.max_body_bytes,
         by_path={"/insights/sync": settings.max_sync_body_bytes, "/import": settings.max_import_bytes},
+        uploads={"/imports/": settings.max_upload_bytes},
     )
 
 

@@ -191,6 +191,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest archive POST /import accepts (compressed; see README for unpacked limits).",
     )
+    max_upload_bytes: int = Field(
+        4 * 1024**3,
+        alias="AIRFIT_MAX_UPLOAD_BYTES",
+        ge=1024,
+        description="Largest file POST /imports/{source} accepts (an Apple Health export; streamed to disk).",
+    )
     scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
     log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")

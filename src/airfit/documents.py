@@ -10,6 +10,7 @@ from typing import Any
 
 from airfit.coach.memory import MEMORIES
 from airfit.health.models import CONTEXT_STORE
+from airfit.imports.models import IMPORT_JOBS
 from airfit.insights.models import INSIGHTS
 from airfit.llm.models import CHAT_HISTORY, SESSIONS
 from airfit.profile.models import PROFILE
@@ -33,4 +34,5 @@ ALL_DOCUMENTS: tuple[Document[Any], ...] = (
     CHAT_HISTORY,
     MEMORIES,
     SCHEDULER_STATE,
+    IMPORT_JOBS,
 )

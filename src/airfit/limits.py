@@ -3,7 +3,8 @@
 `RequestGuard` is a pure ASGI middleware in front of every route:
 - A body larger than its route's limit is a 413: at once when `Content-Length` says so (nothing is read), else
   as soon as the streamed bytes pass the limit. Limits come from the settings (`AIRFIT_MAX_BODY_BYTES`,
-  `AIRFIT_MAX_SYNC_BODY_BYTES`, `AIRFIT_MAX_IMPORT_BYTES`), so memory per request is bounded by them.
+  `AIRFIT_MAX_SYNC_BODY_BYTES`, `AIRFIT_MAX_IMPORT_BYTES`, `AIRFIT_MAX_UPLOAD_BYTES`), so memory per request
+  is bounded by them (an upload under `/imports/` is streamed to disk, never held).
 - A JSON body must be interoperable JSON (RFC 8259 without the extensions Python's parser accepts): `NaN`,
   `Infinity`, numbers that overflow a double and lone UTF-16 surrogates are a 422 before any route sees them.
   Such values cannot be stored or answered as JSON, and a route must not have to check for them.
@@ -86,10 +87,21 @@ class BodyLimits:
 
     default: int
     by_path: Mapping[str, int] = field(default_factory=dict)
+    uploads: Mapping[str, int] = field(default_factory=dict)
+    """Routes under these path prefixes take a file as their body (`/imports/`): their limit, and the body
+    is passed on as a stream whatever its declared type, never gathered to be checked as JSON."""
+
+    def upload(self, path: str) -> int | None:
+        """The limit of the upload route at `path`, or None when it is not one."""
+        return next((limit for prefix, limit in self.uploads.items() if path.startswith(prefix)), None)
 
     def for_path(self, path: str) -> int:
-        """The limit of the route at `path` (exact path; everything else has the default)."""
-        return self.by_path.get(path, self.default)
+        """The limit of the route at `path`: its exact path, else its upload prefix, else the default."""
+        exact = self.by_path.get(path)
+        if exact is not None:
+            return exact
+        upload = self.upload(path)
+        return self.default if upload is None else upload
 
 
 class _TooLarge(Exception):
@@ -113,7 +125,7 @@ class RequestGuard:
         if length is not None and length.strip().isdigit() and int(length) > limit:
             await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
             return
-        if _JSON_TYPE.match(headers.get("content-type", "")):
+        if _JSON_TYPE.match(headers.get("content-type", "")) and self.limits.upload(scope["path"]) is None:
             await self._json(scope, receive, send, limit)
             return
         await self._streamed(scope, receive, send, limit)

@@ -19,6 +19,7 @@ from airfit.coach.service import Coach
 from airfit.config import Settings
 from airfit.deps import publish
 from airfit.health.service import HealthService
+from airfit.imports.service import ImportJobs
 from airfit.insights.engine import InsightEngine
 from airfit.llm.router import LLMRouter, discover
 from airfit.locks import UserLocks
@@ -60,18 +61,21 @@ class Services:
     signin: SignInCodes
     backup: BackupService
     status: ServerStatus
+    imports: ImportJobs
 
     def publish(self, state: Any) -> None:
         """Make every service available to the routes of the app whose `state` this is."""
         publish(state, (getattr(self, item.name) for item in fields(self)))
 
     async def start(self) -> None:
-        """Recover interrupted imports, register the configured users, start the scheduler if enabled."""
+        """Recover interrupted imports, register the configured users, report import jobs a stop cut short,
+        start the scheduler if enabled."""
         for line in await asyncio.to_thread(self.store.recover_interrupted_imports):
             logger.warning("Start-up recovery: %s", line)
         added = await self.users.ensure(self.settings.initial_users)
         if added:
             logger.info("Registered users: %s", ", ".join(added))
+        await self.imports.recover()
         if self.settings.scheduler:
             self.scheduler.start()
 
@@ -97,6 +101,7 @@ def build_services(settings: Settings) -> Services:
     coach = Coach(store, users, llm, profiles, locks=locks, background=background, bind_tools=tools.bind)
     insights = InsightEngine(store, users, llm, coach, locks=locks)
     jobs = default_jobs(insights=insights, training=training, coach=coach, llm=llm)
+    health = HealthService(store, users)
     return Services(
         settings=settings,
         store=store,
@@ -105,7 +110,7 @@ def build_services(settings: Settings) -> Services:
         background=background,
         llm=llm,
         profiles=profiles,
-        health=HealthService(store, users),
+        health=health,
         training=training,
         nutrition=NutritionService(llm, profiles),
         coach=coach,
@@ -121,4 +126,5 @@ def build_services(settings: Settings) -> Services:
         ),
         backup=BackupService(store),
         status=ServerStatus(settings, store, llm, training),
+        imports=ImportJobs(store, health, users, background),
     )

@@ -372,6 +372,16 @@ class DocumentStore:
         """File of one document."""
         return self.scope_dir(scope) / doc.filename
 
+    def scratch_dir(self, scope: str, *, create: bool = True) -> Path:
+        """A private (0700) directory for a scope's temporary files, such as uploads to import (blocking).
+
+        Kept apart from the scope's documents, so archives, imports and `doctor` never see what is in it.
+        """
+        directory = self.root / ".scratch" / check_scope(scope)
+        if create:
+            make_private_dir(directory)
+        return directory
+
     def _lock_path(self, path: Path) -> Path:
         return self.root / ".locks" / path.parent.name / f"{path.name}.lock"
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from airfit.demo.apple_health import write_export
 from tests.fakes.hevy import generated_workouts, running_fake_hevy
 from tests.live import LiveServer, run_cli
-from tests.web.conftest import COACH_REPLY, LAN_HOST, MARKERS, go, pick
+from tests.web.conftest import COACH_REPLY, LAN_HOST, MARKERS, go, pick, shoot
 
 # Records the page's text after every batch of DOM changes, so a value shown for a single frame is caught.
 WATCH = """
@@ -234,3 +236,35 @@ def test_keyboard_alone_signs_in_and_moves_between_screens_with_visible_focus(
             break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Trends", level=1)).to_be_visible()
+
+
+def test_import_an_apple_health_export_from_settings(
+    start_live_server: Callable[..., LiveServer], page: Page, tmp_path: Path
+) -> None:
+    export = tmp_path / "export.zip"
+    write_export(export, days=30, zipped=True, filler_per_day=400)
+    server = start_live_server(users="brian,david")
+    page.goto(server.url)
+    page.get_by_role("button", name="david").click()
+    go(page, "Settings")
+    card = page.get_by_role("region", name="Import from Apple Health")
+    card.get_by_label("Health export").set_input_files(str(export))
+    card.get_by_role("button", name="Import").click()
+    report = card.locator("#import-report")
+    expect(report).to_contain_text("Imported.")
+    expect(report).to_contain_text("Added 30 days")
+    expect(report.get_by_role("row", name=re.compile("^Steps 30"))).to_be_visible()
+    expect(report).to_contain_text("David’s Apple Watch (watch)")
+    expect(report).to_contain_text("Unreadable records skipped: not a number (weight_lbs)")
+    shoot(page, "settings-apple-health-import")
+    # The same file again: nothing new, said so.
+    card.get_by_label("Health export").set_input_files(str(export))
+    card.get_by_role("button", name="Import").click()
+    expect(report).to_contain_text("Added 0 days, filled gaps on 0, 30 already complete.")
+    # Not an export: the server's reason, shown.
+    bad = tmp_path / "notes.xml"
+    bad.write_text("hello")
+    card.get_by_label("Health export").set_input_files(str(bad))
+    card.get_by_role("button", name="Import").click()
+    expect(card.get_by_role("alert")).to_contain_text("neither a zip nor an XML file")
+    assert page.errors == []  # type: ignore[attr-defined]

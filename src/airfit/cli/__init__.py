@@ -1,4 +1,4 @@
-"""The `airfit` command: serve, users, export, import, doctor, migrate, demo."""
+"""The `airfit` command: serve, users, export, import, doctor, migrate, demo, import-from."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from airfit import __version__
 from airfit.cli.data import doctor, export_user, import_user
 from airfit.cli.demo import demo
 from airfit.cli.hevy import hevy_key
+from airfit.cli.imports import import_from
 from airfit.cli.mcp import mcp
 from airfit.cli.migrate import migrate
 from airfit.cli.serve import serve
@@ -45,3 +46,4 @@ main.add_command(doctor)
 main.add_command(mcp)
 main.add_command(migrate)
 main.add_command(demo)
+main.add_command(import_from)

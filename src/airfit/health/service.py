@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from airfit.cache import ResponseCache
 from airfit.health import logbook
 from airfit.health.aggregates import body_metrics, context_summary, snapshot_list
+from airfit.health.backfill import FillReport, ImportedDay, fill_gaps
 from airfit.health.logbook import DayLog
 from airfit.health.merge import merge_day
 from airfit.health.models import (
@@ -93,6 +94,21 @@ class HealthService:
                 context.snapshots = dict(sorted(context.snapshots.items()))
             context.last_sync = now
         return SyncResponse(dates_synced=list(dates), count=len(dates))
+
+    async def fill_gaps(
+        self, *, user_id: str, days: list[ImportedDay], tag: str, dry_run: bool = False
+    ) -> FillReport:
+        """Fill the gaps of many dates from imported history in one transaction (all or nothing).
+
+        Nothing the phone or the web client stored is replaced (`health.backfill`); a dry run computes the
+        same report and writes nothing. Filling again with the same days changes nothing.
+        """
+        now = datetime.now(UTC)
+        if dry_run:
+            stored = await self.store.read(user_id, CONTEXT_STORE)
+            return fill_gaps(stored.model_copy(deep=True), days, tag=tag, now=now, dry_run=True)
+        async with self.store.transaction(user_id, CONTEXT_STORE) as context:
+            return fill_gaps(context, days, tag=tag, now=now, dry_run=False)
 
     async def today(self, user_id: str) -> date:
         """The user's local date."""

@@ -106,7 +106,7 @@ export async function api(path, { method = "GET", body, anonymous = false, raw =
     const init = { method, signal: controller.signal, headers: anonymous ? { Accept: "application/json" } : headers() };
     if (body instanceof Blob) {
       init.body = body;
-      init.headers["Content-Type"] = "application/zip";
+      init.headers["Content-Type"] = body.type || "application/zip";
     } else if (body !== undefined) {
       init.body = JSON.stringify(body);
       init.headers["Content-Type"] = "application/json";

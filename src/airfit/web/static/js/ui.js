@@ -64,8 +64,8 @@ export function Loading({ state, children }) {
   return children;
 }
 
-export const Card = ({ title, children, id }) =>
-  html`<section class="card" aria-labelledby=${id}><h2 id=${id}>${title}</h2>${children}</section>`;
+export const Card = ({ title, children, id, wide = false }) =>
+  html`<section class=${wide ? "card wide" : "card"} aria-labelledby=${id}><h2 id=${id}>${title}</h2>${children}</section>`;
 
 export function ErrorText({ error }) {
   return error ? html`<p class="error" role="alert">${error.message || String(error)}</p>` : "";
