@@ -77,6 +77,19 @@ class Settings(BaseSettings):
         alias="AIRFIT_AUTH",
         description="'open' (trusted home network: X-User-ID or default user) or 'token' (Bearer required).",
     )
+    allowed_hosts: str = Field(
+        "",
+        alias="AIRFIT_ALLOWED_HOSTS",
+        description=(
+            "Host names the server answers to, comma-separated ('.example.net': its subdomains; '*': any). "
+            "Unset: localhost and this machine's names. IP addresses and AIRFIT_PUBLIC_URL's names always."
+        ),
+    )
+    public_url: str = Field(
+        "",
+        alias="AIRFIT_PUBLIC_URL",
+        description="URL(s) people reach the server by, comma-separated, e.g. https://airfit.example.net.",
+    )
     docs: bool = Field(
         True,
         alias="AIRFIT_DOCS",

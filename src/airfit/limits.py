@@ -31,7 +31,7 @@ MESSAGE_CHARS = 20_000
 """Longest message to the coach accepted (longer: 422); far above anything typed, far below argv limits."""
 MessageText = Annotated[str, StringConstraints(max_length=MESSAGE_CHARS)]
 
-_JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
+JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
 # A 64-bit integer has at most 19 digits: only a body with a longer run of digits needs the exact check.
 _LONG_DIGITS = re.compile(rb"\d{19}")
 
@@ -111,9 +111,9 @@ class RequestGuard:
         headers = Headers(scope=scope)
         length = headers.get("content-length")
         if length is not None and length.strip().isdigit() and int(length) > limit:
-            await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+            await refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
             return
-        if _JSON_TYPE.match(headers.get("content-type", "")):
+        if JSON_TYPE.match(headers.get("content-type", "")):
             await self._json(scope, receive, send, limit)
             return
         await self._streamed(scope, receive, send, limit)
@@ -141,7 +141,7 @@ class RequestGuard:
         except _TooLarge:
             if started:
                 raise
-            await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+            await refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
 
     async def _json(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         chunks: list[bytes] = []
@@ -154,14 +154,14 @@ class RequestGuard:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > limit:
-                await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+                await refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
         issue = json_issue(body) if body else None
         if issue is not None:
-            await _refuse(send, 422, {"detail": [issue]})
+            await refuse(send, 422, {"detail": [issue]})
             return
         replayed = False
 
@@ -175,7 +175,8 @@ class RequestGuard:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send: Send, status: int, content: object) -> None:
+async def refuse(send: Send, status: int, content: object) -> None:
+    """Answer `status` with a JSON body and close the connection; nothing of the request body is read."""
     payload = orjson.dumps(content)
     await send(
         {
