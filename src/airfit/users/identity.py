@@ -36,7 +36,7 @@ async def resolve_caller(
     if named is not None and not is_valid_user_id(named):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="X-User-ID is not a valid user id")
     if authorization is not None:
-        return await _from_token(authorization, named, users, background)
+        return await _from_token(authorization, named, users, background, settings.auth)
     if settings.auth is AuthMode.TOKEN:
         raise _unauthorized("this server requires 'Authorization: Bearer <token>'")
     if named is not None:
@@ -52,7 +52,7 @@ async def resolve_caller(
 
 
 async def _from_token(
-    authorization: str, named: str | None, users: UserService, background: Background
+    authorization: str, named: str | None, users: UserService, background: Background, auth: AuthMode
 ) -> Caller:
     scheme, _, presented = authorization.partition(" ")
     presented = presented.strip()
@@ -62,6 +62,11 @@ async def _from_token(
     if found is None:
         raise _unauthorized("invalid or revoked token")
     token_id, record = found
+    if record.unconfirmed and auth is AuthMode.TOKEN:
+        raise _unauthorized(
+            f"token {token_id} was created in open mode without a credential; an admin must confirm it: "
+            f"airfit users token trust {token_id}"
+        )
     if named is not None and named != record.user_id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="X-User-ID does not match the token's user")
     if await users.get(record.user_id) is None:

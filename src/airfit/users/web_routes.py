@@ -68,8 +68,12 @@ async def list_own_tokens(caller: CallerDep, users: UsersDep) -> list[TokenInfo]
 
 @router.post("/me/tokens", response_model=NewToken)
 async def create_own_token(body: SelfTokenRequest, caller: CallerDep, users: UsersDep) -> NewToken:
-    """Mint a token for the caller themself (never an admin token); the secret is shown this once."""
-    return await users.create_token(caller.user_id, body.name)
+    """Mint a token for the caller themself (never an admin token); the secret is shown this once.
+
+    Without a token of their own (open mode: `X-User-ID` or the default user) the caller proved nothing, so
+    the new token is marked unconfirmed: token mode refuses it until an admin trusts it.
+    """
+    return await users.create_token(caller.user_id, body.name, unconfirmed=caller.via != "token")
 
 
 @router.delete("/me/tokens/{token_id}", response_model=TokenInfo)
