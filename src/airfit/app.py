@@ -33,7 +33,7 @@ from airfit.status.routes import router as status_router
 from airfit.storage import DocumentTooLargeError, StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
-from airfit.users.identity import get_caller
+from airfit.users.identity import IdentityGate, get_caller
 from airfit.users.routes import router as users_router
 from airfit.users.web_routes import public_router as signin_router
 from airfit.users.web_routes import router as own_tokens_router
@@ -98,8 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Last: the browser client's files take whatever path no API route claimed.
     app.mount("/", client_app(), name="web")
     # Starlette runs the middleware added last first: security headers on everything, then the request head
-    # (header count, Host), then the cross-site rule, then the body limits, then the routes.
+    # (header count, Host), then the cross-site rule, then the caller (before any body is read), then the body
+    # limits, then the routes.
     app.add_middleware(RequestGuard, limits=body_limits(settings))
+    app.add_middleware(IdentityGate)
     app.add_middleware(CrossSiteGuard, body_types=BodyTypes(by_path={"/import": "application/zip"}))
     app.add_middleware(RequestHeadGuard, hosts=HostRule.from_settings(settings))
     app.add_middleware(SecurityHeaders)

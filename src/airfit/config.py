@@ -204,6 +204,18 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest archive POST /import accepts (compressed; see README for unpacked limits).",
     )
+    request_timeout: float = Field(
+        15.0,
+        alias="AIRFIT_REQUEST_TIMEOUT",
+        gt=0,
+        description="Seconds a request head may take to arrive, and its body may go silent (then closed).",
+    )
+    max_connections: int = Field(
+        200,
+        alias="AIRFIT_MAX_CONNECTIONS",
+        ge=1,
+        description="Open connections at most (503 beyond, logged).",
+    )
     scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
     log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")

@@ -175,9 +175,11 @@ class RequestGuard:
         await self.app(scope, replay, send)
 
 
-async def refuse(send: Send, status: int, content: object) -> None:
-    """Answer `status` with a JSON body and close the connection; nothing of the request body is read."""
+async def refuse(send: Send, status: int, content: object, headers: Mapping[str, str] | None = None) -> None:
+    """Answer `status` with a JSON body (and `headers`) and close the connection; nothing of the request body
+    is read."""
     payload = orjson.dumps(content)
+    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
@@ -186,6 +188,7 @@ async def refuse(send: Send, status: int, content: object) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
                 (b"connection", b"close"),
+                *extra,
             ],
         }
     )

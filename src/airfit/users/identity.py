@@ -5,6 +5,9 @@ Order:
 2. `X-User-ID: <id>` (open mode only): a registered user, else 404; a malformed id is a 400.
 3. Nothing: the configured default user (so today's iOS app keeps working), else 400.
 In token mode (`AIRFIT_AUTH=token`) only step 1 exists.
+
+`IdentityGate` does this before the request body is read (a pure ASGI middleware in front of the body limits),
+so a refused caller costs the server no upload and no parse; the route's `get_caller` reuses its answer.
 """
 
 from __future__ import annotations
@@ -12,10 +15,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from starlette.routing import Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from airfit.background import Background
 from airfit.config import AuthMode, Settings
-from airfit.deps import SettingsDep, provided
+from airfit.deps import REGISTRY, SettingsDep, provided
+from airfit.limits import refuse
 from airfit.users.models import Caller, TokenScope, is_valid_user_id
 from airfit.users.service import UserService
 
@@ -90,6 +97,10 @@ def require_admin(caller: Caller) -> Caller:
 UsersDep = Annotated[UserService, Depends(provided(UserService))]
 
 
+CALLER_STATE = "airfit.caller"
+"""Where `IdentityGate` leaves the resolved caller in the request's state."""
+
+
 async def get_caller(
     request: Request,
     settings: SettingsDep,
@@ -97,7 +108,55 @@ async def get_caller(
     background: Annotated[Background, Depends(provided(Background))],
 ) -> Caller:
     """The user this request acts for (a router-level dependency of every router that needs identity)."""
+    resolved = request.scope.get("state", {}).get(CALLER_STATE)
+    if isinstance(resolved, Caller):
+        return resolved
     return await resolve_caller(request, users=users, settings=settings, background=background)
+
+
+def _needs_identity(context: RouteContext) -> bool:
+    dependencies = getattr(context, "dependencies", None) or []
+    return isinstance(context.original_route, APIRoute) and any(
+        d.dependency is get_caller for d in dependencies
+    )
+
+
+class IdentityGate:
+    """Resolve the caller of every route that needs identity from the headers alone, before any middleware or
+    route reads the body; a refusal (400/401/403/404) is answered at once and the body is never read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._routes: list[tuple[RouteContext, bool]] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        application = scope.get("app")
+        if scope["type"] != "http" or application is None or not self._guarded(application, scope):
+            await self.app(scope, receive, send)
+            return
+        services = getattr(application.state, REGISTRY)
+        try:
+            caller = await resolve_caller(
+                Request(scope),
+                users=services[UserService],
+                settings=services[Settings],
+                background=services[Background],
+            )
+        except HTTPException as exc:
+            await refuse(send, exc.status_code, {"detail": exc.detail}, exc.headers)
+            return
+        scope.setdefault("state", {})[CALLER_STATE] = caller
+        await self.app(scope, receive, send)
+
+    def _guarded(self, application: ASGIApp, scope: Scope) -> bool:
+        if self._routes is None:
+            # The app's routes in matching order, each with whether it needs identity: fixed once it serves.
+            contexts = iter_route_contexts(getattr(application, "routes", []))
+            self._routes = [(context, _needs_identity(context)) for context in contexts]
+        for context, guarded in self._routes:
+            if context.matches(scope)[0] is Match.FULL:
+                return guarded
+        return False
 
 
 async def get_user_id(caller: Annotated[Caller, Depends(get_caller)]) -> str:
