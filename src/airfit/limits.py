@@ -9,6 +9,8 @@
   Such values cannot be stored or answered as JSON, and a route must not have to check for them.
 - An integer must fit what the store reads back (64 bits, `storage.StoredInt`): anything wider is a 422
   naming the field, for every route, so no model can accept a number that would make its document unreadable.
+- JSON nested deeper than `MAX_JSON_DEPTH` is a 422, found by counting brackets before anything walks the
+  value recursively (the exact integer check, the models, the store's encoder).
 """
 
 from __future__ import annotations
@@ -34,10 +36,33 @@ MessageText = Annotated[str, StringConstraints(max_length=MESSAGE_CHARS)]
 JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
 # A 64-bit integer has at most 19 digits: only a body with a longer run of digits needs the exact check.
 _LONG_DIGITS = re.compile(rb"\d{19}")
+MAX_JSON_DEPTH = 32
+"""Nesting of arrays and objects in a request body: the app's deepest body has 4 levels."""
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count); iterative."""
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def json_issue(body: bytes) -> dict[str, Any] | None:
     """Why a JSON request body cannot be accepted (as one 422 issue), or None when it can."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        return {
+            "type": "json_too_deep",
+            "loc": ["body"],
+            "msg": f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+            "ctx": {"max_depth": MAX_JSON_DEPTH},
+        }
     try:
         orjson.loads(body)
     except orjson.JSONDecodeError as exc:

@@ -36,7 +36,7 @@ def test_a_no_cors_text_plain_import_from_another_site_changes_nothing(live_serv
         assert brian.post("/profile/sync", json={"name": "Mallory"}).status_code == 200
         archive = brian.get("/export").content
         assert brian.post("/profile/sync", json={"name": "Brian"}).status_code == 200
-    with httpx2.Client(base_url=live_server.url) as page:
+    with httpx2.Client(base_url=live_server.url, timeout=30) as page:
         forged = page.post("/import", content=archive, headers={**ATTACKER, "Content-Type": "text/plain"})
         assert forged.status_code == 403
         # An older browser that sends only Origin is refused the same way.
@@ -63,14 +63,14 @@ def test_simple_requests_from_another_site_are_refused(
     live_server: LiveServer, method: str, path: str, body: bytes | None, content_type: str | None
 ) -> None:
     headers = {**ATTACKER, **({"Content-Type": content_type} if content_type else {})}
-    with httpx2.Client(base_url=live_server.url) as page:
+    with httpx2.Client(base_url=live_server.url, timeout=30) as page:
         answer = page.request(method, path, content=body, headers=headers)
     assert answer.status_code == 403, answer.text
     assert "cross-site" in answer.json()["detail"]
 
 
 def test_a_same_origin_browser_request_needs_the_client_header(live_server: LiveServer) -> None:
-    with httpx2.Client(base_url=live_server.url) as page:
+    with httpx2.Client(base_url=live_server.url, timeout=30) as page:
         bare = {"Sec-Fetch-Site": "same-origin", "X-User-ID": "brian"}
         refused = page.post("/profile/sync", json={"name": "Bare"}, headers=bare)
         assert refused.status_code == 403
@@ -111,7 +111,7 @@ def test_bodies_must_be_of_the_declared_type(live_server: LiveServer) -> None:
 
 
 def test_no_cors_headers_ever(live_server: LiveServer) -> None:
-    with httpx2.Client(base_url=live_server.url) as page:
+    with httpx2.Client(base_url=live_server.url, timeout=30) as page:
         preflight = page.options(
             "/profile/sync",
             headers={

@@ -27,7 +27,7 @@ from tests.live import LiveServer
 def test_security_headers_on_every_response(
     live_server: LiveServer, method: str, path: str, headers: dict[str, str], status: int
 ) -> None:
-    with httpx2.Client(base_url=live_server.url) as client:
+    with httpx2.Client(base_url=live_server.url, timeout=30) as client:
         answer = client.request(method, path, headers=headers)
     assert answer.status_code == status
     assert answer.headers["content-security-policy"] == CONTENT_SECURITY_POLICY

@@ -16,7 +16,7 @@ from tests.live import LiveServer
 
 
 def _get(live: LiveServer, path: str, host: str) -> httpx2.Response:
-    with httpx2.Client(base_url=live.url, timeout=10) as client:
+    with httpx2.Client(base_url=live.url, timeout=30) as client:
         return client.get(path, headers={"Host": host, "X-User-ID": "brian"})
 
 

@@ -1,4 +1,4 @@
-"""Wrong sign-in codes are counted atomically, per client and per named user, on disk; nobody else is locked out.
+"""Wrong sign-in codes are counted at once, per client and per named user, on disk; no one else is locked out.
 
 Clients are told apart by address: on Linux the whole 127.0.0.0/8 range is the loopback interface, so a
 client bound to 127.0.0.2 is another client of the same server.

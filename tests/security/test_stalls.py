@@ -6,7 +6,6 @@ half-sent request is dropped, and the number of connections is capped with a log
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import threading
 import time
@@ -35,33 +34,34 @@ def _connect(live: LiveServer, timeout: float = 5.0) -> socket.socket:
     return socket.create_connection((host, int(port)), timeout=timeout)
 
 
-def _health_ms(live: LiveServer) -> float:
-    started = time.monotonic()
-    assert httpx2.get(f"{live.url}/health", timeout=5).status_code == 200
-    return (time.monotonic() - started) * 1000
+def _health(live: LiveServer) -> int:
+    return httpx2.get(f"{live.url}/health", timeout=30).status_code
 
 
-def test_a_one_megabyte_header_is_refused_within_a_second(data_dir: Path) -> None:
+def test_a_one_megabyte_header_is_refused_at_once(data_dir: Path) -> None:
+    # How fast, and what it costs the server, is bench/bench_security.py's to print.
     with serve(data_dir) as (live, _, _):
         big = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * (1024 * 1024) + b"\r\n\r\n"
         with _connect(live) as sock:
-            started = time.monotonic()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                sock.sendall(big)  # may be refused before it is all sent
+            sent = True
+            try:
+                sock.sendall(big)
+            except (BrokenPipeError, ConnectionResetError):
+                sent = False  # refused before it was all sent
+            # Meanwhile the server answers everyone else.
+            assert _health(live) == 200
             try:
                 answer = sock.recv(4096)
             except ConnectionResetError:
                 answer = b""
-            elapsed = time.monotonic() - started
-        assert answer.startswith(b"HTTP/1.1 431") or answer == b"", answer[:100]
-        assert elapsed < 1.0
-        assert _health_ms(live) < 1000
+        assert answer.startswith(b"HTTP/1.1 431") or (answer == b"" and not sent), answer[:100]
+        assert _health(live) == 200
 
 
 def test_too_many_headers_are_refused(data_dir: Path) -> None:
     with serve(data_dir) as (live, _, _):
         headers = {f"X-H{i}": "1" for i in range(150)}
-        assert httpx2.get(f"{live.url}/health", headers=headers, timeout=5).status_code == 431
+        assert httpx2.get(f"{live.url}/health", headers=headers, timeout=30).status_code == 431
 
 
 def test_a_huge_body_without_a_token_is_refused_before_it_is_read(data_dir: Path) -> None:
@@ -75,22 +75,24 @@ def test_a_huge_body_without_a_token_is_refused_before_it_is_read(data_dir: Path
             f"Content-Length: {len(body)}\r\n\r\n"
         ).encode()
         cpu_before = sum(proc.cpu_times()[:2])
-        with _connect(live, timeout=30) as sock:
+        sent: list[bool] = []
+        with _connect(live, timeout=60) as sock:
             sock.sendall(head)
 
             def send_body() -> None:
-                with contextlib.suppress(OSError):  # the server answers and closes without reading it
+                try:
                     sock.sendall(body)
+                    sent.append(True)
+                except OSError:  # the server answered and closed without reading it
+                    sent.append(False)
 
             sender = threading.Thread(target=send_body, daemon=True)
-            started = time.monotonic()
             sender.start()
             answer = sock.recv(4096)
-            elapsed = time.monotonic() - started
-            sender.join(30)
+            sender.join(60)
         cpu = sum(proc.cpu_times()[:2]) - cpu_before
         assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
-        assert elapsed < 1.0
+        assert sent == [False], "the server read the whole body of a request it refuses"
         assert cpu < 0.5, f"the server spent {cpu:.2f} s of CPU on a request it refuses"
 
 
@@ -105,7 +107,7 @@ def test_a_huge_body_without_a_token_is_refused_before_it_is_read(data_dir: Path
 )
 def test_a_half_sent_request_is_dropped(data_dir: Path, partial: bytes) -> None:
     with serve(data_dir, AIRFIT_REQUEST_TIMEOUT="1") as (live, _, _):
-        with _connect(live, timeout=10) as sock:
+        with _connect(live, timeout=30) as sock:
             started = time.monotonic()
             sock.sendall(partial)
             answer = b""
@@ -115,9 +117,9 @@ def test_a_half_sent_request_is_dropped(data_dir: Path, partial: bytes) -> None:
             except ConnectionResetError:
                 pass
             elapsed = time.monotonic() - started
-        assert 0.8 < elapsed < 5, elapsed
-        assert answer == b"" or answer.startswith((b"HTTP/1.1 408", b"HTTP/1.1 400")), answer[:100]
-        assert _health_ms(live) < 1000
+        assert elapsed > 0.8, "closed before the timeout: for another reason"
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:100]
+        assert _health(live) == 200
 
 
 def test_the_connection_cap_refuses_with_a_clear_log_line(data_dir: Path) -> None:
@@ -142,6 +144,6 @@ def _to(conn: psutil._common.pconn, live: LiveServer) -> bool:
 
 def _health_ok(live: LiveServer) -> bool:
     try:
-        return httpx2.get(f"{live.url}/health", timeout=2).status_code == 200
+        return _health(live) == 200
     except httpx2.TransportError:
         return False
