@@ -91,15 +91,22 @@ def test_claude_runs_in_an_empty_directory_with_only_the_callers_tools(
     assert first["cwd"] == second["cwd"]
 
 
+def _one_confined_call(
+    name: str, start_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
+) -> dict[str, Any]:
+    """Chat once through the stateless CLI `name`; its one call, checked for its place and environment."""
+    _chat(start_server(**fake_clis.settings(name)), "hello")
+    [call] = fake_clis.calls(name)
+    _assert_confined_place(call, data_dir)
+    _assert_reduced_env(call)
+    return call
+
+
 @pytest.mark.usefixtures("hostile_environ")
 def test_gemini_runs_confined_with_every_tool_denied(
     start_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
 ) -> None:
-    live = start_server(**fake_clis.settings("gemini"))
-    _chat(live, "hello")
-    [call] = fake_clis.calls("gemini")
-    _assert_confined_place(call, data_dir)
-    _assert_reduced_env(call)
+    call = _one_confined_call("gemini", start_server, fake_clis, data_dir)
     assert call["env"]["GEMINI_API_KEY"] == "gemini-key"
     assert "ANTHROPIC_API_KEY" not in call["env"]
     argv = call["argv"]
@@ -115,11 +122,7 @@ def test_gemini_runs_confined_with_every_tool_denied(
 def test_codex_runs_confined_without_shell_or_web(
     start_server: Callable[..., LiveServer], fake_clis: FakeClis, data_dir: Path
 ) -> None:
-    live = start_server(**fake_clis.settings("codex"))
-    _chat(live, "hello")
-    [call] = fake_clis.calls("codex")
-    _assert_confined_place(call, data_dir)
-    _assert_reduced_env(call)
+    call = _one_confined_call("codex", start_server, fake_clis, data_dir)
     assert call["env"]["CODEX_HOME"] == "/nonexistent/codex-home"
     argv = call["argv"]
     overrides = {argv[i + 1] for i, arg in enumerate(argv) if arg == "-c"}
