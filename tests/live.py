@@ -21,6 +21,7 @@ import uvicorn
 
 from airfit.app import create_app
 from airfit.config import Settings
+from airfit.serving import uvicorn_config
 from airfit.storage import Document, DocumentStore, decode_document
 
 START_TIMEOUT = 20.0
@@ -93,8 +94,8 @@ class LiveServer:
 @contextmanager
 def thread_server(settings: Settings) -> Iterator[LiveServer]:
     """Serve `create_app(settings)` with uvicorn in a background thread; stops on exit."""
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+    config = uvicorn_config(
+        create_app(settings), settings, host="127.0.0.1", port=0, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
@@ -137,14 +138,15 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def process_server(
-    settings: Settings, **extra_env: str
+    settings: Settings, *, log_path: str | None = None, **extra_env: str
 ) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
-    """Run `airfit serve` as a real child process; terminated (then killed) on exit."""
+    """Run `airfit serve` as a real child process; terminated (then killed) on exit. Its log goes to
+    `log_path` when given (to read while it runs)."""
     port = free_port()
     env = server_env(settings, AIRFIT_HOST="127.0.0.1", AIRFIT_PORT=str(port), **extra_env)
     live = LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
     # A file, not a pipe: nobody reads the log while the server runs, and a full pipe would stall it.
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "airfit", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log
         )

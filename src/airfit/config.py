@@ -77,6 +77,19 @@ class Settings(BaseSettings):
         alias="AIRFIT_AUTH",
         description="'open' (trusted home network: X-User-ID or default user) or 'token' (Bearer required).",
     )
+    allowed_hosts: str = Field(
+        "",
+        alias="AIRFIT_ALLOWED_HOSTS",
+        description=(
+            "Host names the server answers to, comma-separated ('.example.net': its subdomains; '*': any). "
+            "Unset: localhost and this machine's names. IP addresses and AIRFIT_PUBLIC_URL's names always."
+        ),
+    )
+    public_url: str = Field(
+        "",
+        alias="AIRFIT_PUBLIC_URL",
+        description="URL(s) people reach the server by, comma-separated, e.g. https://airfit.example.net.",
+    )
     docs: bool = Field(
         True,
         alias="AIRFIT_DOCS",
@@ -196,6 +209,18 @@ class Settings(BaseSettings):
         alias="AIRFIT_MAX_UPLOAD_BYTES",
         ge=1024,
         description="Largest file POST /imports/{source} accepts (an Apple Health export; streamed to disk).",
+    )
+    request_timeout: float = Field(
+        15.0,
+        alias="AIRFIT_REQUEST_TIMEOUT",
+        gt=0,
+        description="Seconds a request head may take to arrive, and its body may go silent (then closed).",
+    )
+    max_connections: int = Field(
+        200,
+        alias="AIRFIT_MAX_CONNECTIONS",
+        ge=1,
+        description="Open connections at most (503 beyond, logged).",
     )
     scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")

@@ -18,12 +18,13 @@ from airfit.scheduler.models import SCHEDULER_STATE
 from airfit.storage import Document
 from airfit.training.models import EXERCISE_STORE, SECRETS, WORKOUTS
 from airfit.users.models import TOKENS, USERS
-from airfit.users.signin import LOGIN_CODES
+from airfit.users.signin import LOGIN_CODES, SIGNIN_ATTEMPTS
 
 ALL_DOCUMENTS: tuple[Document[Any], ...] = (
     USERS,
     TOKENS,
     LOGIN_CODES,
+    SIGNIN_ATTEMPTS,
     SESSIONS,
     PROFILE,
     CONTEXT_STORE,

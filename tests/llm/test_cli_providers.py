@@ -115,16 +115,9 @@ def test_fallback_order_on_crash_garbage_and_empty_output(
     assert (body["success"], body["provider"], body["response"]) == (True, "codex", "Reply from fake codex.")
     [codex] = fake_clis.calls("codex")
     # The chat's output limit (AIRFIT_MAX_TOKENS_CHAT) as a config override before the subcommand.
-    assert codex["argv"] == [
-        "-c",
-        "model_max_output_tokens=400",
-        "exec",
-        "--skip-git-repo-check",
-        "--color",
-    ] + [
-        "never",
-        "-",
-    ]
+    argv = codex["argv"]
+    assert argv[:2] == ["-c", "model_max_output_tokens=400"]
+    assert argv[argv.index("exec") :][-4:] == ["--skip-git-repo-check", "--color", "never", "-"]
     assert "hello" in codex["stdin"]
     assert [len(fake_clis.calls(n)) for n in ("claude", "gemini")] == [1, 1]
 
@@ -172,7 +165,7 @@ def test_ansi_and_cli_notices_are_cleaned_but_real_lines_kept(
     body = _chat(live, "hello")
     assert body["response"] == "Your sleep data collection is disabled on the watch.\nSleep more."
     [call] = fake_clis.calls("gemini")
-    assert call["argv"] == ["--output-format", "text"]
+    assert call["argv"][-2:] == ["--output-format", "text"]
 
 
 def test_status_reads_the_session_without_changing_it(

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.fakes.openai_server import FakeOpenAI, Rule, fake_openai_server
 from tests.live import LiveServer, make_settings, thread_server
@@ -143,7 +143,12 @@ def fake_llm() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="module")
 def open_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAI) -> Iterator[LiveServer]:
     """Open mode, brian and david with their own data, the fake LLM."""
-    settings = make_settings(tmp_path_factory.mktemp("web-open"), users="brian,david", **fake_llm.settings())
+    settings = make_settings(
+        tmp_path_factory.mktemp("web-open"),
+        users="brian,david",
+        allowed_hosts=LAN_HOST,
+        **fake_llm.settings(),
+    )
     with thread_server(settings) as server:
         seed(server, "brian")
         seed(server, "david")
@@ -159,12 +164,23 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx.close()
 
 
+def csp_violations(errors: list[str]) -> Callable[[ConsoleMessage], None]:
+    """A console listener collecting what the Content-Security-Policy blocked (Chromium logs each)."""
+
+    def listen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    return listen
+
+
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
-    """A page that fails the test on any uncaught script error."""
+    """A page that fails the test on any uncaught script error or anything the CSP blocked."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", csp_violations(errors))
     page.errors = errors  # type: ignore[attr-defined]
     return page
 
@@ -195,6 +211,8 @@ def shoot(page: Page, name: str) -> Path:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text())
+        # From the page's own origin: the Content-Security-Policy refuses inline and foreign scripts.
+        page.route("**/__axe.min.js", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+        page.add_script_tag(url="__axe.min.js")
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

@@ -9,6 +9,8 @@ instructions.
 
 from __future__ import annotations
 
+import html
+
 from airfit.profile.models import MacroTargets, UserProfile
 
 ONBOARDING_SYSTEM_PROMPT = """You are a friendly, curious AI fitness coach meeting someone for the first time.
@@ -170,8 +172,14 @@ def profile_prompt(profile: UserProfile) -> str:
 
 
 def memory_block(memory: str) -> str:
-    """The fenced relationship memory, as it closes a system prompt ("" when nothing is remembered)."""
-    return f"{MEMORY_HEADER}\n<memory_notes>\n{memory}\n</memory_notes>" if memory else ""
+    """The fenced relationship memory, as it closes a system prompt ("" when nothing is remembered).
+
+    The notes are escaped (`<`, `>`, `&`): a note is text a user or the app wrote, and must not be able to
+    close the fence and speak as the system prompt.
+    """
+    if not memory:
+        return ""
+    return f"{MEMORY_HEADER}\n<memory_notes>\n{html.escape(memory, quote=False)}\n</memory_notes>"
 
 
 def with_memory(base: str, memory: str) -> str:

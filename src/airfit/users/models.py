@@ -78,6 +78,9 @@ class TokenRecord(BaseModel):
     scope: TokenScope = TokenScope.USER
     created_at: datetime
     last_used_at: datetime | None = None
+    unconfirmed: bool = False
+    """Minted in open mode without a credential (anyone could have): refused in token mode until an admin
+    runs `airfit users token trust ID`. Absent from records written before it existed: those read as False."""
 
 
 class TokenTable(BaseModel):
@@ -110,6 +113,9 @@ class TokenInfo(BaseModel):
     scope: TokenScope
     created_at: datetime
     last_used_at: datetime | None = None
+    unconfirmed: bool = Field(
+        False, description="Minted in open mode without a credential; refused in token mode until trusted."
+    )
 
 
 class NewToken(TokenInfo):

@@ -167,8 +167,13 @@ class UserService:
 
     # -- tokens ------------------------------------------------------------------------------------------
 
-    async def create_token(self, user_id: str, name: str, *, admin: bool = False) -> NewToken:
-        """Mint a token for a registered user. The returned secret is not stored anywhere."""
+    async def create_token(
+        self, user_id: str, name: str, *, admin: bool = False, unconfirmed: bool = False
+    ) -> NewToken:
+        """Mint a token for a registered user. The returned secret is not stored anywhere.
+
+        `unconfirmed`: minted without a credential (open mode), so token mode refuses it until `trust_token`.
+        """
         await self.require(user_id)
         token_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
@@ -178,6 +183,7 @@ class UserService:
             digest=_digest(secret),
             scope=TokenScope.ADMIN if admin else TokenScope.USER,
             created_at=_now(),
+            unconfirmed=unconfirmed,
         )
         async with self.store.transaction(SERVER_SCOPE, TOKENS) as table:
             table.tokens[token_id] = record
@@ -199,6 +205,15 @@ class UserService:
             if record is None or (user_id is not None and record.user_id != user_id):
                 raise TokenNotFoundError(f"no token {token_id!r}")
             del table.tokens[token_id]
+        return _token_info(token_id, record)
+
+    async def trust_token(self, token_id: str) -> TokenInfo:
+        """An admin's confirmation that a token minted in open mode is its user's: token mode takes it."""
+        async with self.store.transaction(SERVER_SCOPE, TOKENS) as table:
+            record = table.tokens.get(token_id)
+            if record is None:
+                raise TokenNotFoundError(f"no token {token_id!r}")
+            record.unconfirmed = False
         return _token_info(token_id, record)
 
     async def verify_token(self, presented: str) -> tuple[str, TokenRecord] | None:
@@ -233,4 +248,5 @@ def _token_info(token_id: str, record: TokenRecord) -> TokenInfo:
         scope=record.scope,
         created_at=record.created_at,
         last_used_at=record.last_used_at,
+        unconfirmed=record.unconfirmed,
     )

@@ -5,9 +5,10 @@
 stdin applies, else "default". A rule may set: reply, delay (seconds), exit, stderr, hang (sleep forever),
 child (start a long-running child first, to test process-group kills), ansi (colour the reply),
 forget_sessions (claude: lose every session first). Every call appends {argv, stdin, pid, child,
-max_output_tokens (claude's limit, from its environment)} to
-`<name>.calls.jsonl`. The claude variant keeps sessions in `claude.sessions.json` and behaves like the real
-CLI: --session-id of an existing id and --resume of an unknown id both fail.
+max_output_tokens (claude's limit, from its environment), cwd, cwd_entries (what the working directory held),
+env (the whole environment)} to `<name>.calls.jsonl`. The claude variant keeps sessions in
+`claude.sessions.json` and behaves like the real CLI: --session-id of an existing id and --resume of an
+unknown id both fail.
 """
 
 import json
@@ -67,6 +68,9 @@ def main():
         system = {"text": system_file.read_text(), "mode": oct(system_file.stat().st_mode & 0o777)}
     call = {"argv": sys.argv[1:], "stdin": prompt, "system": system, "pid": os.getpid(), "child": child}
     call["max_output_tokens"] = os.environ.get("CLAUDE_CODE_MAX_OUTPUT_TOKENS")
+    call["cwd"] = os.getcwd()
+    call["cwd_entries"] = sorted(os.listdir("."))
+    call["env"] = dict(os.environ)
     with open(HERE / f"{NAME}.calls.jsonl", "a") as log:
         log.write(json.dumps(call) + "\n")
     if rule.get("hang"):

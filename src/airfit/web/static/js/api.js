@@ -83,8 +83,12 @@ export async function checkServer() {
   }
 }
 
+// Sent on every call: the server refuses a browser's state-changing request without it, and a page on another
+// site cannot add it without a CORS preflight, which the server never grants.
+const CLIENT = { Accept: "application/json", "X-AirFit-Client": "web" };
+
 function headers(extra) {
-  const h = { Accept: "application/json", ...extra };
+  const h = { ...CLIENT, ...extra };
   if (identity?.token) h.Authorization = `Bearer ${identity.token}`;
   else if (identity?.user) h["X-User-ID"] = identity.user;
   return h;
@@ -103,7 +107,7 @@ export async function api(path, { method = "GET", body, anonymous = false, raw =
   inFlight.add(controller);
   let res;
   try {
-    const init = { method, signal: controller.signal, headers: anonymous ? { Accept: "application/json" } : headers() };
+    const init = { method, signal: controller.signal, headers: anonymous ? { ...CLIENT } : headers() };
     if (body instanceof Blob) {
       init.body = body;
       init.headers["Content-Type"] = body.type || "application/zip";
