@@ -207,7 +207,7 @@ class BodyTypes:
             return None if JSON_TYPE.match(content_type) else "this route takes application/json"
         media = content_type.split(";", 1)[0].strip().lower()
         if media in wanted or (not media and wanted is FILE_TYPES):
-            return None  # a file sent with no type is just bytes (RFC 9110 § 8.3)
+            return None  # a file sent with no type is just bytes, as HTTP reads an untyped body
         return f"this route takes {' or '.join(sorted(wanted))}"
 
 
