@@ -146,6 +146,18 @@ def text(
     return f"{number:{sign},.{max(0, places)}f} {found.unit}"
 
 
+def instruction(units: Units) -> str:
+    """A line for an LLM's prompt: the units to write numbers in, when they are not the stored ones."""
+    if (units.mass, units.energy) == (STORED.mass, STORED.energy):
+        return ""
+    mass, energy = label(Quantity.MASS, units), label(Quantity.ENERGY, units)
+    return (
+        f"This person reads body weight and loads in {mass} and energy in {energy}: write every such number "
+        f"in {mass} and {energy} (stored data in lbs and kcal converts at 1 lb = {KG_PER_LB:.4f} kg and "
+        f"1 kcal = {KJ_PER_KCAL} kJ)."
+    )
+
+
 def _round(value: float, digits: int) -> float:
     rounded = round(value, digits)
     return rounded + 0.0  # no "-0.0" for a small negative difference

@@ -58,13 +58,13 @@ def test_chat_sends_the_apps_context_under_its_real_keys(
     prompt = _texts(fake_openai.requests[0])
     for line in (
         "- Steps today: 8432",
-        "- Active calories today: 512",
+        "- Active calories today: 512 kcal",
         "- Weight: 182.4 lbs (as of yesterday)",
         "- Resting heart rate: 54 bpm",
         "- Sleep last night: 7.2 hours",
         "- Recent workouts: Traditional Strength Training (62min)",
-        "- Total calories: 1850",
-        "  - Chicken bowl: 650 cal, 55g protein",
+        "- Total energy: 1,850 kcal",
+        "  - Chicken bowl: 650 kcal, 55g protein",
         "User message: How am I doing?",
     ):
         assert line in prompt

@@ -138,7 +138,7 @@ class Coach:
         profile = await self.profiles.get(user_id)
         memory = await self._memory(user_id, said_since=await self.llm.replay_start(user_id))
         blocks = await self.context.prompt_blocks(user_id=user_id)
-        facts = "" if app_prompt else profile_facts(profile)
+        facts = "" if app_prompt else profile_facts(profile, await self.users.units_of(user_id))
         if facts:
             blocks.append(Block("profile", facts, ctx.PROFILE_PRIORITY))
         if memory:
@@ -155,11 +155,12 @@ class Coach:
         started = time.perf_counter()
         system, context = await self._conversation(user_id, request.system_prompt)
         turn = []
+        units = await self.users.units_of(user_id)
         if request.health_context:
             tz = await self.users.timezone_of(user_id)
-            turn.append(ctx.format_health_context(request.health_context, tz))
+            turn.append(ctx.format_health_context(request.health_context, tz, units))
         if request.nutrition_context is not None:
-            turn.append(ctx.format_nutrition_context(request.nutrition_context))
+            turn.append(ctx.format_nutrition_context(request.nutrition_context, units))
         prompt = ctx.build_prompt([b for b in turn if b], request.message)
         result = await self.llm.converse(
             user_id,
@@ -238,7 +239,7 @@ class Coach:
             kinds.add("insights")
         blocks = await self.context.blocks(user_id=user_id, kinds=kinds)
         return ChatContextResponse(
-            system_prompt=system_prompt(profile, memory),
+            system_prompt=system_prompt(profile, memory, await self.users.units_of(user_id)),
             memory_context=memory,
             data_context="\n\n".join(blocks),
             profile_summary=profile_summary(profile),
