@@ -64,6 +64,12 @@ class Units(BaseModel):
 
 STORED = Units()
 """The units of every stored number (and the default for someone who has not chosen)."""
+ARCHIVE_UNITS = {
+    "mass": "lb (body weight, lean mass, target weight: fields ending _lbs)",
+    "energy": "kcal (food and active energy: calories, active_calories)",
+    "load": "kg (training loads and volume as Hevy sends them: fields ending _kg)",
+}
+"""What an exported archive's numbers are in, whatever units its owner reads (written into its manifest)."""
 
 
 class UnitsUpdate(BaseModel):
