@@ -144,6 +144,12 @@ def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_o
     ]
     live = start_server(**fake_openai.settings())
     with live.client("david") as c:
+        # Finishing before anything was said completes nothing (and asks the LLM nothing).
+        early = c.post("/profile/finalize-onboarding").json()
+        assert_decodes(early, FINALIZE)
+        assert early["status"] == "nothing_to_finalize"
+        assert fake_openai.requests == []
+        assert stored(live.settings, "david", PROFILE).onboarding_complete is False
         opener = c.post("/chat/onboarding", json={"message": ""}).json()
         assert_decodes(opener, ONBOARDING)
         assert opener["session_id"]

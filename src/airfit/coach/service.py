@@ -97,6 +97,10 @@ def _persona(personality: str) -> Callable[[UserProfile], tuple[None, bool]]:
     return change
 
 
+NOTHING_TO_FINALIZE = "nothing_to_finalize"
+"""`POST /profile/finalize-onboarding` before the user has said anything: onboarding stays open."""
+
+
 class Coach:
     """The coaching pipelines of every user; holds no user's data beyond the context-block cache."""
 
@@ -271,9 +275,16 @@ class Coach:
         )
 
     async def finalize_onboarding(self, *, user_id: str) -> FinalizeResponse:
-        """Write the persona and summary, mark onboarding complete and start a fresh session."""
+        """Write the persona and summary, mark onboarding complete and start a fresh session.
+
+        With nothing to go on (no conversation, no name, no goal) nothing is completed: a persona written
+        from an empty profile would be the coach's guess, kept as if the user had said it."""
         async with self.locks.lock(user_id, "learning"):
             profile = await self.profiles.get(user_id)
+            if not (profile.name or profile.goals or await self.llm.history(user_id)):
+                return FinalizeResponse(
+                    status=NOTHING_TO_FINALIZE, name=None, has_personality=False, preview=None
+                )
             personality, _ = await synthesize_personality(self.llm, profile)
             summary = await one_line_summary(self.llm, profile)
 
