@@ -69,7 +69,8 @@ export async function dismissRefused(key) {
   await reload();
 }
 
-// 16 random bytes as hex: `crypto.getRandomValues` works on a plain-HTTP LAN origin (`randomUUID` does not).
+// 16 random bytes as hex, from `crypto.getRandomValues`: it works on a plain-HTTP LAN origin, where the UUID
+// helper of `crypto` is missing.
 function newKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
