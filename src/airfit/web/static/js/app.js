@@ -18,11 +18,13 @@ const MORE = [
   ["settings", "Settings"],
 ];
 const SCREENS = [...PRIMARY, ...MORE];
+// Screens with charts fetch the chart module (which starts fetching uPlot) beside their own, not after it.
+const charted = (screen) => Promise.all([screen, import("./chart.js")]).then(([m]) => m);
 const LOADERS = {
-  trends: (again) => import(`./trends.js${again}`).then((m) => m.Trends),
-  training: (again) => import(`./training.js${again}`).then((m) => m.Training),
+  trends: (again) => charted(import(`./trends.js${again}`)).then((m) => m.Trends),
+  training: (again) => charted(import(`./training.js${again}`)).then((m) => m.Training),
   coach: (again) => import(`./coach.js${again}`).then((m) => m.Coach),
-  food: (again) => import(`./food.js${again}`).then((m) => m.Food),
+  food: (again) => charted(import(`./food.js${again}`)).then((m) => m.Food),
   insights: (again) => import(`./insights.js${again}`).then((m) => m.Insights),
   settings: (again) => import(`./settings.js${again}`).then((m) => m.Settings),
 };

@@ -19,6 +19,9 @@ function loadUplot() {
   return uplot;
 }
 
+// Fetched as soon as a screen with charts is opened, alongside its data rather than after it.
+loadUplot();
+
 const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 const toTime = (day) => Date.parse(`${day}T12:00:00Z`) / 1000;
 const HALF_DAY = 43200;
@@ -66,6 +69,8 @@ const axisSize = (self, values) => 14 + 8 * Math.max(3, ...(values || []).map((v
 export function LineChart({ title, dates, series, id, end, days, weekly = false, empty = "No data in this period." }) {
   const box = useRef(null);
   const [theme, setTheme] = useState(0);
+  // The table (up to a year of rows) is built when it is opened, not with every chart.
+  const [open, setOpen] = useState(false);
   const hasData = series.some((s) => s.values.some((v) => v != null));
   useEffect(() => {
     const bump = () => setTheme((t) => t + 1);
@@ -143,10 +148,10 @@ export function LineChart({ title, dates, series, id, end, days, weekly = false,
     <h2 id=${`${id}-h`}>${title}</h2>
     ${hasData
       ? html`<div class="chart" ref=${box} role="img" aria-label=${`${title}: chart; the table below has the same data`}></div>
-        <details><summary>Table: ${title}</summary>
-          <div class="table-scroll" tabindex="0" role="region" aria-label=${`${title} table`}>
+        <details onToggle=${(e) => setOpen(e.target.open)}><summary>Table: ${title}</summary>
+          ${open && html`<div class="table-scroll" tabindex="0" role="region" aria-label=${`${title} table`}>
           <table data-testid=${`${id}-table`}><thead><tr><th scope="col">Date</th>${series.map((s) => html`<th scope="col" class="num">${s.label} (${s.unit})</th>`)}</tr></thead>
-          <tbody>${dates.map((d, i) => html`<tr><td>${dayText(d)}</td>${series.map((s) => html`<td class="num">${fmt(s.values[i], 1)}</td>`)}</tr>`).reverse()}</tbody></table></div>
+          <tbody>${dates.map((d, i) => html`<tr><td>${dayText(d)}</td>${series.map((s) => html`<td class="num">${fmt(s.values[i], 1)}</td>`)}</tr>`).reverse()}</tbody></table></div>`}
         </details>`
       : html`<p class="muted empty" data-testid=${`${id}-empty`}>${empty}</p>`}
   </figure>`;
