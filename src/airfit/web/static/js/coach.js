@@ -219,7 +219,7 @@ function Profile({ me, profile, reload }) {
   const set = (k) => (e) => setValues({ ...values, [k]: e.target.value });
   return html`<${Card} title="Your profile" id="profile-h">
     ${profile.summary && html`<p>${profile.summary}</p>`}
-    <p class="small">Targets: training days ${targetText(me, profile.training_day_targets)}; rest days ${targetText(me, profile.rest_day_targets)}.
+    <p class="small">Targets: training days ${targetText(me, profile.training_day_targets)}; rest days ${targetText(me, profile.rest_day_targets)}.${" "}
       <a href="#/settings?s=targets">Change them</a></p>
     ${profile.height ? html`<p class="small">Height: ${profile.height}</p>` : ""}
     ${profile.goals?.length ? html`<h3>Goals</h3><ul>${profile.goals.map((g) => html`<li>${g}</li>`)}</ul>` : ""}
