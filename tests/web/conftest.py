@@ -67,6 +67,11 @@ INSIGHTS = {
 COACH_REPLY = "Great question: aim for 0.8 g of protein per pound."
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+"""The two sizes every screen is tried at."""
+
+
 # Generous: two cores are shared with other work, and a slow machine must not fail a correct page.
 expect.set_options(timeout=15_000)
 
@@ -153,15 +158,14 @@ def open_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAI) 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh browser profile (no stored identity), light scheme, desktop size."""
-    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, color_scheme="light")
+    ctx = browser.new_context(viewport=DESKTOP, color_scheme="light")
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
 
 
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    """A page that fails the test on any uncaught script error."""
+def watched_page(context: BrowserContext) -> Page:
+    """A new page that records its uncaught script errors in `page.errors` (tests assert it stays empty)."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -169,16 +173,17 @@ def page(context: BrowserContext) -> Page:
     return page
 
 
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A page that fails the test on any uncaught script error."""
+    return watched_page(context)
+
+
 def pick(page: Page, user: str) -> None:
     """Sign in through the open-mode picker and wait for Today."""
     page.get_by_role("button", name=MARKERS[user]["name"]).click()
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     expect(page.get_by_test_id("today-calories")).to_be_visible()
-
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-"""The two sizes every screen is tried at."""
 
 
 def go(page: Page, screen: str, *, loads: bool = True) -> None:

@@ -24,20 +24,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from airfit.units import KG_PER_LB
 from tests.live import RestartableServer, make_settings, restartable_server, thread_server
 from tests.web.chromium import CHROMIUM
-from tests.web.conftest import DESKTOP, LAUNCH_ARGS, PHONE, go
+from tests.web.conftest import DESKTOP, LAUNCH_ARGS, PHONE, go, watched_page
 
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 MADRID = ZoneInfo("Europe/Madrid")
 # Marks the page; a reload would lose it, so finding it later proves nothing was reloaded.
 MARK = "window.__kept = 'yes'"
-
-
-def _page(context: BrowserContext) -> Page:
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
-    return page
 
 
 @contextlib.contextmanager
@@ -55,6 +47,15 @@ def _pick(page: Page, user: str) -> None:
     expect(page.get_by_test_id("today-calories")).to_be_visible()
 
 
+def _signed_in(context: BrowserContext, url: str, user: str) -> Page:
+    """A page signed in as `user` on Today, marked (see MARK)."""
+    page = watched_page(context)
+    page.goto(url)
+    _pick(page, user)
+    page.evaluate(MARK)
+    return page
+
+
 def _entries(server: RestartableServer, user: str, day: str | None = None) -> list[dict[str, Any]]:
     with server.client(user) as client:
         answer = client.get("/log", params={"date": day} if day else {})
@@ -68,7 +69,7 @@ def test_a_new_users_first_run_to_a_meal_and_a_weight_in_kg_without_an_llm(
 ) -> None:
     settings = make_settings(tmp_path / "data", users="newbie", default_user="newbie")
     with thread_server(settings) as server, _context(browser, size) as context:
-        page = _page(context)
+        page = watched_page(context)
         page.goto(server.url)
         _pick(page, "newbie")
         checklist = page.get_by_test_id("first-run")
@@ -139,7 +140,7 @@ def test_a_kg_users_68_kg_is_68_kg_everywhere(browser: Browser, tmp_path: Path, 
     with thread_server(settings) as server, _context(browser, size) as context:
         with server.client("kate") as kate:
             kate.patch("/me", json={"units": {"mass": "kg"}}).raise_for_status()
-        page = _page(context)
+        page = watched_page(context)
         page.goto(server.url)
         _pick(page, "kate")
         go(page, "Log")
@@ -170,10 +171,7 @@ def test_entries_made_during_an_outage_arrive_once_without_a_reload(
 ) -> None:
     settings = make_settings(tmp_path / "data")
     with restartable_server(settings) as server, _context(browser, size) as context:
-        page = _page(context)
-        page.goto(server.url)
-        _pick(page, "brian")
-        page.evaluate(MARK)
+        page = _signed_in(context, server.url, "brian")
         go(page, "Log")
         server.stop()
         page.get_by_label("Meal", exact=True).fill("Soup")
@@ -282,10 +280,7 @@ def test_a_screen_first_opened_during_an_outage_appears_when_the_server_returns(
 ) -> None:
     settings = make_settings(tmp_path / "data")
     with restartable_server(settings) as server, _context(browser, size) as context:
-        page = _page(context)
-        page.goto(server.url)
-        _pick(page, "brian")
-        page.evaluate(MARK)
+        page = _signed_in(context, server.url, "brian")
         server.stop()
         go(page, "Insights", loads=False)
         expect(page.get_by_role("alert")).to_contain_text("could not be loaded")
@@ -311,7 +306,7 @@ def test_today_and_the_day_picker_follow_the_users_zone_not_the_browsers(
     ):
         with server.client("maria") as maria:
             maria.patch("/me", json={"timezone": "Europe/Madrid"}).raise_for_status()
-        page = _page(context)
+        page = watched_page(context)
         page.clock.set_fixed_time(browser_now)
         page.goto(server.url)
         assert (

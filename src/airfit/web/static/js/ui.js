@@ -91,6 +91,24 @@ export function Meter({ label, value, target, unit = "", digits = 0 }) {
   </div>`;
 }
 
+/** A form's action: `run(call, message)` clears the last outcome, awaits `call` and shows `message`, or the
+ * error; returns [run, message shown, error]. */
+export function useAction() {
+  const [done, setDone] = useState("");
+  const [error, setError] = useState(null);
+  async function run(call, message) {
+    setError(null);
+    setDone("");
+    try {
+      await call();
+      setDone(message);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return [run, done, error];
+}
+
 export function Loading({ state, children }) {
   if (state.error && state.data === undefined) return html`<${ErrorText} error=${state.error} />`;
   if (state.data === undefined) return html`<p class="muted" aria-busy="true">Loading…</p>`;

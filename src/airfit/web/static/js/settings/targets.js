@@ -1,6 +1,6 @@
 // Daily targets for training days and rest days: energy (in the user's unit) and protein.
 import { api } from "../api.js";
-import { html, useLoad, useState, Card, ErrorText, Loading } from "../ui.js";
+import { html, useAction, useLoad, useState, Card, ErrorText, Loading } from "../ui.js";
 import { shown, step, stored, unitOf } from "../units.js";
 
 const KINDS = [["training_day", "Training days"], ["rest_day", "Rest days"]];
@@ -21,12 +21,9 @@ function TargetsForm({ me, profile }) {
   };
   const [values, setValues] = useState(() =>
     Object.fromEntries(KINDS.flatMap(([kind]) => ["calories", "protein"].map((key) => [`${kind}.${key}`, start(kind, key)]))));
-  const [done, setDone] = useState("");
-  const [error, setError] = useState(null);
-  async function save(e) {
+  const [run, done, error] = useAction();
+  function save(e) {
     e.preventDefault();
-    setError(null);
-    setDone("");
     const body = {};
     for (const [kind] of KINDS) {
       const calories = values[`${kind}.calories`];
@@ -36,12 +33,7 @@ function TargetsForm({ me, profile }) {
         protein: protein === "" ? null : Math.round(Number(protein)),
       };
     }
-    try {
-      await api("profile/targets", { method: "PATCH", body });
-      setDone("Saved: Today measures each day against these.");
-    } catch (err) {
-      setError(err);
-    }
+    run(() => api("profile/targets", { method: "PATCH", body }), "Saved: Today measures each day against these.");
   }
   const input = (kind, key, label, unit, stepSize) => html`<div class="field"><label for=${`tg-${kind}-${key}`}>${label} (${unit})</label>
     <input id=${`tg-${kind}-${key}`} type="number" min="0" step=${stepSize} inputmode="numeric" value=${values[`${kind}.${key}`]}

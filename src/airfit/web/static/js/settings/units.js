@@ -1,6 +1,6 @@
 // Units and time zone: what numbers are read and typed in, and which zone decides "today".
 import { api } from "../api.js";
-import { html, useState, Card, ErrorText } from "../ui.js";
+import { html, useAction, useState, Card, ErrorText } from "../ui.js";
 
 const CHOICES = [
   ["mass", "Body weight", [["kg", "kilograms (kg)"], ["lb", "pounds (lbs)"]]],
@@ -12,20 +12,14 @@ export function UnitsAndZone({ me, changed }) {
   const browser = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const [units, setUnits] = useState(me.units);
   const [zone, setZone] = useState(me.timezone || (me.units_chosen ? "" : browser));
-  const [done, setDone] = useState("");
-  const [error, setError] = useState(null);
-  async function save(e) {
+  const [run, done, error] = useAction();
+  const save = (e) => {
     e.preventDefault();
-    setError(null);
-    setDone("");
-    try {
+    run(async () => {
       await api("me", { method: "PATCH", body: { units, timezone: zone.trim() || null } });
-      setDone("Saved: numbers are shown in these units, and your days end at midnight in this zone.");
       changed();
-    } catch (err) {
-      setError(err);
-    }
-  }
+    }, "Saved: numbers are shown in these units, and your days end at midnight in this zone.");
+  };
   return html`<${Card} title="Units and time zone" id="set-units">
     <form onSubmit=${save}>
       ${CHOICES.map(([key, legend, options]) => html`<fieldset class="choice"><legend>${legend}</legend>
