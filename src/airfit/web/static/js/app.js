@@ -167,7 +167,7 @@ function Nav({ route }) {
     <div class="more narrow-only">
       <button class=${`more-button${inMore ? " current" : ""}`} aria-expanded=${open} aria-controls="more-menu"
         onClick=${() => setOpen(!open)}>More</button>
-      <div id="more-menu" class="more-menu" hidden=${!open}>${MORE.map((s) => link(s))}</div>
+      <div id="more-menu" class="more-menu" hidden=${!open} onKeyDown=${(e) => e.key === "Escape" && setOpen(false)}>${MORE.map((s) => link(s))}</div>
     </div>
   </nav>`;
 }
