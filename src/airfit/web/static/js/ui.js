@@ -1,11 +1,11 @@
 // Shared pieces of the views: the `html` template tag, a loader hook, words and small components.
 import { h } from "../vendor/preact.js";
-import { useEffect, useState, useCallback, useRef } from "../vendor/hooks.js";
+import { useEffect, useLayoutEffect, useState, useCallback, useRef } from "../vendor/hooks.js";
 import htm from "../vendor/htm.js";
 import { Stale, getRetryTick, subscribe } from "./api.js";
 
 export const html = htm.bind(h);
-export { useEffect, useState, useCallback, useRef };
+export { useEffect, useLayoutEffect, useState, useCallback, useRef };
 
 /** Re-render when the API layer's state (identity, online) changes. */
 export function useApiState() {
@@ -19,7 +19,8 @@ export function useLoad(load, deps = []) {
   const [nonce, setNonce] = useState(0);
   useApiState();
   const tick = getRetryTick();
-  useEffect(() => {
+  // Started as the view is put in the page, not a frame later: the requests are what the view waits for.
+  useLayoutEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
