@@ -124,11 +124,6 @@ def label(quantity: Quantity, units: Units) -> str:
     return conversion(quantity, units).unit
 
 
-def convert(value: float, quantity: Quantity, units: Units) -> float:
-    """A stored value (or a rate or difference of stored values) in the user's unit, unrounded."""
-    return value * conversion(quantity, units).factor
-
-
 def show(value: float, quantity: Quantity, units: Units) -> float:
     """A stored value in the user's unit at the precision they read it."""
     found = conversion(quantity, units)
@@ -136,7 +131,8 @@ def show(value: float, quantity: Quantity, units: Units) -> float:
 
 
 def stored(value: float, quantity: Quantity, units: Units) -> float:
-    """A value typed in the user's unit, in the stored unit."""
+    """A value typed in the user's unit, in the stored unit (the web client does the same with the factor
+    `GET /me` gives it; tests/test_units.py holds the round trip to this rule)."""
     return round(value / conversion(quantity, units).factor, STORED_DIGITS)
 
 
