@@ -69,7 +69,8 @@ class Settings(BaseSettings):
         alias="AIRFIT_DEFAULT_USER",
         description=(
             "User for requests that carry no identity (today's iOS app). Unset or empty: the first of "
-            "AIRFIT_USERS; 'none': header-less requests are refused."
+            "AIRFIT_USERS, else 'default' (registered by the app's first sync); 'none': header-less "
+            "requests are refused."
         ),
     )
     auth: AuthMode = Field(
@@ -266,11 +267,20 @@ class Settings(BaseSettings):
         return self.user_list[0] if self.user_list else "default"
 
     @cached_property
+    def implicit_default_user(self) -> bool:
+        """Whether the default user is nobody's choice (no AIRFIT_USERS, no AIRFIT_DEFAULT_USER).
+
+        Then it is registered only when an identity-less client (the iOS app) first stores something as it,
+        never at start: a fresh server lists nobody who was not configured or has not synced.
+        """
+        return not self.default_user and self.default_user != "" and not self.user_list
+
+    @cached_property
     def initial_users(self) -> list[str]:
-        """Users to register at start: AIRFIT_USERS plus the default user."""
+        """Users to register at start: AIRFIT_USERS plus a configured default user."""
         users = list(self.user_list)
         default = self.effective_default_user
-        if default and default not in users:
+        if default and default not in users and not self.implicit_default_user:
             users.append(default)
         return users
 

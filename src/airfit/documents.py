@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from airfit.coach.memory import MEMORIES
-from airfit.health.models import CONTEXT_STORE
+from airfit.health.models import CONTEXT_STORE, MEAL_BOOK
 from airfit.imports.models import IMPORT_JOBS
 from airfit.insights.models import INSIGHTS
 from airfit.llm.models import CHAT_HISTORY, SESSIONS
@@ -28,6 +28,7 @@ ALL_DOCUMENTS: tuple[Document[Any], ...] = (
     SESSIONS,
     PROFILE,
     CONTEXT_STORE,
+    MEAL_BOOK,
     INSIGHTS,
     EXERCISE_STORE,
     WORKOUTS,

@@ -43,6 +43,8 @@ from typing import Annotated, Any, Generic, TypeVar, cast
 import orjson
 from pydantic import BaseModel, Field, ValidationError
 
+from airfit.units import ARCHIVE_UNITS
+
 logger = logging.getLogger(__name__)
 
 SERVER_SCOPE = "_server"
@@ -587,6 +589,7 @@ class DocumentStore:
             "scope": scope,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "secrets_included": include_secrets,
+            "units": ARCHIVE_UNITS,
             "documents": documents,
         }
         left_out = set() if include_secrets else _secret_files()

@@ -67,6 +67,11 @@ INSIGHTS = {
 COACH_REPLY = "Great question: aim for 0.8 g of protein per pound."
 
 
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+"""The two sizes every screen is tried at."""
+
+
 # Generous: two cores are shared with other work, and a slow machine must not fail a correct page.
 expect.set_options(timeout=15_000)
 
@@ -158,7 +163,7 @@ def open_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAI) 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh browser profile (no stored identity), light scheme, desktop size."""
-    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, color_scheme="light")
+    ctx = browser.new_context(viewport=DESKTOP, color_scheme="light")
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
@@ -174,15 +179,21 @@ def csp_violations(errors: list[str]) -> Callable[[ConsoleMessage], None]:
     return listen
 
 
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    """A page that fails the test on any uncaught script error or anything the CSP blocked."""
+def watched_page(context: BrowserContext) -> Page:
+    """A new page that records its uncaught script errors and anything the CSP blocked in `page.errors`
+    (tests assert it stays empty)."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", csp_violations(errors))
     page.errors = errors  # type: ignore[attr-defined]
     return page
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A page that fails the test on any uncaught script error or anything the CSP blocked."""
+    return watched_page(context)
 
 
 def pick(page: Page, user: str) -> None:
@@ -192,10 +203,16 @@ def pick(page: Page, user: str) -> None:
     expect(page.get_by_test_id("today-calories")).to_be_visible()
 
 
-def go(page: Page, screen: str) -> None:
-    """Open a screen from the navigation bar."""
-    page.get_by_role("navigation", name="Screens").get_by_role("link", name=screen, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+def go(page: Page, screen: str, *, loads: bool = True) -> None:
+    """Open a screen from the navigation bar (on a phone, the rarer screens are under "More"); unless told
+    it cannot (`loads`), wait for its heading."""
+    nav = page.get_by_role("navigation", name="Screens")
+    link = nav.get_by_role("link", name=screen, exact=True)
+    if not link.is_visible():
+        nav.get_by_role("button", name="More").click()
+    link.click()
+    if loads:
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def shoot(page: Page, name: str) -> Path:

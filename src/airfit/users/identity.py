@@ -3,7 +3,10 @@
 Order:
 1. `Authorization: Bearer <token>`: the token's owner; an `X-User-ID` that names someone else is a 403.
 2. `X-User-ID: <id>` (open mode only): a registered user, else 404; a malformed id is a 400.
-3. Nothing: the configured default user (so today's iOS app keeps working), else 400.
+3. Nothing: the configured default user (so today's iOS app keeps working), else 400. With nothing
+   configured at all the default user is `default`, registered by the first identity-less request that
+   stores something (the app's first sync, docs/ios-contract.md § Identity); until then an identity-less
+   read is a 404 that says so, and nobody named `default` is listed anywhere.
 In token mode (`AIRFIT_AUTH=token`) only step 1 exists.
 
 `IdentityGate` does this before the request body is read (a pure ASGI middleware in front of the body limits),
@@ -27,6 +30,8 @@ from airfit.users.models import Caller, TokenScope, is_valid_user_id
 from airfit.users.service import UserService
 
 USER_HEADER = "x-user-id"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Requests that store nothing, so they never bring the implicit default user into being."""
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
@@ -54,8 +59,19 @@ async def resolve_caller(
     if not default:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="X-User-ID header required")
     if await users.get(default) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"default user '{default}' is not registered")
+        if not (settings.implicit_default_user and request.method not in READ_METHODS):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=_no_default(default, settings))
+        await users.ensure([default])
     return Caller(user_id=default, via="default")
+
+
+def _no_default(default: str, settings: Settings) -> str:
+    if settings.implicit_default_user:
+        return (
+            f"no default user yet: the iPhone app's first sync creates '{default}' "
+            "(or name the household with AIRFIT_USERS)"
+        )
+    return f"default user '{default}' is not registered"
 
 
 async def _from_token(

@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from airfit.storage import SERVER_SCOPE, Document, register
+from airfit.units import Units
 
 USER_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
@@ -57,6 +58,8 @@ class UserRecord(BaseModel):
     timezone: str | None = None
     demo: bool = False
     """Created by `airfit demo` with generated data; `airfit demo --remove` deletes it (never a real user)."""
+    units: Units | None = None
+    """The units the user reads and types; None until they choose (the stored units are shown meanwhile)."""
 
 
 class UserRegistry(BaseModel):
@@ -102,6 +105,7 @@ class UserInfo(BaseModel):
     created_at: datetime
     timezone: str | None = None
     demo: bool = False
+    units: Units | None = None
 
 
 class TokenInfo(BaseModel):

@@ -8,9 +8,11 @@ import hmac
 import secrets
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from types import EllipsisType
 from zoneinfo import ZoneInfo
 
 from airfit.storage import SERVER_SCOPE, DocumentStore
+from airfit.units import STORED, Units, UnitsUpdate
 from airfit.users.models import (
     TOKENS,
     USERS,
@@ -122,13 +124,28 @@ class UserService:
 
     async def set_timezone(self, user_id: str, timezone: str | None) -> UserInfo:
         """Change the zone the user's days are counted in."""
-        check_timezone(timezone)
+        return await self.update_settings(user_id, timezone=timezone)
+
+    async def update_settings(
+        self, user_id: str, *, timezone: str | None | EllipsisType = ..., units: UnitsUpdate | None = None
+    ) -> UserInfo:
+        """Change the user's zone (`None`: the server's; left out: unchanged) and units, in one write."""
+        if not isinstance(timezone, EllipsisType):
+            check_timezone(timezone)
         async with self.store.transaction(SERVER_SCOPE, USERS) as registry:
             record = registry.users.get(user_id)
             if record is None:
                 raise UserNotFoundError(f"unknown user {user_id!r}")
-            record.timezone = timezone
+            if not isinstance(timezone, EllipsisType):
+                record.timezone = timezone
+            if units is not None:
+                record.units = units.applied_to(record.units or STORED)
         return UserInfo(id=user_id, **record.model_dump())
+
+    async def units_of(self, user_id: str) -> Units:
+        """The units the user reads and types (the stored units until they choose)."""
+        record = await self.get(user_id)
+        return (record.units if record else None) or STORED
 
     async def remove(self, user_id: str) -> Path | None:
         """Unregister a user and revoke their tokens. Their data is moved aside, never deleted."""
