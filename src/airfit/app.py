@@ -26,6 +26,7 @@ from airfit.imports.routes import router as imports_router
 from airfit.insights.routes import router as insights_router
 from airfit.limits import BodyLimits, RequestGuard
 from airfit.nutrition.routes import router as nutrition_router
+from airfit.paths import PersonalPaths
 from airfit.profile.routes import router as profile_router
 from airfit.scheduler.routes import router as scheduler_router
 from airfit.services import build_services
@@ -99,9 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(docs_router(lambda: _openapi(app)), dependencies=docs_identity)
     # Last: the browser client's files take whatever path no API route claimed.
     app.mount("/", client_app(), name="web")
-    # Starlette runs the middleware added last first: security headers on everything, then the request head
-    # (header count, Host), then the cross-site rule, then the caller (before any body is read), then the body
-    # limits, then the routes.
+    # Starlette runs the middleware added last first: security headers on everything; a personal URL's prefix
+    # taken off the path (it refuses nothing, and hides a link from the access log before anything answers);
+    # then the request head (header count, Host), then the cross-site rule (a link counts as a credential),
+    # then the caller (a personal URL's too, before any body is read), then the body limits, then the routes.
     app.add_middleware(RequestGuard, limits=body_limits(settings))
     app.add_middleware(IdentityGate)
     body_types = BodyTypes(
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(CrossSiteGuard, body_types=body_types)
     app.add_middleware(RequestHeadGuard, hosts=HostRule.from_settings(settings))
+    app.add_middleware(PersonalPaths)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)

@@ -9,7 +9,8 @@ Pure ASGI middlewares in front of every route and every static file (`app.create
   with it; the Host header is the one thing that tells such a request apart. IP literals cannot be rebound
   and are always served (the iOS app's fallback address is one, docs/ios-contract.md § Addressing).
 - `CrossSiteGuard`: a state-changing request (POST, PUT, PATCH, DELETE) from a browser must come from this
-  server's own pages and carry `X-AirFit-Client` (the web client's header) or a bearer token; neither can be
+  server's own pages and carry `X-AirFit-Client` (the web client's header), a bearer token or a personal link
+  in its path (`airfit.paths`: a secret, which a page on another site cannot know); the first two cannot be
   added by a page on another site without a CORS preflight, which this server never grants (it sends no
   CORS headers at all). Browsers mark every request with `Sec-Fetch-Site` (older ones a cross-origin POST with
   `Origin`); the iOS app and command-line clients send neither, carry no ambient credential a page could
@@ -17,7 +18,8 @@ Pure ASGI middlewares in front of every route and every static file (`app.create
   Origin). Whoever sends it, a body must be of its route's declared type (415 otherwise), so no form or
   `text/plain` body ever reaches a route.
 
-They look only at the path as the client sent it and at headers, never at the body.
+They look only at the path (without a personal prefix, which `airfit.paths.PersonalPaths` takes off before
+them) and at headers, never at the body.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from airfit.config import Settings
 from airfit.errors import safe_text
 from airfit.limits import JSON_TYPE, refuse
+from airfit.paths import path_identity
 
 logger = logging.getLogger(__name__)
 
@@ -230,8 +233,9 @@ def _origin_matches_host(origin: str, host: str | None) -> bool:
     return _host_name(host) == parts.hostname.lower() and origin_port == host_port
 
 
-def cross_site_problem(headers: Headers) -> str | None:
-    """Why a state-changing request must be refused as cross-site, or None when it may go on."""
+def cross_site_problem(headers: Headers, *, link: bool = False) -> str | None:
+    """Why a state-changing request must be refused as cross-site, or None when it may go on (`link`: its path
+    carries a personal link, a credential like a bearer token)."""
     fetch_site = headers.get("sec-fetch-site")
     origin = headers.get("origin")
     if fetch_site is None and origin is None:
@@ -242,7 +246,7 @@ def cross_site_problem(headers: Headers) -> str | None:
             return f"cross-site request refused ({safe_text(fetch_site)[:20]})"
     elif origin is not None and not _origin_matches_host(origin, headers.get("host")):
         return "cross-site request refused (Origin is not this server)"
-    if CLIENT_HEADER not in headers and "authorization" not in headers:
+    if CLIENT_HEADER not in headers and "authorization" not in headers and not link:
         return "a browser's state-changing request needs the X-AirFit-Client header or a bearer token"
     return None
 
@@ -261,7 +265,8 @@ class CrossSiteGuard:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        problem = cross_site_problem(headers)
+        in_path = path_identity(scope)
+        problem = cross_site_problem(headers, link=in_path is not None and in_path.kind == "link")
         if problem is not None:
             self._log(scope["method"], scope["path"], headers.get("origin") or "(no Origin)")
             await refuse(send, 403, {"detail": problem})

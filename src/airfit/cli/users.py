@@ -10,6 +10,8 @@ import click
 
 from airfit.cli.common import run_with_services
 from airfit.services import Services
+from airfit.users.links import personal_url, public_base
+from airfit.users.models import TokenKind
 from airfit.users.service import InvalidUserIdError, TokenNotFoundError, UserExistsError, UserNotFoundError
 
 T = TypeVar("T")
@@ -114,9 +116,35 @@ def list_tokens(user_id: str | None) -> None:
             mark = (
                 "  (unconfirmed: made in open mode; airfit users token trust ID)" if info.unconfirmed else ""
             )
-            click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}{mark}")
+            kind = "link" if info.kind is TokenKind.LINK else info.scope
+            click.echo(f"{info.id}  {info.user_id}  {info.name}  {kind}  last used {used}{mark}")
 
     _run(work, ensure_users=False)
+
+
+@users.command("link")
+@click.argument("user_id")
+@click.option(
+    "--name", default="iPhone", show_default=True, help='The device it is for, e.g. "David\'s iPhone".'
+)
+def create_link(user_id: str, name: str) -> None:
+    """Print a personal URL for USER_ID's iPhone: the app, given it as its server, acts as USER_ID.
+
+    The host is AIRFIT_PUBLIC_URL's, else this machine's LAN address. Shown once; only a digest is stored.
+    `airfit users token list` lists it, `airfit users token revoke ID` revokes it.
+    """
+
+    async def work(services: Services) -> None:
+        base = public_base(services.settings)
+        info, link = await services.users.create_link(user_id, name)
+        click.echo(personal_url(base, link))
+        click.echo(
+            f"(link id {info.id} for {info.user_id}, {info.name}: in the AirFit app, Settings -> Server; "
+            "shown once, revoke it with airfit users token revoke ID)",
+            err=True,
+        )
+
+    _run(work)
 
 
 @token.command("trust")

@@ -49,6 +49,26 @@ class TokenScope(StrEnum):
     ADMIN = "admin"
 
 
+class TokenKind(StrEnum):
+    """How a credential is presented: a bearer token in a header, or a link in the path of a personal URL."""
+
+    TOKEN = "token"
+    LINK = "link"
+    """`/p/<link>/…`: for a device that can only be given a URL (the iOS app); never admin."""
+
+
+LINK_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+"""Lower-case letters and digits without look-alikes (i, l, o, 0, 1): typed from a screen without doubt."""
+LINK_LENGTH = 18
+"""18 characters of a 31-letter alphabet: 89 random bits."""
+_LINK_PATTERN = re.compile(f"^[{LINK_ALPHABET}]{{{LINK_LENGTH}}}$")
+
+
+def is_link_shaped(value: str) -> bool:
+    """Whether `value` could be a personal link at all (the right length and letters)."""
+    return bool(_LINK_PATTERN.fullmatch(value))
+
+
 class UserRecord(BaseModel):
     """One registered user."""
 
@@ -79,6 +99,8 @@ class TokenRecord(BaseModel):
     name: str
     digest: str
     scope: TokenScope = TokenScope.USER
+    kind: TokenKind = TokenKind.TOKEN
+    """Absent from records written before links existed: those are tokens."""
     created_at: datetime
     last_used_at: datetime | None = None
     unconfirmed: bool = False
@@ -115,6 +137,9 @@ class TokenInfo(BaseModel):
     user_id: str
     name: str
     scope: TokenScope
+    kind: TokenKind = Field(
+        TokenKind.TOKEN, description="`token` (a bearer token) or `link` (a personal URL)."
+    )
     created_at: datetime
     last_used_at: datetime | None = None
     unconfirmed: bool = Field(
@@ -126,6 +151,13 @@ class NewToken(TokenInfo):
     """A freshly created token; `token` is shown this once and never again."""
 
     token: str
+
+
+class NewLink(TokenInfo):
+    """A freshly created personal URL; shown this once and never again (only a digest is stored)."""
+
+    url: str = Field(description="The whole personal URL, to type or paste into the iOS app as its server.")
+    qr_svg: str = Field(description="The same URL as a QR code (SVG markup), for the app's QR scanner.")
 
 
 class CreateUserRequest(BaseModel):
@@ -146,6 +178,11 @@ class Caller(BaseModel):
     """Who is making a request, and how they were identified."""
 
     user_id: str
-    via: str = Field(description="token, header or default")
+    via: str = Field(description="token, link (a personal URL), path (`/u/<id>`), header or default")
     token_id: str | None = None
     admin: bool = False
+
+    @property
+    def proved(self) -> bool:
+        """Whether the caller presented a credential (a token or a personal link), not only a name."""
+        return self.via in ("token", "link")

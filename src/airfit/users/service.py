@@ -14,15 +14,19 @@ from zoneinfo import ZoneInfo
 from airfit.storage import SERVER_SCOPE, DocumentStore
 from airfit.units import STORED, Units, UnitsUpdate
 from airfit.users.models import (
+    LINK_ALPHABET,
+    LINK_LENGTH,
     TOKENS,
     USERS,
     NewToken,
     TokenInfo,
+    TokenKind,
     TokenRecord,
     TokenScope,
     UserInfo,
     UserRecord,
     check_timezone,
+    is_link_shaped,
     is_valid_user_id,
 )
 
@@ -191,21 +195,44 @@ class UserService:
 
         `unconfirmed`: minted without a credential (open mode), so token mode refuses it until `trust_token`.
         """
+        secret = secrets.token_urlsafe(32)
+        scope = TokenScope.ADMIN if admin else TokenScope.USER
+        info = await self._mint(
+            user_id, name, secret, scope=scope, kind=TokenKind.TOKEN, unconfirmed=unconfirmed
+        )
+        return NewToken(**info.model_dump(), token=f"{TOKEN_PREFIX}_{info.id}_{secret}")
+
+    async def create_link(
+        self, user_id: str, name: str, *, unconfirmed: bool = False
+    ) -> tuple[TokenInfo, str]:
+        """Mint a personal link for a registered user: its listing, and the link (shown once, never stored).
+
+        A link is a non-admin token presented in the path (`/p/<link>/…`) rather than a header, listed and
+        revoked like one; `unconfirmed` as for `create_token`.
+        """
+        link = "".join(secrets.choice(LINK_ALPHABET) for _ in range(LINK_LENGTH))
+        info = await self._mint(
+            user_id, name, link, scope=TokenScope.USER, kind=TokenKind.LINK, unconfirmed=unconfirmed
+        )
+        return info, link
+
+    async def _mint(
+        self, user_id: str, name: str, secret: str, *, scope: TokenScope, kind: TokenKind, unconfirmed: bool
+    ) -> TokenInfo:
         await self.require(user_id)
         token_id = secrets.token_hex(6)
-        secret = secrets.token_urlsafe(32)
         record = TokenRecord(
             user_id=user_id,
             name=name,
             digest=_digest(secret),
-            scope=TokenScope.ADMIN if admin else TokenScope.USER,
+            scope=scope,
+            kind=kind,
             created_at=_now(),
             unconfirmed=unconfirmed,
         )
         async with self.store.transaction(SERVER_SCOPE, TOKENS) as table:
             table.tokens[token_id] = record
-        info = _token_info(token_id, record)
-        return NewToken(**info.model_dump(), token=f"{TOKEN_PREFIX}_{token_id}_{secret}")
+        return _token_info(token_id, record)
 
     async def list_tokens(self, user_id: str | None = None) -> builtins.list[TokenInfo]:
         """Tokens of one user (or of everyone), oldest first."""
@@ -241,9 +268,26 @@ class UserService:
             return None
         table = await self.store.read(SERVER_SCOPE, TOKENS)
         record = table.tokens.get(token_id)
-        if record is None or not hmac.compare_digest(record.digest, _digest(secret)):
+        if (
+            record is None
+            or record.kind is not TokenKind.TOKEN
+            or not hmac.compare_digest(record.digest, _digest(secret))
+        ):
             return None
         return token_id, record
+
+    async def verify_link(self, presented: str) -> tuple[str, TokenRecord] | None:
+        """The (token id, record) of a personal link, or None if it is unknown, revoked or malformed."""
+        if not is_link_shaped(presented):
+            return None
+        digest = _digest(presented)
+        table = await self.store.read(SERVER_SCOPE, TOKENS)
+        found = None
+        # A link carries no id, so it is found by its digest; every record is compared, in constant time.
+        for token_id, record in table.tokens.items():
+            if hmac.compare_digest(record.digest, digest) and record.kind is TokenKind.LINK:
+                found = token_id, record
+        return found
 
     def needs_touch(self, record: TokenRecord) -> bool:
         """Whether `last_used_at` is stale enough to be worth a write."""
@@ -263,6 +307,7 @@ def _token_info(token_id: str, record: TokenRecord) -> TokenInfo:
         user_id=record.user_id,
         name=record.name,
         scope=record.scope,
+        kind=record.kind,
         created_at=record.created_at,
         last_used_at=record.last_used_at,
         unconfirmed=record.unconfirmed,

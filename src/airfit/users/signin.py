@@ -9,16 +9,23 @@ them): per client (an IPv4 address, or an IPv6 /64, which one machine can fill w
 request names the user it signs in as, per user. Each attempt is counted before the code is looked at, in
 one transaction, so concurrent guesses cannot all slip through; a valid code takes its attempt back. There
 is no limit for the whole server: one client's failures never refuse another client's valid code.
+
+Wrong personal links (`/p/<link>/…`) are guesses at a secret too and count in the same book, per client
+(`guess`): a phone whose link was revoked is refused like a guesser, and a client that guessed codes gets
+no further guesses at links.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import ipaddress
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +33,8 @@ from airfit.config import AuthMode
 from airfit.storage import SERVER_SCOPE, Document, DocumentStore, register
 from airfit.users.models import NewToken
 from airfit.users.service import UserService
+
+T = TypeVar("T")
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -91,6 +100,14 @@ class _Attempt:
     at: datetime
 
 
+@dataclass
+class _Turn:
+    """One client's guesses, taken one at a time; `waiting` counts the guesses holding or awaiting it."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: int = 0
+
+
 class IssuedCode(BaseModel):
     """A code as shown to the admin, once."""
 
@@ -135,6 +152,12 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _retry_after(times: list[datetime], now: datetime) -> int:
+    """Seconds until the oldest of `times` leaves the window."""
+    wait = FAILURE_WINDOW - (now - min(times))
+    return max(1, int(wait.total_seconds()) + 1)
+
+
 def display(code: str) -> str:
     """`ABCD-EFGH`: easier to read out and type."""
     return f"{code[:4]}-{code[4:]}"
@@ -157,6 +180,7 @@ class SignInCodes:
         self.auth = auth
         self.picker = auth is AuthMode.OPEN and picker
         self.display_name = display_name
+        self._turns: dict[str, _Turn] = {}
 
     async def options(self) -> SignInOptions:
         """The sign-in methods; the users to pick from only in open mode with the picker on."""
@@ -196,6 +220,42 @@ class SignInCodes:
         await self._uncount(attempt)
         return await self.users.create_token(user_id, token_name)
 
+    async def guess(self, client: str, verify: Callable[[], Awaitable[T | None]]) -> T | None:
+        """`verify()`, a look-up of a secret the client presented (a personal link), as one guess of `client`:
+        refused (TooManyAttemptsError) while the client is over its limit, counted when wrong (None).
+
+        A right guess writes nothing (a phone sends its link with every request). A client's guesses are
+        looked at one at a time in this process, each wrong one counted before the next, so concurrent wrong
+        guesses cannot slip past the limit together.
+        """
+        key = client_key(client)
+        async with self._turn(key):
+            await self._check(key)
+            found = await verify()
+            if found is None:
+                await self._count(key, None)
+            return found
+
+    @asynccontextmanager
+    async def _turn(self, key: str) -> AsyncIterator[None]:
+        turn = self._turns.setdefault(key, _Turn())
+        turn.waiting += 1
+        try:
+            async with turn.lock:
+                yield
+        finally:
+            turn.waiting -= 1
+            if not turn.waiting:
+                del self._turns[key]
+
+    async def _check(self, client: str) -> None:
+        """Raise TooManyAttemptsError if the client has used up its wrong guesses (reads, writes nothing)."""
+        now = _now()
+        book = await self.store.read(SERVER_SCOPE, SIGNIN_ATTEMPTS)
+        recent = [t for t in book.clients.get(client, []) if now - t < FAILURE_WINDOW]
+        if len(recent) >= MAX_FAILURES_PER_CLIENT:
+            raise TooManyAttemptsError(_retry_after(recent, now))
+
     async def _count(self, client: str, user: str | None) -> _Attempt:
         """Count an attempt before its code is looked at (atomic: concurrent guesses are all counted)."""
         now = _now()
@@ -210,8 +270,7 @@ class SignInCodes:
                 counted.append((book.users.get(user, []), MAX_FAILURES_PER_USER))
             for times, limit in counted:
                 if len(times) >= limit:
-                    wait = FAILURE_WINDOW - (now - min(times))
-                    raise TooManyAttemptsError(max(1, int(wait.total_seconds()) + 1))
+                    raise TooManyAttemptsError(_retry_after(times, now))
             book.clients.setdefault(client, []).append(now)
             if user is not None:
                 book.users.setdefault(user, []).append(now)

@@ -2,19 +2,22 @@
 
 `GET /signin/options` and `POST /signin/code` are the only API routes that need no identity: the first says
 how to sign in (and, in open mode with the picker on, who can be picked); the second turns a one-time code
-into a token. `/me/tokens` lets anyone list, create and revoke their own (never admin) tokens.
+into a token. `/me/tokens` lets anyone list, create and revoke their own (never admin) tokens, and
+`POST /me/links` creates a personal URL for one of their devices (listed and revoked with the tokens).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from airfit.deps import provided
+from airfit.deps import SettingsDep, provided
 from airfit.users.identity import CallerDep, UsersDep
-from airfit.users.models import NewToken, TokenInfo
+from airfit.users.links import personal_url, public_base, qr_svg
+from airfit.users.models import NewLink, NewToken, TokenInfo
 from airfit.users.service import TokenNotFoundError
 from airfit.users.signin import SignInCodes, SignInOptions, TooManyAttemptsError
 
@@ -44,6 +47,16 @@ class SelfTokenRequest(BaseModel):
     name: str = Field(min_length=1, max_length=64, description="Where the token is used, e.g. `laptop`.")
 
 
+class LinkRequest(BaseModel):
+    """Body of `POST /me/links`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        "iPhone", min_length=1, max_length=64, description="The device it is for, e.g. `David's iPhone`."
+    )
+
+
 @public_router.get("/signin/options", response_model=SignInOptions)
 async def signin_options(codes: SignInDep) -> SignInOptions:
     """The sign-in methods; the user list only in open mode with `AIRFIT_USER_PICKER` on."""
@@ -69,7 +82,8 @@ async def signin_with_code(body: CodeExchange, request: Request, codes: SignInDe
 
 @router.get("/me/tokens", response_model=list[TokenInfo])
 async def list_own_tokens(caller: CallerDep, users: UsersDep) -> list[TokenInfo]:
-    """The caller's own tokens (never their secrets); `id` equal to `GET /me`'s `token_id` is this one."""
+    """The caller's own tokens and personal URLs (`kind`; never their secrets); `id` equal to `GET /me`'s
+    `token_id` is the one this request used."""
     return await users.list_tokens(caller.user_id)
 
 
@@ -80,12 +94,29 @@ async def create_own_token(body: SelfTokenRequest, caller: CallerDep, users: Use
     Without a token of their own (open mode: `X-User-ID` or the default user) the caller proved nothing, so
     the new token is marked unconfirmed: token mode refuses it until an admin trusts it.
     """
-    return await users.create_token(caller.user_id, body.name, unconfirmed=caller.via != "token")
+    return await users.create_token(caller.user_id, body.name, unconfirmed=not caller.proved)
+
+
+@router.post("/me/links", response_model=NewLink)
+async def create_own_link(
+    body: LinkRequest, request: Request, caller: CallerDep, users: UsersDep, settings: SettingsDep
+) -> NewLink:
+    """Create a personal URL for one of the caller's devices (the iOS app: its server address); it acts as the
+    caller, like a token of theirs that is never admin. The URL and its QR code are in this response only.
+
+    Listed in `GET /me/tokens` (`kind: link`) and revoked with `DELETE /me/tokens/{id}`. Made without a token
+    of one's own (open mode), it is unconfirmed, as a token would be.
+    """
+    info, link = await users.create_link(caller.user_id, body.name, unconfirmed=not caller.proved)
+    browser = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    url = personal_url(public_base(settings, browser_base=browser), link)
+    return NewLink(**info.model_dump(), url=url, qr_svg=await asyncio.to_thread(qr_svg, url))
 
 
 @router.delete("/me/tokens/{token_id}", response_model=TokenInfo)
 async def revoke_own_token(token_id: str, caller: CallerDep, users: UsersDep) -> TokenInfo:
-    """Revoke one of the caller's tokens; someone else's token id is a 404, as if it did not exist."""
+    """Revoke one of the caller's tokens or personal URLs (at once, on every route); someone else's id is a
+    404, as if it did not exist."""
     try:
         return await users.revoke_token(token_id, user_id=caller.user_id)
     except TokenNotFoundError as exc:

@@ -3,7 +3,8 @@ import { api, setIdentity } from "../api.js";
 import { html, useLoad, useState, Card, ErrorText, Loading, dayText } from "../ui.js";
 
 export function Tokens({ me }) {
-  const [state, reload] = useLoad(() => api("me/tokens"));
+  // Personal addresses of phones are tokens too; the iPhone section lists them.
+  const [state, reload] = useLoad(() => api("me/tokens").then((all) => all.filter((t) => t.kind !== "link")));
   const [name, setName] = useState("");
   const [secret, setSecret] = useState(null);
   const [error, setError] = useState(null);
