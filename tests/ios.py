@@ -183,6 +183,58 @@ STATUS = Model(
     message_count=Opt(INT),
 )
 
+# docs/ios-contract.md § Daily sync and § Summaries.
+SYNC = Model("POST /insights/sync", status=STRING, dates_synced=Array(STRING), count=INT)
+CONTEXT = Model(
+    "GET /insights/context",
+    period_days=INT,
+    nutrition_days=INT,
+    avg_calories=INT,
+    avg_protein=INT,
+    avg_carbs=INT,
+    avg_fat=INT,
+    avg_weight=Opt(DOUBLE),
+    weight_change=Opt(DOUBLE),
+    avg_sleep=Opt(DOUBLE),
+    avg_steps=INT,
+    total_workouts=INT,
+    avg_volume_per_workout=DOUBLE,
+    protein_compliance=Opt(DOUBLE),
+    calorie_compliance=Opt(DOUBLE),
+    daily_nutrition=Opt(
+        Array(Model("daily_nutrition[]", date=STRING, calories=INT, protein=INT, carbs=INT, fat=INT))
+    ),
+    daily_health=Opt(
+        Array(
+            Model(
+                "daily_health[]",
+                date=STRING,
+                sleep_hours=Opt(DOUBLE),
+                weight_lbs=Opt(DOUBLE),
+                steps=INT,
+                active_calories=INT,
+            )
+        )
+    ),
+)
+_POINTS = Array(Model("MetricPoint", date=STRING, value=DOUBLE))
+BODY_METRICS = Model(
+    "GET /health/body-metrics",
+    current=Model("current", weight_lbs=Opt(DOUBLE), body_fat_pct=Opt(DOUBLE), lean_mass_lbs=Opt(DOUBLE)),
+    weight_history=_POINTS,
+    body_fat_history=_POINTS,
+    lean_mass_history=_POINTS,
+    trends=Model(
+        "trends",
+        weight_change_30d=Opt(DOUBLE),
+        body_fat_change_30d=Opt(DOUBLE),
+        lean_mass_change_30d=Opt(DOUBLE),
+    ),
+)
+
+# docs/ios-contract.md § Tools.
+TOOL = Model("POST /tools/execute", success=BOOL, content=STRING, error=Opt(STRING))
+
 # docs/ios-contract.md § Coach.
 CHAT = Model("ChatResponse", response=STRING, provider=STRING, success=BOOL, error=Opt(STRING))
 CHAT_CONTEXT = Model(

@@ -6,9 +6,9 @@ from airfit.config import Settings
 from tests.live import run_cli
 
 
-def ok(settings: Settings, *args: str) -> str:
-    """Run a command that must succeed; its standard output."""
-    result = run_cli(settings, *args)
+def ok(settings: Settings, *args: str, **env: str) -> str:
+    """Run a command that must succeed (with `env` added to its environment); its standard output."""
+    result = run_cli(settings, *args, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -10,20 +10,15 @@ grants, and a body must be of its route's declared type (`/import`: `application
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import httpx2
 import pytest
 
-from tests.ios_app import IosApp
+from tests.ios_app import IosApp, app_calls
 from tests.live import LiveServer, run_cli
 
 ATTACKER = {"Origin": "http://attacker.example", "Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}
 WEB_CLIENT = {"X-AirFit-Client": "web", "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}
-DAY = {"date": "2025-06-01", "calories": 2100, "protein": 150, "carbs": 200, "fat": 70}
-CORRECTION = {"original_name": "eggs", "original_calories": 140, "original_protein": 12, "original_carbs": 1}
-CORRECTION |= {"original_fat": 10, "correction": "three eggs"}
-DAY |= {"nutrition_entries": 3, "steps": 9000, "active_calories": 500, "weight_lbs": 180}
 
 
 def _name(live: LiveServer) -> str | None:
@@ -125,56 +120,13 @@ def test_no_cors_headers_ever(live_server: LiveServer) -> None:
         assert not [k for k in answer.headers if k.lower().startswith("access-control-")]
 
 
-def _ios_calls() -> list[tuple[str, str, dict[str, Any]]]:
-    """Every call the app makes (docs/ios-contract.md), with the body it sends."""
-    return [
-        ("GET", "/health", {}),
-        ("GET", "/status", {}),
-        ("POST", "/insights/sync", {"json": {"days": [DAY]}}),
-        ("GET", "/insights/context", {"range": "week"}),
-        ("GET", "/health/body-metrics", {"days": 30}),
-        ("POST", "/hevy/sync", {}),
-        ("GET", "/hevy/set-tracker", {"days": 7}),
-        ("GET", "/hevy/lift-progress", {"top_n": 6}),
-        ("GET", "/hevy/recent-workouts", {"limit": 7}),
-        ("GET", "/training/exercises", {"limit": 20, "sort_by": "frequency"}),
-        ("GET", "/training/strength-history", {"exercise": "Curl + Press", "days": 365}),
-        ("POST", "/training/sync", {"full": "false"}),
-        ("GET", "/nutrition/training-day", {}),
-        ("POST", "/nutrition/parse", {"json": {"food_text": "two eggs"}}),
-        ("POST", "/nutrition/correct", {"json": CORRECTION}),
-        ("POST", "/nutrition/status", {"json": {"calories": 1200, "protein": 90, "carbs": 100, "fat": 40}}),
-        ("POST", "/sync/memories", {"json": {"type": "remember", "contents": ["likes mornings"]}}),
-        ("GET", "/profile", {}),
-        (
-            "POST",
-            "/profile/sync",
-            {"json": {"name": "Brian", "goals": ["strength"], "onboarding_complete": True}},
-        ),
-        (
-            "PATCH",
-            "/profile/item",
-            {"json": {"category": "goals", "old_value": "strength", "new_value": "power"}},
-        ),
-        ("GET", "/insights", {"limit": 10}),
-        ("POST", "/insights/generate", {"json": {"days": 90, "force": False}}),
-        ("POST", "/insights/missing/discuss", {"json": {"message": "why?"}}),
-        ("POST", "/chat", {"json": {"message": "hello"}}),
-        ("GET", "/chat/context", {}),
-        ("POST", "/chat/process-conversation", {"json": {"user_message": "hi", "ai_response": "hey"}}),
-        ("POST", "/chat/onboarding", {"json": {"message": ""}}),
-        ("POST", "/profile/finalize-onboarding", {}),
-        ("POST", "/tools/execute", {"json": {"name": "query_nutrition", "arguments": {"days": 7}}}),
-        ("DELETE", "/chat/session", {}),
-    ]
-
-
 def test_every_call_of_the_ios_app_passes_as_it_is_sent(live_server: LiveServer) -> None:
     with IosApp(live_server.url) as app:
-        for method, path, spec in _ios_calls():
-            spec = dict(spec)
-            answer = app.call(method, path, json=spec.pop("json", None), **spec)
-            assert answer.status_code == 200, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
+        for call in app_calls():
+            answer = call.send(app)
+            assert answer.status_code == 200, (
+                f"{call.method} {call.path}: {answer.status_code} {answer.text[:200]}"
+            )
         # The profile export goes back as raw bytes with the JSON type (§ Profile), and an insight it engages
         # with is looked up (a missing one is the route's 404, not a guard's refusal).
         export = app.call("GET", "/profile/export").content

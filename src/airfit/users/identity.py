@@ -190,8 +190,8 @@ async def _credential_caller(
 
 
 def require_admin(caller: Caller) -> Caller:
-    """The caller if they hold an admin token; 403 otherwise (401 when no token was used at all)."""
-    if caller.via != "token":
+    """The caller if they hold an admin token; 403 otherwise (401 when no credential was used at all)."""
+    if not caller.proved:
         raise _unauthorized("admin endpoints need an admin token: airfit users token create USER --admin")
     if not caller.admin:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this token is not an admin token")
