@@ -183,16 +183,15 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
 def process_server(
     settings: Settings, *, log_path: str | None = None, **extra_env: str
 ) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
-    """Run `airfit serve` as a real child process; terminated (then killed) on exit. Its log goes to
-    `log_path` when given (to read while it runs)."""
+    """Run `airfit serve` as a real child process; terminated (then killed) on exit. Its log (standard error,
+    and standard output, where uvicorn writes its access log) goes to `log_path` when given (to read while it
+    runs)."""
     port = free_port()
     env = server_env(settings, AIRFIT_HOST="127.0.0.1", AIRFIT_PORT=str(port), **extra_env)
     live = LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
     # A file, not a pipe: nobody reads the log while the server runs, and a full pipe would stall it.
     with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "airfit", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log
-        )
+        proc = subprocess.Popen([sys.executable, "-m", "airfit", "serve"], env=env, stdout=log, stderr=log)
         try:
             wait_healthy(live.url, proc, log=log)
             yield live, proc

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -225,7 +225,10 @@ class Settings(BaseSettings):
     )
     scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
-    log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")
+    # Not uvicorn's `trace`: it logs each request's whole scope, whose path may hold a personal link.
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        "info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning, error or critical."
+    )
 
     @field_validator("*", mode="before")
     @classmethod

@@ -13,11 +13,11 @@ def ok(settings: Settings, *args: str, **env: str) -> str:
     return result.stdout
 
 
-def refused(settings: Settings, *args: str) -> str:
+def refused(settings: Settings, *args: str, **env: str) -> str:
     """Run a command that must fail the way a person can act on: one `Error:` line, no traceback.
 
     Returns its standard error."""
-    result = run_cli(settings, *args)
+    result = run_cli(settings, *args, **env)
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in result.stderr, result.stderr
     assert "Error:" in result.stderr

@@ -72,7 +72,7 @@ def machine_base(settings: Settings, *, port: int | None = None) -> str:
     else:
         host = lan_address() or f"{socket.gethostname().split('.')[0].lower()}.local"
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+    return f"http://{shown}" if port == 80 else f"http://{shown}:{port}"
 
 
 def public_base(settings: Settings, *, browser_base: str | None = None) -> str:
@@ -86,7 +86,7 @@ def public_base(settings: Settings, *, browser_base: str | None = None) -> str:
     browser = urlsplit(browser_base)
     if not _is_loopback(browser.hostname or "localhost"):
         return browser_base.rstrip("/")
-    return machine_base(settings, port=browser.port)
+    return machine_base(settings, port=browser.port or (443 if browser.scheme == "https" else 80))
 
 
 def personal_url(base: str, link: str) -> str:
