@@ -86,6 +86,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="AirFit server",
         version=__version__,
         summary="Self-hosted, multi-user AI fitness coach for a household.",
+        description=(
+            "Every path also answers under a personal URL: `/p/{link}/…` acts as the link's owner (a "
+            "non-admin credential made by `airfit users link` or `POST /me/links`), `/u/{user_id}/…` as "
+            "`X-User-ID` does (open mode only)."
+        ),
         lifespan=lifespan,
         # Replaced by `airfit.apidocs`: FastAPI's own pages load their scripts from a CDN.
         openapi_url=None,

@@ -8,6 +8,7 @@ import re
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import httpx2
 import pytest
@@ -55,6 +56,25 @@ def test_a_link_acts_as_its_owner_like_a_non_admin_token(
     assert f"{me['token_id']}  david  David's iPhone  link  last used" in listed
 
 
+@dataclass
+class _Household:
+    """David's phone link and laptop token, and Brian's laptop token, made before the server starts."""
+
+    link_id: str
+    link: str
+    david: dict[str, str]
+    brian: dict[str, str]
+
+
+async def _household(settings: Settings) -> _Household:
+    users = build_services(settings).users
+    await users.ensure(settings.initial_users)
+    info, link = await users.create_link("david", "David's iPhone")
+    tokens = {user: (await users.create_token(user, "laptop")).token for user in ("david", "brian")}
+    bearer = {user: {"Authorization": f"Bearer {token}"} for user, token in tokens.items()}
+    return _Household(info.id, link, bearer["david"], bearer["brian"])
+
+
 @asynccontextmanager
 async def _app(settings: Settings) -> AsyncIterator[Callable[[str], httpx2.AsyncClient]]:
     """The app with its lifespan; clients from distinct loopback addresses (each a client of its own)."""
@@ -84,27 +104,22 @@ async def test_a_revoked_link_is_a_401_everywhere_and_only_its_owner_revokes_it(
     settings: Settings, auth: AuthMode
 ) -> None:
     settings = settings.model_copy(update={"auth": auth})
-    users = build_services(settings).users
-    await users.ensure(settings.initial_users)
-    info, link = await users.create_link("david", "David's iPhone")
-    david = (await users.create_token("david", "laptop")).token
-    brian = (await users.create_token("brian", "laptop")).token
+    home = await _household(settings)
+    link_id, link = home.link_id, home.link
     async with _app(settings) as client, client("127.0.0.1") as c:
-        mallory = await c.delete(f"/me/tokens/{info.id}", headers={"Authorization": f"Bearer {brian}"})
+        mallory = await c.delete(f"/me/tokens/{link_id}", headers=home.brian)
         assert mallory.status_code == 404
-        assert info.id not in [
-            t["id"] for t in (await c.get("/me/tokens", headers={"Authorization": f"Bearer {brian}"})).json()
-        ]
-        listed = (await c.get("/me/tokens", headers={"Authorization": f"Bearer {david}"})).json()
-        assert {"id": info.id, "kind": "link", "name": "David's iPhone"}.items() <= next(
-            t for t in listed if t["id"] == info.id
+        assert link_id not in [t["id"] for t in (await c.get("/me/tokens", headers=home.brian)).json()]
+        listed = (await c.get("/me/tokens", headers=home.david)).json()
+        assert {"id": link_id, "kind": "link", "name": "David's iPhone"}.items() <= next(
+            t for t in listed if t["id"] == link_id
         ).items()
         assert (await c.get(f"/p/{link}/me")).json()["user_id"] == "david"
-        revoked = await c.delete(f"/me/tokens/{info.id}", headers={"Authorization": f"Bearer {david}"})
+        revoked = await c.delete(f"/me/tokens/{link_id}", headers=home.david)
         assert revoked.status_code == 200
         answers = {}
         for n, (method, path) in enumerate(_everything(settings)):
-            # Five wrong links per client before the limiter answers 429 instead: a client per five requests.
+            # Five wrong links per client, then the limiter's 429: each request from an address of its own.
             async with client(f"127.0.{n // 5}.{n % 5 + 1}") as phone:
                 answers[f"{method} {path}"] = (await phone.request(method, f"/p/{link}{path}")).status_code
     assert len(answers) > 60
@@ -112,9 +127,7 @@ async def test_a_revoked_link_is_a_401_everywhere_and_only_its_owner_revokes_it(
 
 
 async def test_a_wrong_link_never_tells_which_paths_exist(settings: Settings) -> None:
-    users = build_services(settings).users
-    await users.ensure(settings.initial_users)
-    _, link = await users.create_link("brian", "iPhone")
+    link = (await _household(settings)).link
     async with _app(settings) as client, client("127.0.0.1") as c:
         assert (await c.get(f"/p/{UNKNOWN}/me")).status_code == 401
         assert (await c.get(f"/p/{UNKNOWN}/no/such/thing")).status_code == 401
@@ -156,23 +169,16 @@ def test_dot_segments_are_400(live_server: LiveServer) -> None:
 
 
 async def test_a_header_identity_must_agree_with_the_path(settings: Settings) -> None:
-    users = build_services(settings).users
-    await users.ensure(settings.initial_users)
-    _, link = await users.create_link("david", "iPhone")
-    davids = (await users.create_token("david", "laptop")).token
-    brians = (await users.create_token("brian", "laptop")).token
+    home = await _household(settings)
+    link = home.link
     async with _app(settings) as client, client("127.0.0.1") as c:
         assert (await c.get(f"/p/{link}/me", headers={"X-User-ID": "brian"})).status_code == 403
         assert (await c.get(f"/p/{link}/me", headers={"X-User-ID": "david"})).status_code == 200
-        assert (
-            await c.get(f"/p/{link}/me", headers={"Authorization": f"Bearer {brians}"})
-        ).status_code == 403
-        assert (
-            await c.get(f"/p/{link}/me", headers={"Authorization": f"Bearer {davids}"})
-        ).status_code == 200
+        assert (await c.get(f"/p/{link}/me", headers=home.brian)).status_code == 403
+        assert (await c.get(f"/p/{link}/me", headers=home.david)).status_code == 200
         assert (await c.get(f"/p/{link}/me", headers={"Authorization": "Bearer afk_x_y"})).status_code == 401
         assert (await c.get("/u/david/me", headers={"X-User-ID": "brian"})).status_code == 403
-        assert (await c.get("/u/david/me", headers={"Authorization": f"Bearer {brians}"})).status_code == 403
+        assert (await c.get("/u/david/me", headers=home.brian)).status_code == 403
 
 
 async def test_u_is_x_user_id_in_the_path_in_open_mode_only(data_dir) -> None:  # type: ignore[no-untyped-def]

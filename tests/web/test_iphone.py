@@ -66,3 +66,25 @@ def test_the_address_its_qr_code_and_disconnecting_the_phone(
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
         context.close()
+
+
+def test_where_the_page_is_a_secure_context_copy_writes_the_clipboard(
+    browser: Browser, open_server: LiveServer
+) -> None:
+    # 127.0.0.1 is a secure context: the clipboard API is there (once the browser allows it).
+    context = browser.new_context(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(15_000)
+    try:
+        page = watched_page(context)
+        page.goto(f"{open_server.url}/#/settings?s=iphone")
+        pick(page, "david")
+        page.goto(f"{open_server.url}/#/settings?s=iphone")
+        section = page.locator("#iphone")
+        section.get_by_role("button", name="Create its address").click()
+        url = section.get_by_test_id("link-url").input_value()
+        section.get_by_role("button", name="Copy").click()
+        expect(section.get_by_text("Copied.")).to_be_visible()
+        assert page.evaluate("navigator.clipboard.readText()") == url
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        context.close()

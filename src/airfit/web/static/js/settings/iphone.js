@@ -52,8 +52,10 @@ function NewAddress({ link }) {
   const [copied, setCopied] = useState("");
   async function copy() {
     try {
-      // Missing outside a secure context (a plain-HTTP LAN address): then the text is selected instead.
-      await navigator.clipboard.writeText(link.url);
+      // No clipboard API outside a secure context (a plain-HTTP LAN address): then the text is selected.
+      const written = navigator.clipboard?.writeText(link.url);
+      if (!written) throw new Error("no clipboard here");
+      await written;
       setCopied("Copied.");
     } catch (e) {
       field.current.focus();
