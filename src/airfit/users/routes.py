@@ -32,7 +32,9 @@ class MeResponse(BaseModel):
     """Who the server thinks you are."""
 
     user_id: str
-    via: str = Field(description="How you were identified: token, header or default.")
+    via: str = Field(
+        description="How you were identified: token, link (a personal URL), path (/u/), header or default."
+    )
     admin: bool
     token_id: str | None = None
     timezone: str | None = None
