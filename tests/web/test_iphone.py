@@ -5,10 +5,13 @@ HTTP LAN name); the phone is listed and disconnected there, and its address stop
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import httpx2
 import zxingcpp
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.live import LiveServer
 from tests.web.conftest import DESKTOP, LAN_HOST, pick, shoot, watched_page
@@ -22,17 +25,27 @@ def _decode_qr(png: bytes) -> str:
     return str(found.text)
 
 
+@contextmanager
+def _iphone_section(browser: Browser, origin: str, user: str, **options: Any) -> Iterator[Page]:
+    """A fresh browser profile signed in as `user` on `origin`, at Settings' iPhone section."""
+    context = browser.new_context(viewport=DESKTOP, **options)
+    context.set_default_timeout(15_000)
+    try:
+        page = watched_page(context)
+        page.goto(f"{origin}/")
+        pick(page, user)
+        page.goto(f"{origin}/#/settings?s=iphone")
+        yield page
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        context.close()
+
+
 def test_the_address_its_qr_code_and_disconnecting_the_phone(
     browser: Browser, open_server: LiveServer
 ) -> None:
     port = open_server.url.rsplit(":", 1)[1]
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    try:
-        page = watched_page(context)
-        page.goto(f"http://{LAN_HOST}:{port}/")
-        pick(page, "brian")
-        page.goto(f"http://{LAN_HOST}:{port}/#/settings?s=iphone")
+    with _iphone_section(browser, f"http://{LAN_HOST}:{port}", "brian") as page:
         section = page.locator("#iphone")
         section.get_by_label("Phone's name").fill("Brian's iPhone")
         section.get_by_role("button", name="Create its address").click()
@@ -63,28 +76,17 @@ def test_the_address_its_qr_code_and_disconnecting_the_phone(
             row.get_by_role("button", name="Disconnect Brian's iPhone").click()
             expect(section.get_by_text("No phone connected yet.")).to_be_visible()
             assert phone.get(f"{address}/me").status_code == 401
-        assert page.errors == []  # type: ignore[attr-defined]
-    finally:
-        context.close()
 
 
 def test_where_the_page_is_a_secure_context_copy_writes_the_clipboard(
     browser: Browser, open_server: LiveServer
 ) -> None:
     # 127.0.0.1 is a secure context: the clipboard API is there (once the browser allows it).
-    context = browser.new_context(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
-    context.set_default_timeout(15_000)
-    try:
-        page = watched_page(context)
-        page.goto(f"{open_server.url}/#/settings?s=iphone")
-        pick(page, "david")
-        page.goto(f"{open_server.url}/#/settings?s=iphone")
+    allowed = ["clipboard-read", "clipboard-write"]
+    with _iphone_section(browser, open_server.url, "david", permissions=allowed) as page:
         section = page.locator("#iphone")
         section.get_by_role("button", name="Create its address").click()
         url = section.get_by_test_id("link-url").input_value()
         section.get_by_role("button", name="Copy").click()
         expect(section.get_by_text("Copied.")).to_be_visible()
         assert page.evaluate("navigator.clipboard.readText()") == url
-        assert page.errors == []  # type: ignore[attr-defined]
-    finally:
-        context.close()
