@@ -126,5 +126,5 @@ def build_services(settings: Settings) -> Services:
         ),
         backup=BackupService(store),
         status=ServerStatus(settings, store, llm, training),
-        imports=ImportJobs(store, health, users, background),
+        imports=ImportJobs(store, health, users, background, training),
     )
