@@ -146,6 +146,10 @@ class Table:
             raise refuse(row + 1, None, f"the text is not {self.encoding}") from exc
 
 
+def _shown(encoding: str) -> str:
+    return encoding.removesuffix("-sig").upper().replace("UTF-16-", "UTF-16 ")
+
+
 def _bounded_lines(stream: IO[str], first_line: int = 1) -> Iterator[str]:
     number = first_line
     while True:
@@ -177,7 +181,7 @@ def open_table(path: Path, known: Callable[[list[str]], int]) -> Table:
         try:
             first = next(lines, "")
         except UnicodeDecodeError as exc:
-            raise refuse(1, None, f"the text is not {encoding}: is this a CSV export?") from exc
+            raise refuse(1, None, f"the text is not {_shown(encoding)}: is this a CSV export?") from exc
         if not first.strip():
             raise ImportRefusedError("the file is empty: export it again from the app")
         candidates = list(DELIMITERS)
@@ -195,7 +199,7 @@ def open_table(path: Path, known: Callable[[list[str]], int]) -> Table:
             stream=stream,
             raw=raw,
             size=path.stat().st_size,
-            encoding=encoding.removesuffix("-sig").upper().replace("UTF-16-", "UTF-16 "),
+            encoding=_shown(encoding),
             delimiter=delimiter,
             header=header,
             lines=lines,
