@@ -153,6 +153,8 @@ class ParsedHistory:
     stats: ParseStats
     days: list[ImportedDay] = field(default_factory=list)
     workouts: list[Workout] = field(default_factory=list)
+    seconds: float = 0.0
+    """How long reading took when it was done at upload (the job's report adds it to its own time)."""
 
 
 class JobCreated(BaseModel):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -226,7 +227,9 @@ class ImportJobs:
         await asyncio.to_thread(reader.check, path, options)
         if not reader.read_on_upload:
             return None
-        return await asyncio.to_thread(reader.read, path, path.parent, _ignore_progress, options)
+        started = time.monotonic()
+        parsed = await asyncio.to_thread(reader.read, path, path.parent, _ignore_progress, options)
+        return dataclasses.replace(parsed, seconds=time.monotonic() - started)
 
     async def recover(self) -> None:
         """Report the jobs a stopped process left behind as failed and remove their files (at start)."""
@@ -375,7 +378,7 @@ class ImportJobs:
             report = ImportReport(
                 source=reader.name,
                 dry_run=job.dry_run,
-                seconds=round(time.monotonic() - started, 1),
+                seconds=round(time.monotonic() - started + parsed.seconds, 1),
                 parsed=parsed.stats,
                 days_added=filled.days_added,
                 days_filled=filled.days_filled,

@@ -1,8 +1,8 @@
 // Settings: time zone, one's own tokens (list, create, revoke), export and import of one's own data,
-// and history from the Health app (imports.js).
+// and history from other apps (imports.js).
 import { api, getIdentity, setIdentity } from "./api.js";
 import { html, useLoad, useState, Loading, Card, ErrorText } from "./ui.js";
-import { AppleHealthImport } from "./imports.js";
+import { ImportFromApp } from "./imports.js";
 
 export function Settings() {
   const [state, reload] = useLoad(() => Promise.all([api("me"), api("me/tokens")]));
@@ -10,7 +10,7 @@ export function Settings() {
     <${Zone} me=${state.data[0]} />
     <${Tokens} me=${state.data[0]} tokens=${state.data[1]} reload=${reload} />
     <${Data} me=${state.data[0]} />
-    <${AppleHealthImport} />
+    <${ImportFromApp} />
   </div>`}</${Loading}>`;
 }
 
