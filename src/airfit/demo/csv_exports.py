@@ -262,7 +262,7 @@ def write_scale_csv(
     kg = 84.0
     for offset in range(days):
         day = end - timedelta(days=days - 1 - offset)
-        kg += rnd.gauss(-0.03, 0.25)
+        kg += rnd.gauss(-0.03, 0.25) + 0.02 * (84.0 - kg)  # drifts, but stays a person's weight
         if rnd.random() < 0.15:
             continue
         times = sorted(rnd.sample(range(6 * 60, 22 * 60, 7), rnd.choice((1, 2, 2, 3))))
