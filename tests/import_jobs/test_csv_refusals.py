@@ -179,23 +179,6 @@ def test_a_row_with_too_few_fields(server: LiveServer, data_dir: Path, tmp_path:
             {},
             "row 2, column 'Date': 'yesterday' is not a date this import reads",
         ),
-    ],
-)
-def test_a_value_no_export_holds(
-    server: LiveServer,
-    data_dir: Path,
-    tmp_path: Path,
-    text: str,
-    source: str,
-    params: dict[str, str],
-    detail: str,
-) -> None:
-    assert _refused(server, data_dir, _file(tmp_path, text), source, **params).startswith(detail)
-
-
-@pytest.mark.parametrize(
-    ("text", "source", "params", "detail"),
-    [
         (
             "Date,Weight (kg),Weight (lb)\n2025-03-01,80,176\n",
             "weight-csv",
@@ -229,7 +212,7 @@ def test_a_value_no_export_holds(
         ),
     ],
 )
-def test_mixed_or_unknown_units(
+def test_a_value_no_export_holds_or_units_that_are_mixed_or_unknown(
     server: LiveServer,
     data_dir: Path,
     tmp_path: Path,

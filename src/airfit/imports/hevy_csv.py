@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from airfit.imports.csvfile import KG_PER_LB, Table, number, open_table, unexpected_header
+from airfit.imports.csvfile import KG_PER_LB, Table, open_table, unexpected_header
 from airfit.imports.models import ImportRefusedError, ParsedHistory, Progress, ReadOptions
-from airfit.imports.workout_rows import MAX_KG, MAX_METERS, MAX_REPS, MAX_SECONDS, WorkoutRows, checked, whole
-from airfit.training.models import WorkoutSet
+from airfit.imports.workout_rows import MAX_KG, MAX_METERS, Cells, WorkoutRows
 
 NAME = "hevy-csv"
 REQUIRED = ("title", "start_time", "exercise_title", "set_index", "set_type", "reps")
@@ -32,7 +31,6 @@ OPTIONAL = (
     "rpe",
 )
 METERS = {"distance_km": 1000.0, "distance_miles": 1609.344}
-MAX_RPE = 10.0
 
 
 def _known(names: list[str]) -> int:
@@ -72,57 +70,30 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
                 f"mixed units: --unit {options.unit} but the header names {weight_column}; "
                 "Hevy's header says the unit, so leave --unit out"
             )
-        comma = table.decimal_comma
-
-        def field(fields: list[str], name: str) -> str:
-            index = col[name]
-            return fields[index] if index is not None else ""
-
-        def amount(fields: list[str], row: int, name: str | None) -> float | None:
-            return number(field(fields, name), row, name, decimal_comma=comma) if name else None
-
         for row, fields in table.rows(progress):
             rows.rows += 1
-            workout = rows.workout(field(fields, "title"), field(fields, "start_time"), row)
-            rows.end(workout, field(fields, "end_time"), row)
+            cells = Cells(fields, row, col, {}, table.decimal_comma)
+            workout = rows.workout(cells.text("title"), cells.text("start_time"), row)
+            rows.end(workout, cells.text("end_time"), row)
             if workout.description is None:
-                workout.description = field(fields, "description").strip()
-            order = checked(
-                amount(fields, row, "set_index"), row, "set_index", high=10_000, what="set number"
+                workout.description = cells.text("description").strip()
+            order = cells.amount("set_index", high=10_000, what="set number")
+            weight = cells.amount(weight_column, high=MAX_KG / factor, what="weight")
+            distance = cells.amount(
+                distance_column, high=MAX_METERS / METERS.get(distance_column or "", 1.0), what="distance"
             )
-            weight = checked(
-                amount(fields, row, weight_column), row, weight_column, high=MAX_KG / factor, what="weight"
-            )
-            distance = checked(
-                amount(fields, row, distance_column),
-                row,
-                distance_column or "",
-                high=MAX_METERS / METERS.get(distance_column or "", 1.0),
-                what="distance",
-            )
-            kind = field(fields, "set_type").strip().lower() or "normal"
-            item = WorkoutSet(
-                type=kind,
-                weight_kg=round(weight * factor, 4) if weight is not None else None,
-                reps=whole(
-                    checked(amount(fields, row, "reps"), row, "reps", high=MAX_REPS, what="rep count"),
-                    row,
-                    "reps",
-                ),
-                rpe=checked(amount(fields, row, "rpe"), row, "rpe", high=MAX_RPE, what="RPE"),
-                distance_meters=round(distance * METERS[distance_column], 1)
+            item = cells.workout_set(
+                cells.text("set_type").strip().lower() or "normal",
+                round(weight * factor, 4) if weight is not None else None,
+                round(distance * METERS[distance_column], 1)
                 if distance is not None and distance_column
                 else None,
-                duration_seconds=checked(
-                    amount(fields, row, "duration_seconds"),
-                    row,
-                    "duration_seconds",
-                    high=MAX_SECONDS,
-                    what="duration",
-                ),
+                reps="reps",
+                rpe="rpe",
+                seconds="duration_seconds",
             )
-            title = field(fields, "exercise_title").strip() or "Unknown exercise"
-            rows.add_set(workout, title, field(fields, "exercise_notes").strip(), order or 0.0, item)
+            title = cells.text("exercise_title").strip() or "Unknown exercise"
+            rows.add_set(workout, title, cells.text("exercise_notes").strip(), order or 0.0, item)
         rows.notes.append(f"weights in {'kg' if factor == 1.0 else 'lb'} ({weight_column} column)")
         parsed = rows.parsed(table.describe())
     return parsed

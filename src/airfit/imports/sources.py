@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from airfit.imports import apple_health, hevy_csv, nutrition_csv, strong_csv, weight_csv
 from airfit.imports.models import ParsedHistory, Progress, ReadOptions, UnknownSourceError
@@ -52,6 +53,18 @@ def _apple_health(path: Path, work_dir: Path, progress: Progress, _options: Read
     return ParsedHistory(stats=stats, days=days)
 
 
+def _csv(module: ModuleType, title: str) -> Importer:
+    """The importer of a CSV module (its `NAME`, `check` and `parse`), read whole at upload."""
+    return Importer(
+        name=module.NAME,
+        title=title,
+        media_types=CSV_TYPES,
+        check=module.check,
+        parse=module.parse,
+        read_on_upload=True,
+    )
+
+
 IMPORTERS: dict[str, Importer] = {
     importer.name: importer
     for importer in (
@@ -62,38 +75,10 @@ IMPORTERS: dict[str, Importer] = {
             check=_apple_health_check,
             parse=_apple_health,
         ),
-        Importer(
-            name=hevy_csv.NAME,
-            title="Hevy workout export (workouts.csv)",
-            media_types=CSV_TYPES,
-            check=hevy_csv.check,
-            parse=hevy_csv.parse,
-            read_on_upload=True,
-        ),
-        Importer(
-            name=strong_csv.NAME,
-            title="Strong workout export (strong.csv)",
-            media_types=CSV_TYPES,
-            check=strong_csv.check,
-            parse=strong_csv.parse,
-            read_on_upload=True,
-        ),
-        Importer(
-            name=weight_csv.NAME,
-            title="Scale readings (Withings, Renpho, openScale, Fitbit CSV)",
-            media_types=CSV_TYPES,
-            check=weight_csv.check,
-            parse=weight_csv.parse,
-            read_on_upload=True,
-        ),
-        Importer(
-            name=nutrition_csv.NAME,
-            title="Nutrition (MyFitnessPal or Cronometer CSV)",
-            media_types=CSV_TYPES,
-            check=nutrition_csv.check,
-            parse=nutrition_csv.parse,
-            read_on_upload=True,
-        ),
+        _csv(hevy_csv, "Hevy workout export (workouts.csv)"),
+        _csv(strong_csv, "Strong workout export (strong.csv)"),
+        _csv(weight_csv, "Scale readings (Withings, Renpho, openScale, Fitbit CSV)"),
+        _csv(nutrition_csv, "Nutrition (MyFitnessPal or Cronometer CSV)"),
     )
 }
 

@@ -23,11 +23,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from airfit.imports.csvfile import KG_PER_LB, Table, number, open_table, refuse, unexpected_header, unit_of
+from airfit.imports.csvfile import KG_PER_LB, Table, open_table, refuse, unexpected_header, unit_of
 from airfit.imports.models import ImportRefusedError, ParsedHistory, Progress, ReadOptions
 from airfit.imports.strong_names import hevy_name
-from airfit.imports.workout_rows import MAX_KG, MAX_METERS, MAX_REPS, MAX_SECONDS, WorkoutRows, checked, whole
-from airfit.training.models import WorkoutSet
+from airfit.imports.workout_rows import MAX_KG, MAX_METERS, Cells, WorkoutRows
 
 NAME = "strong-csv"
 REQUIRED = ("date", "workout name", "exercise name", "set order", "reps")
@@ -107,102 +106,74 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
     with open_table(path, _known) as table:
         _expect(table)
         unit = _header_unit(table, options)
-        weight_at = table.column(*WEIGHTS)
-        weight_name = table.header[weight_at or 0]
         col = {name: table.column(name) for name in (*REQUIRED, *OPTIONAL)}
-        comma = table.decimal_comma
+        weight = next(name for name in WEIGHTS if col[name] is not None)
+        shown = {name: table.header[index] for name, index in col.items() if index is not None}
         rows = WorkoutRows(NAME, options, "Date")
         units_seen: set[str] = set()
-
-        def field(fields: list[str], name: str) -> str:
-            index = col[name]
-            return fields[index] if index is not None else ""
-
-        def amount(fields: list[str], row: int, name: str, shown: str) -> float | None:
-            value = number(field(fields, name), row, shown, decimal_comma=comma)
-            return None if value == 0 else value
-
         for row, fields in table.rows(progress):
             rows.rows += 1
-            order_text = field(fields, "set order").strip()
+            cells = Cells(fields, row, col, shown, table.decimal_comma, zero_is_none=True)
+            order_text = cells.text("set order").strip()
             if order_text.lower() == REST:
                 rows.skip("rest timer rows")
                 continue
-            workout = rows.workout(field(fields, "workout name"), field(fields, "date"), row)
+            workout = rows.workout(cells.text("workout name"), cells.text("date"), row)
             if workout.minutes is None:
-                workout.minutes = _minutes(field(fields, "duration"), row)
+                workout.minutes = _minutes(cells.text("duration"), row)
             if workout.description is None:
-                workout.description = field(fields, "workout notes").strip()
+                workout.description = cells.text("workout notes").strip()
             kind = KINDS.get(order_text.lower())
             if kind is None:
                 if not order_text.isdigit():
                     raise refuse(row, "Set Order", f"{order_text[:20]!r} is not a set number, W, D or F")
                 kind = "normal"
-            order = float(row)  # the file's order; a W row has no set number of its own
-            row_unit = unit
-            if row_unit is None:
-                written = field(fields, "weight unit").strip().lower()
-                if written not in MASS:
-                    raise refuse(row, "Weight Unit", f"{written[:10]!r} is not kg or lbs")
-                row_unit = "kg" if MASS[written] == 1.0 else "lb"
-                if options.unit is not None and options.unit != row_unit:
-                    raise refuse(row, "Weight Unit", f"mixed units: {written} but --unit {options.unit}")
-                units_seen.add(row_unit)
-            factor = MASS[row_unit]
-            weight = checked(
-                number(fields[weight_at], row, weight_name, decimal_comma=comma)
-                if weight_at is not None
-                else None,
-                row,
-                weight_name,
-                high=MAX_KG / factor,
-                what="weight",
+            row_unit = unit or _row_unit(cells, options)
+            units_seen.add(row_unit)
+            kg = cells.amount(weight, high=MAX_KG / MASS[row_unit], what="weight")
+            item = cells.workout_set(
+                kind,
+                round(kg * MASS[row_unit], 4) if kg is not None else None,
+                _meters(cells),
+                reps="reps",
+                rpe="rpe",
+                seconds="seconds",
             )
-            distance = None
-            if col["distance unit"] is not None:
-                length = field(fields, "distance unit").strip().lower()
-                value = checked(
-                    amount(fields, row, "distance", "Distance"),
-                    row,
-                    "Distance",
-                    high=MAX_METERS,
-                    what="distance",
-                )
-                if value is not None:
-                    if length not in LENGTH:
-                        raise refuse(row, "Distance Unit", f"{length[:10]!r} is not a unit of length")
-                    distance = round(value * LENGTH[length], 1)
-            item = WorkoutSet(
-                type=kind,
-                weight_kg=round(weight * factor, 4) if weight else None,
-                reps=whole(
-                    checked(
-                        amount(fields, row, "reps", "Reps"), row, "Reps", high=MAX_REPS, what="rep count"
-                    ),
-                    row,
-                    "Reps",
-                ),
-                rpe=checked(amount(fields, row, "rpe", "RPE"), row, "RPE", high=10.0, what="RPE"),
-                distance_meters=distance,
-                duration_seconds=checked(
-                    amount(fields, row, "seconds", "Seconds"),
-                    row,
-                    "Seconds",
-                    high=MAX_SECONDS,
-                    what="duration",
-                ),
-            )
-            strong = field(fields, "exercise name").strip() or "Unknown exercise"
+            strong = cells.text("exercise name").strip() or "Unknown exercise"
             mapped = hevy_name(strong)
             if mapped is None:
                 rows.unmapped.add(strong)
-            rows.add_set(workout, mapped or strong, field(fields, "notes").strip(), order, item)
-        shown_units = sorted(units_seen) if unit is None else [unit]
-        rows.notes.append(f"weights in {' and '.join(shown_units) or 'kg'} ({_unit_origin(table, options)})")
+            # The file's order: a W row has no set number of its own.
+            rows.add_set(workout, mapped or strong, cells.text("notes").strip(), float(row), item)
+        rows.notes.append(f"weights in {' and '.join(sorted(units_seen))} ({_unit_origin(table, options)})")
         if col["distance unit"] is None and col["distance"] is not None:
             rows.notes.append("distances left out: the file does not say their unit")
         parsed = rows.parsed(table.describe())
     return parsed
+
+
+def _row_unit(cells: Cells, options: ReadOptions) -> str:
+    """The unit a row's `Weight Unit` says ("kg" or "lb"); refuses another, or one `--unit` contradicts."""
+    written = cells.text("weight unit").strip().lower()
+    if written not in MASS:
+        raise refuse(cells.row, "Weight Unit", f"{written[:10]!r} is not kg or lbs")
+    unit = "kg" if MASS[written] == 1.0 else "lb"
+    if options.unit is not None and options.unit != unit:
+        raise refuse(cells.row, "Weight Unit", f"mixed units: {written} but --unit {options.unit}")
+    return unit
+
+
+def _meters(cells: Cells) -> float | None:
+    """A set's distance in meters, where a `Distance Unit` column says the unit (else none)."""
+    if cells.columns.get("distance unit") is None:
+        return None
+    value = cells.amount("distance", high=MAX_METERS, what="distance")
+    if value is None:
+        return None
+    length = cells.text("distance unit").strip().lower()
+    if length not in LENGTH:
+        raise refuse(cells.row, "Distance Unit", f"{length[:10]!r} is not a unit of length")
+    return round(value * LENGTH[length], 1)
 
 
 def _unit_origin(table: Table, options: ReadOptions) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from airfit.imports.csvfile import Stamps, check_day, refuse
+from airfit.imports.csvfile import Stamps, check_day, number, refuse
 from airfit.imports.models import ParsedHistory, ParseStats, ReadOptions
 from airfit.training.models import (
     Workout,
@@ -26,6 +26,7 @@ from airfit.users.service import local_today
 MAX_KG = 1000.0
 """Heavier than any lift ever made: a unit or typing mistake."""
 MAX_REPS = 1000
+MAX_RPE = 10.0
 MAX_SECONDS = 24 * 3600
 MAX_METERS = 1_000_000
 
@@ -157,6 +158,57 @@ class WorkoutRows:
 
 def _iso(day: date) -> str:
     return day.isoformat()
+
+
+@dataclass(frozen=True)
+class Cells:
+    """One row's fields by column name; numbers are read and refused when no set could have them."""
+
+    fields: list[str]
+    row: int
+    columns: dict[str, int | None]
+    """Column name -> position (None: the file has no such column)."""
+    shown: dict[str, str]
+    """Column name -> the header's own spelling, for messages."""
+    decimal_comma: bool
+    zero_is_none: bool = False
+    """Strong writes 0 for an empty weight or count."""
+
+    def text(self, name: str) -> str:
+        """The field's text ("" when the file has no such column)."""
+        index = self.columns.get(name)
+        return self.fields[index] if index is not None else ""
+
+    def amount(self, name: str | None, *, high: float, what: str) -> float | None:
+        """The field as a number in 0..high; None when empty (or absent)."""
+        if name is None:
+            return None
+        column = self.shown.get(name, name)
+        value = number(self.text(name), self.row, column, decimal_comma=self.decimal_comma)
+        if self.zero_is_none and value == 0:
+            return None
+        return checked(value, self.row, column, high=high, what=what)
+
+    def workout_set(
+        self,
+        kind: str,
+        weight_kg: float | None,
+        distance_meters: float | None,
+        *,
+        reps: str,
+        rpe: str,
+        seconds: str,
+    ) -> WorkoutSet:
+        """A set of this row: its kind and converted weight and distance, its reps, RPE and seconds read."""
+        count = self.amount(reps, high=MAX_REPS, what="rep count")
+        return WorkoutSet(
+            type=kind,
+            weight_kg=weight_kg,
+            reps=whole(count, self.row, self.shown.get(reps, reps)),
+            rpe=self.amount(rpe, high=MAX_RPE, what="RPE"),
+            distance_meters=distance_meters,
+            duration_seconds=self.amount(seconds, high=MAX_SECONDS, what="duration"),
+        )
 
 
 def checked(value: float | None, row: int, column: str, *, high: float, what: str) -> float | None:
