@@ -3,10 +3,11 @@
 Prints, over several cold loads (a fresh browser profile each, so nothing is cached):
 - Today: time from navigation start to the first frame with the user's data (the app's `airfit:today` user
   timing mark, read from the Performance API);
-- Trends (default month view): time to the last of its charts drawn (`airfit:chart` marks), and the time to
-  redraw all charts after choosing the Year view;
+- Trends, year view (weekly averages with the days as faint dots), opened cold at `#/trends?range=year`: time
+  to the last of its charts drawn (`airfit:chart` marks);
+- Trends, month view opened cold, then the time to redraw all charts after choosing the Year view;
 - bytes on the wire (Resource Timing `transferSize`, headers included) for the first load of Today, and for
-  every screen visited once; the client's raw size on disk.
+  every screen visited once; the client's static files, raw and gzipped (each file as the server sends it).
 
     uv run python bench/bench_web.py            # 5 cold loads of each screen
     uv run python bench/bench_web.py --runs 10
@@ -73,6 +74,14 @@ def _today(browser: Browser, url: str) -> tuple[float, int]:
     return painted, sent
 
 
+def _year(browser: Browser, url: str) -> float:
+    context, page = _fresh_page(browser)
+    page.goto(f"{url}/#/trends?range=year")
+    painted = _mark(page, "airfit:chart", TRENDS_CHARTS)
+    context.close()
+    return painted
+
+
 def _trends(browser: Browser, url: str) -> tuple[float, float]:
     context, page = _fresh_page(browser)
     page.goto(f"{url}/#/trends")
@@ -132,6 +141,7 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=QUIET_ARGS)
                 _today(browser, server.url)  # warms the server's caches and Chromium itself
                 today = [_today(browser, server.url) for _ in range(args.runs)]
+                year = [_year(browser, server.url) for _ in range(args.runs)]
                 trends = [_trends(browser, server.url) for _ in range(args.runs)]
                 everything = _all_screens(browser, server.url)
                 browser.close()
@@ -140,11 +150,12 @@ def main() -> int:
     print(f"web client, {DAYS} days of data, {args.runs} cold loads each (fresh browser profile)")
     print(f"machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
     print(_summary("Today: first frame with data", [t for t, _ in today]))
+    print(_summary("Trends (year, weekly): all charts drawn", year))
     print(_summary("Trends (month): all charts drawn", [t for t, _ in trends]))
     print(_summary("Trends: switch to year, charts redrawn", [r for _, r in trends]))
     print(f"{'Today first load on the wire':<38} {statistics.median([b for _, b in today]) / 1024:7.1f} KB")
     print(f"{'every screen once, on the wire':<38} {everything / 1024:7.1f} KB")
-    print(f"{'client on disk (served files)':<38} {raw / 1024:7.1f} KB raw, {zipped / 1024:.1f} KB gzipped")
+    print(f"{'static files (all served files)':<38} {raw / 1024:7.1f} KB raw, {zipped / 1024:.1f} KB gzipped")
     return 0
 
 

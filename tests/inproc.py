@@ -21,7 +21,7 @@ from airfit.app import create_app
 from airfit.config import Settings
 from tests.live import LiveServer
 
-BASE_URL = "http://airfit.test"
+BASE_URL = "http://localhost"
 START_TIMEOUT = 20.0
 REQUEST_TIMEOUT = 120.0
 

@@ -3,6 +3,7 @@ leave behind: their stored documents, and background work to wait for."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -21,6 +22,7 @@ import uvicorn
 
 from airfit.app import create_app
 from airfit.config import Settings
+from airfit.serving import uvicorn_config
 from airfit.storage import Document, DocumentStore, decode_document
 
 START_TIMEOUT = 20.0
@@ -91,10 +93,11 @@ class LiveServer:
 
 
 @contextmanager
-def thread_server(settings: Settings) -> Iterator[LiveServer]:
-    """Serve `create_app(settings)` with uvicorn in a background thread; stops on exit."""
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+def thread_server(settings: Settings, *, port: int = 0) -> Iterator[LiveServer]:
+    """Serve `create_app(settings)` with uvicorn in a background thread (on `port`, else any free one);
+    stops on exit."""
+    config = uvicorn_config(
+        create_app(settings), settings, host="127.0.0.1", port=port, log_level="warning", lifespan="on"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
@@ -110,6 +113,47 @@ def thread_server(settings: Settings) -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+class RestartableServer:
+    """A real server on a fixed port that a test stops and starts again: an outage the clients live through.
+
+    Each start is a new app (new services, the same data directory), as a restarted `airfit serve` is.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._running: contextlib.ExitStack | None = None
+
+    def start(self) -> None:
+        """Serve (again) on the same port."""
+        assert self._running is None, "already running"
+        stack = contextlib.ExitStack()
+        stack.enter_context(thread_server(self.settings, port=self.port))
+        self._running = stack
+
+    def stop(self) -> None:
+        """Stop serving: connections are refused until `start`."""
+        if self._running is not None:
+            self._running.close()
+            self._running = None
+
+    def client(self, user: str | None = None) -> httpx2.Client:
+        """An HTTP client acting as `user` (X-User-ID)."""
+        return LiveServer(url=self.url, settings=self.settings).client(user)
+
+
+@contextmanager
+def restartable_server(settings: Settings) -> Iterator[RestartableServer]:
+    """A `RestartableServer`, started; stopped on exit whatever state the test left it in."""
+    server = RestartableServer(settings)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def free_port() -> int:
@@ -137,14 +181,15 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 @contextmanager
 def process_server(
-    settings: Settings, **extra_env: str
+    settings: Settings, *, log_path: str | None = None, **extra_env: str
 ) -> Iterator[tuple[LiveServer, subprocess.Popen[bytes]]]:
-    """Run `airfit serve` as a real child process; terminated (then killed) on exit."""
+    """Run `airfit serve` as a real child process; terminated (then killed) on exit. Its log goes to
+    `log_path` when given (to read while it runs)."""
     port = free_port()
     env = server_env(settings, AIRFIT_HOST="127.0.0.1", AIRFIT_PORT=str(port), **extra_env)
     live = LiveServer(url=f"http://127.0.0.1:{port}", settings=settings)
     # A file, not a pipe: nobody reads the log while the server runs, and a full pipe would stall it.
-    with tempfile.TemporaryFile() as log:
+    with open(log_path, "w+b") if log_path else tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "airfit", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log
         )

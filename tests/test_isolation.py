@@ -189,7 +189,8 @@ def test_another_users_id_in_paths_and_headers_is_refused(world: World) -> None:
         assert c.get("/profile").status_code == 403
     with live.client(token=world.tokens["david"]) as c:
         assert c.get("/admin/users/brian/tokens").status_code == 403
-        assert c.post("/import", content=b"PK\x03\x04not-a-zip").status_code == 400
+        zip_type = {"Content-Type": "application/zip"}
+        assert c.post("/import", content=b"PK\x03\x04not-a-zip", headers=zip_type).status_code == 400
     with live.client(headers={"X-User-ID": "../brian"}) as c:
         assert c.get("/profile").status_code == 400
 

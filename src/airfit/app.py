@@ -19,6 +19,7 @@ from airfit.backup.routes import router as backup_router
 from airfit.coach.routes import router as coach_router
 from airfit.config import AuthMode, Settings
 from airfit.errors import ERROR_RESPONSES, request_validation_error
+from airfit.guards import FILE_TYPES, BodyTypes, CrossSiteGuard, HostRule, RequestHeadGuard, SecurityHeaders
 from airfit.health.log_routes import router as web_log_router
 from airfit.health.routes import router as health_router
 from airfit.imports.routes import router as imports_router
@@ -33,7 +34,7 @@ from airfit.status.routes import router as status_router
 from airfit.storage import DocumentTooLargeError, StorageError
 from airfit.tools.routes import router as tools_router
 from airfit.training.routes import router as training_router
-from airfit.users.identity import get_caller
+from airfit.users.identity import IdentityGate, get_caller
 from airfit.users.routes import router as users_router
 from airfit.users.web_routes import public_router as signin_router
 from airfit.users.web_routes import router as own_tokens_router
@@ -98,7 +99,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(docs_router(lambda: _openapi(app)), dependencies=docs_identity)
     # Last: the browser client's files take whatever path no API route claimed.
     app.mount("/", client_app(), name="web")
+    # Starlette runs the middleware added last first: security headers on everything, then the request head
+    # (header count, Host), then the cross-site rule, then the caller (before any body is read), then the body
+    # limits, then the routes.
     app.add_middleware(RequestGuard, limits=body_limits(settings))
+    app.add_middleware(IdentityGate)
+    body_types = BodyTypes(
+        by_path={"/import": frozenset({"application/zip"})}, by_prefix={"/imports/": FILE_TYPES}
+    )
+    app.add_middleware(CrossSiteGuard, body_types=body_types)
+    app.add_middleware(RequestHeadGuard, hosts=HostRule.from_settings(settings))
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(RequestValidationError, request_validation_error)
     app.add_exception_handler(StorageError, _storage_error)
     app.add_exception_handler(DocumentTooLargeError, _too_large)

@@ -69,13 +69,27 @@ class Settings(BaseSettings):
         alias="AIRFIT_DEFAULT_USER",
         description=(
             "User for requests that carry no identity (today's iOS app). Unset or empty: the first of "
-            "AIRFIT_USERS; 'none': header-less requests are refused."
+            "AIRFIT_USERS, else 'default' (registered by the app's first sync); 'none': header-less "
+            "requests are refused."
         ),
     )
     auth: AuthMode = Field(
         AuthMode.OPEN,
         alias="AIRFIT_AUTH",
         description="'open' (trusted home network: X-User-ID or default user) or 'token' (Bearer required).",
+    )
+    allowed_hosts: str = Field(
+        "",
+        alias="AIRFIT_ALLOWED_HOSTS",
+        description=(
+            "Host names the server answers to, comma-separated ('.example.net': its subdomains; '*': any). "
+            "Unset: localhost and this machine's names. IP addresses and AIRFIT_PUBLIC_URL's names always."
+        ),
+    )
+    public_url: str = Field(
+        "",
+        alias="AIRFIT_PUBLIC_URL",
+        description="URL(s) people reach the server by, comma-separated, e.g. https://airfit.example.net.",
     )
     docs: bool = Field(
         True,
@@ -197,6 +211,18 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest file POST /imports/{source} accepts (an Apple Health export; streamed to disk).",
     )
+    request_timeout: float = Field(
+        15.0,
+        alias="AIRFIT_REQUEST_TIMEOUT",
+        gt=0,
+        description="Seconds a request head may take to arrive, and its body may go silent (then closed).",
+    )
+    max_connections: int = Field(
+        200,
+        alias="AIRFIT_MAX_CONNECTIONS",
+        ge=1,
+        description="Open connections at most (503 beyond, logged).",
+    )
     scheduler: bool = Field(True, alias="AIRFIT_SCHEDULER", description="Run background jobs.")
     access_log: bool = Field(False, alias="AIRFIT_ACCESS_LOG", description="Log every request.")
     log_level: str = Field("info", alias="AIRFIT_LOG_LEVEL", description="debug, info, warning or error.")
@@ -241,11 +267,20 @@ class Settings(BaseSettings):
         return self.user_list[0] if self.user_list else "default"
 
     @cached_property
+    def implicit_default_user(self) -> bool:
+        """Whether the default user is nobody's choice (no AIRFIT_USERS, no AIRFIT_DEFAULT_USER).
+
+        Then it is registered only when an identity-less client (the iOS app) first stores something as it,
+        never at start: a fresh server lists nobody who was not configured or has not synced.
+        """
+        return not self.default_user and self.default_user != "" and not self.user_list
+
+    @cached_property
     def initial_users(self) -> list[str]:
-        """Users to register at start: AIRFIT_USERS plus the default user."""
+        """Users to register at start: AIRFIT_USERS plus a configured default user."""
         users = list(self.user_list)
         default = self.effective_default_user
-        if default and default not in users:
+        if default and default not in users and not self.implicit_default_user:
             users.append(default)
         return users
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from airfit.coach.memory import MEMORIES
-from airfit.health.models import CONTEXT_STORE
+from airfit.health.models import CONTEXT_STORE, MEAL_BOOK
 from airfit.imports.models import IMPORT_JOBS
 from airfit.insights.models import INSIGHTS
 from airfit.llm.models import CHAT_HISTORY, SESSIONS
@@ -18,15 +18,17 @@ from airfit.scheduler.models import SCHEDULER_STATE
 from airfit.storage import Document
 from airfit.training.models import EXERCISE_STORE, SECRETS, WORKOUTS
 from airfit.users.models import TOKENS, USERS
-from airfit.users.signin import LOGIN_CODES
+from airfit.users.signin import LOGIN_CODES, SIGNIN_ATTEMPTS
 
 ALL_DOCUMENTS: tuple[Document[Any], ...] = (
     USERS,
     TOKENS,
     LOGIN_CODES,
+    SIGNIN_ATTEMPTS,
     SESSIONS,
     PROFILE,
     CONTEXT_STORE,
+    MEAL_BOOK,
     INSIGHTS,
     EXERCISE_STORE,
     WORKOUTS,

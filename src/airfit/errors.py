@@ -87,14 +87,22 @@ def _response(description: str, model: type[BaseModel] = ErrorDetail) -> dict[st
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _response("Malformed request: bad `X-User-ID`, no identity without a default user, a bad archive."),
+    400: _response(
+        "Malformed request: bad `X-User-ID`, no identity without a default user, a bad archive, or a `Host` "
+        "not in `AIRFIT_ALLOWED_HOSTS`."
+    ),
     401: _response("`AIRFIT_AUTH=token` and no valid `Authorization: Bearer` token."),
-    403: _response("The token belongs to someone else than `X-User-ID` names, or is not an admin token."),
+    403: _response(
+        "The token belongs to someone else than `X-User-ID` names, or is not an admin token; or a browser's "
+        "state-changing request from another site, or without `X-AirFit-Client`."
+    ),
     404: _response("Unknown user (`X-User-ID`) or unknown item."),
     409: _response("Conflicts with what exists (e.g. a user id already taken)."),
     413: _response("The request body (or an archive's content) is larger than this route accepts."),
+    415: _response("The body is not of the type this route takes (JSON; `/import`: `application/zip`)."),
     422: _response("The request does not match the schema.", ValidationErrorResponse),
     429: _response("Too many attempts (sign-in codes); try again later."),
+    431: _response("More than 100 request headers."),
     503: _response("Storage failure, or an upstream service (Hevy) is unavailable."),
 }
 """Error responses every operation can give, with their JSON shape."""

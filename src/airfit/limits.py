@@ -10,6 +10,8 @@
   Such values cannot be stored or answered as JSON, and a route must not have to check for them.
 - An integer must fit what the store reads back (64 bits, `storage.StoredInt`): anything wider is a 422
   naming the field, for every route, so no model can accept a number that would make its document unreadable.
+- JSON nested deeper than `MAX_JSON_DEPTH` is a 422, found by counting brackets before anything walks the
+  value recursively (the exact integer check, the models, the store's encoder).
 """
 
 from __future__ import annotations
@@ -32,13 +34,36 @@ MESSAGE_CHARS = 20_000
 """Longest message to the coach accepted (longer: 422); far above anything typed, far below argv limits."""
 MessageText = Annotated[str, StringConstraints(max_length=MESSAGE_CHARS)]
 
-_JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
+JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;|$)", re.IGNORECASE)
 # A 64-bit integer has at most 19 digits: only a body with a longer run of digits needs the exact check.
 _LONG_DIGITS = re.compile(rb"\d{19}")
+MAX_JSON_DEPTH = 32
+"""Nesting of arrays and objects in a request body: the app's deepest body has 4 levels."""
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects (brackets inside strings do not count); iterative."""
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(_JSON_STRING.sub(b'""', body)):
+        if bracket.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def json_issue(body: bytes) -> dict[str, Any] | None:
     """Why a JSON request body cannot be accepted (as one 422 issue), or None when it can."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        return {
+            "type": "json_too_deep",
+            "loc": ["body"],
+            "msg": f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+            "ctx": {"max_depth": MAX_JSON_DEPTH},
+        }
     try:
         orjson.loads(body)
     except orjson.JSONDecodeError as exc:
@@ -123,9 +148,9 @@ class RequestGuard:
         headers = Headers(scope=scope)
         length = headers.get("content-length")
         if length is not None and length.strip().isdigit() and int(length) > limit:
-            await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+            await refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
             return
-        if _JSON_TYPE.match(headers.get("content-type", "")) and self.limits.upload(scope["path"]) is None:
+        if JSON_TYPE.match(headers.get("content-type", "")) and self.limits.upload(scope["path"]) is None:
             await self._json(scope, receive, send, limit)
             return
         await self._streamed(scope, receive, send, limit)
@@ -153,7 +178,7 @@ class RequestGuard:
         except _TooLarge:
             if started:
                 raise
-            await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+            await refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
 
     async def _json(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         chunks: list[bytes] = []
@@ -166,14 +191,14 @@ class RequestGuard:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > limit:
-                await _refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
+                await refuse(send, 413, {"detail": f"request body larger than {limit} bytes"})
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
         issue = json_issue(body) if body else None
         if issue is not None:
-            await _refuse(send, 422, {"detail": [issue]})
+            await refuse(send, 422, {"detail": [issue]})
             return
         replayed = False
 
@@ -187,8 +212,11 @@ class RequestGuard:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send: Send, status: int, content: object) -> None:
+async def refuse(send: Send, status: int, content: object, headers: Mapping[str, str] | None = None) -> None:
+    """Answer `status` with a JSON body (and `headers`) and close the connection; nothing of the request body
+    is read."""
     payload = orjson.dumps(content)
+    extra = [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()]
     await send(
         {
             "type": "http.response.start",
@@ -197,6 +225,7 @@ async def _refuse(send: Send, status: int, content: object) -> None:
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
                 (b"connection", b"close"),
+                *extra,
             ],
         }
     )

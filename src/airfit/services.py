@@ -76,6 +76,14 @@ class Services:
         if added:
             logger.info("Registered users: %s", ", ".join(added))
         await self.imports.recover()
+        unconfirmed = [t for t in await self.users.list_tokens() if t.unconfirmed]
+        if unconfirmed:
+            logger.warning(
+                "%d token(s) were made in open mode without a credential and are refused in token mode until "
+                "an admin confirms them (airfit users token list; airfit users token trust ID): %s",
+                len(unconfirmed),
+                ", ".join(f"{t.id} ({t.user_id}, {t.name})" for t in unconfirmed),
+            )
         if self.settings.scheduler:
             self.scheduler.start()
 

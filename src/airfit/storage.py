@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import fcntl
 import io
 import logging
@@ -41,6 +42,8 @@ from typing import Annotated, Any, Generic, TypeVar, cast
 
 import orjson
 from pydantic import BaseModel, Field, ValidationError
+
+from airfit.units import ARCHIVE_UNITS
 
 logger = logging.getLogger(__name__)
 
@@ -586,6 +589,7 @@ class DocumentStore:
             "scope": scope,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "secrets_included": include_secrets,
+            "units": ARCHIVE_UNITS,
             "documents": documents,
         }
         left_out = set() if include_secrets else _secret_files()
@@ -593,18 +597,27 @@ class DocumentStore:
             for path in sorted(directory.glob("*.json")) if directory.is_dir() else []:
                 if not DOCUMENT_FILE.fullmatch(path.name) or path.name in left_out:
                     continue
-                archive.writestr(f"documents/{path.name}", path.read_bytes())
+                payload = _read_no_follow(path)
+                if payload is None:
+                    logger.warning(
+                        "Left %s out of %s's export: it is a link, not a document", path.name, scope
+                    )
+                    continue
+                archive.writestr(f"documents/{path.name}", payload)
                 documents.append(path.name)
             archive.writestr("manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
         return buffer.getvalue()
 
-    async def import_scope(self, scope: str, archive: bytes) -> list[str]:
+    async def import_scope(self, scope: str, archive: bytes, *, include_secrets: bool = True) -> list[str]:
         """Replace every document of a scope with those in an archive made by `export_scope`.
 
         The archive is validated completely before anything is touched; the previous directory is kept
-        until the new one is in place, so a failure at any point leaves the previous data intact.
+        until the new one is in place, so a failure at any point leaves the previous data intact. Without
+        `include_secrets`, credentials in the archive are left out and the scope keeps its own.
         """
         documents = await asyncio.to_thread(_read_archive, archive)
+        if not include_secrets:
+            documents = {name: payload for name, payload in documents.items() if name not in _secret_files()}
         names = await asyncio.to_thread(self._scope_documents, scope)
         names.update(name[: -len(".json")] for name in documents)
         async with self._scope_locked(scope, names):
@@ -628,7 +641,8 @@ class DocumentStore:
                 # when the archive was exported without them) with the new data.
                 uncovered = not extra.name.endswith(".json") or extra.name in kept_json
                 if extra.is_file() and extra.name not in documents and uncovered:
-                    shutil.copy2(extra, staging / extra.name)
+                    # A link stays a link: never the content of whatever it points at.
+                    shutil.copy2(extra, staging / extra.name, follow_symlinks=False)
                 elif extra.is_dir():
                     # Directories (e.g. `memories/`) are not in archives: an import must not drop them.
                     shutil.copytree(extra, staging / extra.name, symlinks=True)
@@ -761,6 +775,18 @@ class DocumentStore:
     def leftover_temp_files(self) -> Iterator[Path]:
         """Temp files a killed writer left behind (harmless; doctor removes them)."""
         yield from self.root.glob("*/.*.tmp")
+
+
+def _read_no_follow(path: Path) -> bytes | None:
+    """A regular file's bytes, or None when `path` is a symbolic link (opened without following it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:

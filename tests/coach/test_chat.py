@@ -57,13 +57,13 @@ def test_chat_sends_the_apps_context_under_its_real_keys(
     prompt = _texts(fake_openai.requests[0])
     for line in (
         "- Steps today: 8432",
-        "- Active calories today: 512",
+        "- Active calories today: 512 kcal",
         "- Weight: 182.4 lbs (as of yesterday)",
         "- Resting heart rate: 54 bpm",
         "- Sleep last night: 7.2 hours",
         "- Recent workouts: Traditional Strength Training (62min)",
-        "- Total calories: 1850",
-        "  - Chicken bowl: 650 cal, 55g protein",
+        "- Total energy: 1,850 kcal",
+        "  - Chicken bowl: 650 kcal, 55g protein",
         "User message: How am I doing?",
     ):
         assert line in prompt
@@ -145,6 +145,12 @@ def test_onboarding_and_finalize(start_server: Callable[..., LiveServer], fake_o
     ]
     live = start_server(**fake_openai.settings())
     with live.client("david") as c:
+        # Finishing before anything was said completes nothing (and asks the LLM nothing).
+        early = c.post("/profile/finalize-onboarding").json()
+        decode(early, FINALIZE)
+        assert early["status"] == "nothing_to_finalize"
+        assert fake_openai.requests == []
+        assert stored(live.settings, "david", PROFILE).onboarding_complete is False
         opener = c.post("/chat/onboarding", json={"message": ""}).json()
         decode(opener, ONBOARDING)
         assert opener["session_id"]

@@ -134,8 +134,8 @@ async def test_weekly_summary_text(state: Services) -> None:
     await _store(state, "brian", week)
     assert await weekly_summary_text(store=state.store, users=state.users, user_id="brian") == (
         "This week's summary:\n"
-        "- Nutrition: avg 2000cal, 150g protein (7 days tracked)\n"
-        "- Weight: 183.0lbs (↓6.0lbs this week)\n"
+        "- Nutrition: avg 2,000 kcal, 150g protein (7 days tracked)\n"
+        "- Weight: 183.0 lbs (↓6.0 lbs this week)\n"
         "- Sleep: avg 7.5h\n"
         "- Workouts: 3 sessions"
     )

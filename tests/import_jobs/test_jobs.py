@@ -55,12 +55,15 @@ def other_process() -> Iterator[subprocess.Popen[bytes]]:
         proc.wait(timeout=10)
 
 
-def test_an_upload_labelled_json_is_still_a_file(server: LiveServer, export: Path) -> None:
+def test_an_upload_is_a_file_type_or_untyped_never_json_or_a_form(server: LiveServer, export: Path) -> None:
+    body = export.read_bytes()
     with server.client("david") as david:
-        answer = david.post(
-            "/imports/apple-health", content=export.read_bytes(), headers={"Content-Type": "application/json"}
-        )
-        assert answer.status_code == 202, answer.text  # not a 422 for XML that is no JSON
+        for refused in ("application/json", "text/plain", "application/x-www-form-urlencoded"):
+            answer = david.post("/imports/apple-health", content=body, headers={"Content-Type": refused})
+            assert answer.status_code == 415, answer.text
+        assert david.get("/imports").json() == {"jobs": []}
+        typed = david.post("/imports/apple-health", content=body, headers={"Content-Type": "text/xml"})
+        assert typed.status_code == 202, typed.text
 
 
 def test_a_job_is_its_owners_only(server: LiveServer, export: Path) -> None:
@@ -204,10 +207,8 @@ def test_an_upload_over_the_limit_is_a_413_before_or_while_it_is_read(
         assert david.get("/imports").json() == {"jobs": []}
         # Other routes keep their own limits: a small JSON body is fine, the upload limit is not theirs.
         assert david.post("/insights/sync", json={"days": []}).status_code == 200
-        # A file labelled JSON has the upload's limit too.
-        labelled = david.post(
-            "/imports/apple-health", content=chunks(), headers={"Content-Type": "application/json"}
-        )
+        # A typed file has the upload's limit too.
+        labelled = david.post("/imports/apple-health", content=chunks(), headers={"Content-Type": "text/xml"})
         assert labelled.status_code == 413
     assert list((data_dir / ".scratch" / "david").iterdir()) == []
 

@@ -92,7 +92,7 @@ def test_goal_progress_toward_with_a_date_and_away() -> None:
         _days([demo.Trend("weight_lbs", _weeks(26), -0.5)]),
         PROFILE.model_copy(update={"target_weight_lbs": 160}),
     )["goal_progress:toward"]
-    assert toward.title.startswith("On track for 160 lbs around ")
+    assert toward.title.startswith("On track for 160.0 lbs around ")
     assert toward.supporting_data.target == 160
     eta = re.search(r"around (\d{4}-\d\d-\d\d)", toward.body)
     assert eta is not None
@@ -111,7 +111,7 @@ def test_a_plateau_after_a_clear_loss() -> None:
     found = _found(_days(effects, seed=2), profile)
     plateau = found["weight_plateau"]
     assert plateau.title.startswith("Weight steady for ")
-    assert "Your target is 150 lbs" in plateau.body
+    assert "Your target is 150.0 lbs" in plateau.body
     assert "goal_progress:toward" not in found, "no finishing date while progress has stalled"
 
 

@@ -165,3 +165,42 @@ def test_delete_clears_only_the_callers_profile(server: LiveServer) -> None:
     assert _profile(server, "david")["name"] is None
     assert _profile(server, "david")["onboarding_complete"] is False
     assert _profile(server, "brian")["name"] == "Brian"
+
+
+def test_targets_are_set_in_parts_and_both_ios_decoders_still_read_the_profile(server: LiveServer) -> None:
+    with server.client("david") as david, server.client("brian") as brian:
+        set_ = david.patch(
+            "/profile/targets",
+            json={"training_day": {"calories": 2600, "protein": 180}, "rest_day": {"calories": 2200}},
+        )
+        assert set_.status_code == 200
+        david.patch("/profile/targets", json={"rest_day": {"protein": 170}}).raise_for_status()
+        profile = david.get("/profile").json()
+        decode_profile(profile)
+        unset = {"carbs": None, "fat": None}
+        assert profile["training_day_targets"] == {"calories": 2600, "protein": 180, **unset}
+        assert profile["rest_day_targets"] == {"calories": 2200, "protein": 170, **unset}
+        assert (profile["calorie_target_training"], profile["calorie_target_rest"]) == (2600, 2200)
+        assert profile["protein_target"] == 180
+        # A null clears one target; the others stay.
+        david.patch("/profile/targets", json={"training_day": {"protein": None}}).raise_for_status()
+        assert david.get("/profile").json()["training_day_targets"]["protein"] is None
+        assert brian.get("/profile").json()["training_day_targets"]["calories"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"training_day": {"calories": 20}}, ["body", "training_day", "calories"]),
+        ({"rest_day": {"protein": 5000}}, ["body", "rest_day", "protein"]),
+        ({"rest_day": {"calories": "lots"}}, ["body", "rest_day", "calories"]),
+        ({"weekend": {"calories": 2000}}, ["body", "weekend"]),
+    ],
+)
+def test_targets_out_of_range_are_a_422_naming_the_field(
+    server: LiveServer, body: dict[str, Any], where: list[str]
+) -> None:
+    with server.client("david") as david:
+        response = david.patch("/profile/targets", json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == where

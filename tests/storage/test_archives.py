@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,7 +71,13 @@ GOOD_COUNTER = encode_document(COUNTER, Counter(count=1))
 
 
 def flip_byte(archive: bytes) -> bytes:
-    middle = len(archive) // 3
+    """One bit pattern changed in the middle of the first document's compressed bytes (not in a header
+    field a reader may ignore, such as a timestamp)."""
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        first = zf.infolist()[0]
+    name_and_extra = int.from_bytes(archive[first.header_offset + 26 : first.header_offset + 30], "little")
+    name_len, extra_len = name_and_extra & 0xFFFF, name_and_extra >> 16
+    middle = first.header_offset + 30 + name_len + extra_len + first.compress_size // 2
     return archive[:middle] + bytes([archive[middle] ^ 0xFF]) + archive[middle + 1 :]
 
 

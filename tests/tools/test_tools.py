@@ -156,6 +156,8 @@ async def test_http_provider_tools_read_the_bound_user(settings: Settings) -> No
 
 @pytest.mark.usefixtures("two_users")
 async def test_mcp_server_over_stdio_is_bound_to_one_user(settings: Settings) -> None:
+    # As the server does at start: the MCP server registers nobody itself.
+    await build_services(settings).users.ensure(settings.initial_users)
     env = server_env(settings)
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "airfit", "mcp", "--user", "brian"], env=env

@@ -52,7 +52,7 @@ def test_recent_workouts_block() -> None:
         "  - Plank: 1 sets, 1 reps\n"
         "\nPush (Yesterday, 45min):\n"
         '  Notes: "felt strong"\n'
-        "  - Bench Press (Barbell): 2×220.5lb, 10 reps [paused reps]\n"
+        "  - Bench Press (Barbell): 2×220.5lbs, 10 reps [paused reps]\n"
         "  - Pull Up: 1 sets, 8 reps"
     )
     assert format_recent_workouts(WorkoutsDoc(), UTC, NOW.date(), limit=5) == ""

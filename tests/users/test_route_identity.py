@@ -70,12 +70,14 @@ async def test_docs_are_offline_and_follow_the_identity_rule(token_settings: Set
     async with asgi_client(token_settings) as client:
         bearer = {"Authorization": f"Bearer {token}"}
         page = await client.get("/docs", headers=bearer)
+        script = await client.get("/docs.js", headers=bearer)
         spec = await client.get("/openapi.json", headers=bearer)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     # Self-contained: nothing is loaded from another host.
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page.text)
-    assert 'fetch("openapi.json"' in page.text
+    assert '<script src="docs.js">' in page.text
+    assert 'fetch("openapi.json"' in script.text
     assert spec.status_code == 200
     assert "/chat" in spec.json()["paths"]
 

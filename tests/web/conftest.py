@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
 from tests.fakes.openai_server import FakeOpenAI, Rule, fake_openai_server
 from tests.live import LiveServer, make_settings, thread_server
@@ -65,6 +65,11 @@ INSIGHTS = {
     ]
 }
 COACH_REPLY = "Great question: aim for 0.8 g of protein per pound."
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+"""The two sizes every screen is tried at."""
 
 
 # Generous: two cores are shared with other work, and a slow machine must not fail a correct page.
@@ -143,7 +148,12 @@ def fake_llm() -> Iterator[FakeOpenAI]:
 @pytest.fixture(scope="module")
 def open_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAI) -> Iterator[LiveServer]:
     """Open mode, brian and david with their own data, the fake LLM."""
-    settings = make_settings(tmp_path_factory.mktemp("web-open"), users="brian,david", **fake_llm.settings())
+    settings = make_settings(
+        tmp_path_factory.mktemp("web-open"),
+        users="brian,david",
+        allowed_hosts=LAN_HOST,
+        **fake_llm.settings(),
+    )
     with thread_server(settings) as server:
         seed(server, "brian")
         seed(server, "david")
@@ -153,20 +163,37 @@ def open_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeOpenAI) 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     """A fresh browser profile (no stored identity), light scheme, desktop size."""
-    ctx = browser.new_context(viewport={"width": 1100, "height": 900}, color_scheme="light")
+    ctx = browser.new_context(viewport=DESKTOP, color_scheme="light")
     ctx.set_default_timeout(15_000)
     yield ctx
     ctx.close()
 
 
-@pytest.fixture
-def page(context: BrowserContext) -> Page:
-    """A page that fails the test on any uncaught script error."""
+def csp_violations(errors: list[str]) -> Callable[[ConsoleMessage], None]:
+    """A console listener collecting what the Content-Security-Policy blocked (Chromium logs each)."""
+
+    def listen(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            errors.append(message.text)
+
+    return listen
+
+
+def watched_page(context: BrowserContext) -> Page:
+    """A new page that records its uncaught script errors and anything the CSP blocked in `page.errors`
+    (tests assert it stays empty)."""
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", csp_violations(errors))
     page.errors = errors  # type: ignore[attr-defined]
     return page
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A page that fails the test on any uncaught script error or anything the CSP blocked."""
+    return watched_page(context)
 
 
 def pick(page: Page, user: str) -> None:
@@ -176,10 +203,16 @@ def pick(page: Page, user: str) -> None:
     expect(page.get_by_test_id("today-calories")).to_be_visible()
 
 
-def go(page: Page, screen: str) -> None:
-    """Open a screen from the navigation bar."""
-    page.get_by_role("navigation", name="Screens").get_by_role("link", name=screen, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+def go(page: Page, screen: str, *, loads: bool = True) -> None:
+    """Open a screen from the navigation bar (on a phone, the rarer screens are under "More"); unless told
+    it cannot (`loads`), wait for its heading."""
+    nav = page.get_by_role("navigation", name="Screens")
+    link = nav.get_by_role("link", name=screen, exact=True)
+    if not link.is_visible():
+        nav.get_by_role("button", name="More").click()
+    link.click()
+    if loads:
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def shoot(page: Page, name: str) -> Path:
@@ -195,6 +228,8 @@ def shoot(page: Page, name: str) -> Path:
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the current page."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text())
+        # From the page's own origin: the Content-Security-Policy refuses inline and foreign scripts.
+        page.route("**/__axe.min.js", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+        page.add_script_tag(url="__axe.min.js")
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

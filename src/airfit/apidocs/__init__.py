@@ -1,7 +1,8 @@
 """`GET /docs` and `GET /openapi.json`: the API reference, readable with no internet.
 
 FastAPI's default page loads Swagger UI from a CDN and is blank offline (a home server often is); this one
-is a single self-contained HTML file shipped in the package, which reads `openapi.json` from the same server.
+is a small HTML page with its script and style beside it (`/docs.js`, `/docs.css`: files, never inline, as
+the Content-Security-Policy allows), shipped in the package, which reads `openapi.json` from the same server.
 Identity follows the server's rule: in token mode both need a Bearer token like every other route, and
 `AIRFIT_DOCS=false` removes them.
 """
@@ -13,15 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-PAGE = Path(__file__).parent / "page.html"
+HERE = Path(__file__).parent
+PAGE = HERE / "page.html"
 
 
 def docs_router(openapi: Callable[[], dict[str, Any]]) -> APIRouter:
-    """The two routes, serving the document `openapi()` builds."""
+    """The routes: the page, its script and style, and the document `openapi()` builds."""
     router = APIRouter(include_in_schema=False)
     page = PAGE.read_text(encoding="utf-8")
+    script = (HERE / "docs.js").read_bytes()
+    style = (HERE / "docs.css").read_bytes()
 
     @router.get("/openapi.json")
     async def openapi_document() -> JSONResponse:
@@ -32,5 +36,15 @@ def docs_router(openapi: Callable[[], dict[str, Any]]) -> APIRouter:
     async def docs_page() -> HTMLResponse:
         """The reference page (no external scripts, styles or fonts)."""
         return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+    @router.get("/docs.js")
+    async def docs_script() -> Response:
+        """The page's script: renders `openapi.json` as plain HTML."""
+        return Response(script, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    @router.get("/docs.css")
+    async def docs_style() -> Response:
+        """The page's style."""
+        return Response(style, media_type="text/css", headers={"Cache-Control": "no-cache"})
 
     return router

@@ -38,11 +38,15 @@ class BackupService:
         """A zip archive of every document of the user; credentials only with `include_secrets`."""
         return await self.store.export_scope(user_id, include_secrets=include_secrets)
 
-    async def restore(self, user_id: str, archive: bytes, *, any_owner: bool = False) -> list[str]:
+    async def restore(
+        self, user_id: str, archive: bytes, *, any_owner: bool = False, include_secrets: bool = False
+    ) -> list[str]:
         """Replace all of the user's documents with an archive; returns the documents restored.
 
         Unless `any_owner` (the administrator's `airfit import`), only the user's own archive is accepted:
         restoring someone else's export into your account is not something a request can do by accident.
+        Credentials in the archive (a Hevy key) are restored only with `include_secrets` (the administrator's
+        command); over HTTP a key is set by `PUT /hevy/key`, which checks it, and the user keeps their own.
         Any refusal changes nothing.
         """
         if not any_owner:
@@ -50,6 +54,6 @@ class BackupService:
             if owner != user_id:
                 raise ArchiveRefusedError(f"archive holds the data of {owner!r}, not of {user_id!r}")
         try:
-            return await self.store.import_scope(user_id, archive)
+            return await self.store.import_scope(user_id, archive, include_secrets=include_secrets)
         except ValueError as exc:
             raise ArchiveRefusedError(str(exc)) from exc

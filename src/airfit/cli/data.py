@@ -55,7 +55,7 @@ def import_user(user_id: str, file: Path) -> None:
     async def work(services: Services) -> list[str]:
         await services.users.require(user_id)
         archive = await asyncio.to_thread(file.read_bytes)
-        return await services.backup.restore(user_id, archive, any_owner=True)
+        return await services.backup.restore(user_id, archive, any_owner=True, include_secrets=True)
 
     try:
         names = run_with_services(work)

@@ -24,4 +24,6 @@ def mcp(user_id: str) -> None:
             raise click.ClickException(str(exc)) from exc
         await serve_stdio(store=services.store, users=services.users, user_id=user_id)
 
-    run_with_services(run)
+    # Registers nobody: it is started by the claude CLI with a reduced environment (no AIRFIT_USERS), and
+    # serves only a user who already exists.
+    run_with_services(run, ensure_users=False)

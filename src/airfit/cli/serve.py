@@ -17,6 +17,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from airfit.app import create_app
+    from airfit.serving import uvicorn_config
 
     settings = load_settings()
     overrides = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
@@ -27,10 +28,12 @@ def serve(host: str | None, port: int | None) -> None:
         f"AirFit server on http://{settings.host}:{settings.port}  data: {settings.data_dir.resolve()}  "
         f"auth: {settings.auth}  default user: {settings.effective_default_user or '(none)'}"
     )
-    uvicorn.run(
+    config = uvicorn_config(
         create_app(settings),
+        settings,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
         access_log=settings.access_log,
     )
+    uvicorn.Server(config).run()

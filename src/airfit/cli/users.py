@@ -111,9 +111,24 @@ def list_tokens(user_id: str | None) -> None:
     async def work(services: Services) -> None:
         for info in await services.users.list_tokens(user_id):
             used = f"{info.last_used_at:%Y-%m-%d %H:%M}" if info.last_used_at else "never"
-            click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}")
+            mark = (
+                "  (unconfirmed: made in open mode; airfit users token trust ID)" if info.unconfirmed else ""
+            )
+            click.echo(f"{info.id}  {info.user_id}  {info.name}  {info.scope}  last used {used}{mark}")
 
     _run(work, ensure_users=False)
+
+
+@token.command("trust")
+@click.argument("token_id")
+def trust_token(token_id: str) -> None:
+    """Confirm TOKEN_ID, made in open mode without a credential, so token mode accepts it."""
+
+    async def work(services: Services) -> None:
+        info = await services.users.trust_token(token_id)
+        click.echo(f"trusted {info.id} ({info.user_id}, {info.name})")
+
+    _run(work)
 
 
 @token.command("revoke")

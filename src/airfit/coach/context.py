@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, Literal, Protocol
@@ -20,6 +21,7 @@ from airfit.profile.models import PROFILE
 from airfit.storage import SERVER_SCOPE, Document, DocumentStore
 from airfit.training.models import WORKOUTS
 from airfit.training.summaries import recent_workouts_text, set_tracker_text
+from airfit.units import STORED, Quantity, Units, text
 from airfit.users.models import USERS, UserRegistry
 from airfit.users.service import UserService, local_today
 
@@ -79,7 +81,10 @@ HEALTH_LABELS = {
     "weight_lbs": "Weight",
     "recent_workouts": "Recent workouts",
 }
-UNITS = {"Sleep last night": "hours", "Resting heart rate": "bpm", "Weight": "lbs"}
+UNITS = {"Sleep last night": "hours", "Resting heart rate": "bpm"}
+QUANTITIES = {"Weight": Quantity.MASS, "Active calories today": Quantity.ENERGY}
+"""Values the app sends in lbs and kcal (docs/ios-contract.md § Coach), told in the user's units."""
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 DATE_KEYS = {"Weight": ("weight_date",), "Resting heart rate": ("resting_hr_date",)}
 QUALITY_KEYS = ("quality_flags", "quality_score", "is_baseline_excluded")
 
@@ -149,16 +154,18 @@ def data_age(stamp: str, today: date, tz: tzinfo) -> str:
     return f"{day:%b %d}"
 
 
-def _with_unit(label: str, value: str) -> str:
+def _with_unit(label: str, value: str, units: Units) -> str:
+    shown = value.strip()
+    if not _NUMBER.fullmatch(shown):
+        return shown
+    if (quantity := QUANTITIES.get(label)) is not None:
+        return text(float(shown), quantity, units)
     unit = UNITS.get(label)
-    text = value.strip()
-    if unit and text.replace(".", "", 1).isdigit():
-        return f"{text} {unit}"
-    return text
+    return f"{shown} {unit}" if unit else shown
 
 
-def format_health_context(health: dict[str, str], tz: tzinfo) -> str:
-    """The app's `health_context` as prompt lines, under the keys it really sends."""
+def format_health_context(health: dict[str, str], tz: tzinfo, units: Units = STORED) -> str:
+    """The app's `health_context` as prompt lines, under the keys it really sends, in the user's units."""
     today = local_today(tz)
     lines = ["Here is the user's current health data:"]
     flags = health.get("quality_flags", "").strip()
@@ -173,7 +180,7 @@ def format_health_context(health: dict[str, str], tz: tzinfo) -> str:
         if label in seen:
             continue
         seen.add(label)
-        line = f"- {label}: {_with_unit(label, value)}"
+        line = f"- {label}: {_with_unit(label, value, units)}"
         for date_key in DATE_KEYS.get(label, ()):
             age = data_age(health.get(date_key, ""), today, tz) if health.get(date_key) else ""
             if age and age != "today":
@@ -182,24 +189,27 @@ def format_health_context(health: dict[str, str], tz: tzinfo) -> str:
     return "\n".join(lines) if len(lines) > 1 else ""
 
 
-def _food_lines(entries: list[FoodLine]) -> list[str]:
-    return [f"  - {e.name or 'food'}: {e.calories} cal, {e.protein}g protein" for e in entries]
+def _food_lines(entries: list[FoodLine], units: Units) -> list[str]:
+    return [
+        f"  - {e.name or 'food'}: {text(e.calories, Quantity.ENERGY, units)}, {e.protein}g protein"
+        for e in entries
+    ]
 
 
-def format_nutrition_context(nutrition: NutritionContext) -> str:
-    """The app's `nutrition_context` as prompt lines."""
+def format_nutrition_context(nutrition: NutritionContext, units: Units = STORED) -> str:
+    """The app's `nutrition_context` as prompt lines, energy in the user's unit."""
     lines = [
         "Here is what the user has eaten today:",
-        f"- Total calories: {nutrition.total_calories}",
+        f"- Total energy: {text(nutrition.total_calories, Quantity.ENERGY, units)}",
         f"- Total protein: {nutrition.total_protein}g",
         f"- Total carbs: {nutrition.total_carbs}g",
         f"- Total fat: {nutrition.total_fat}g",
         f"- Logged {nutrition.entry_count} food entries today",
     ]
     if nutrition.entries:
-        lines += ["Food logged today:", *_food_lines(nutrition.entries)]
+        lines += ["Food logged today:", *_food_lines(nutrition.entries, units)]
     if nutrition.recent_entries:
-        lines += ["Food from the last few days:", *_food_lines(nutrition.recent_entries)]
+        lines += ["Food from the last few days:", *_food_lines(nutrition.recent_entries, units)]
     return "\n".join(lines)
 
 

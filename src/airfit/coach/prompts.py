@@ -9,7 +9,10 @@ instructions.
 
 from __future__ import annotations
 
+import html
+
 from airfit.profile.models import MacroTargets, UserProfile
+from airfit.units import STORED, Quantity, Units, instruction, text
 
 ONBOARDING_SYSTEM_PROMPT = """You are a friendly, curious AI fitness coach meeting someone for the first time.
 Get to know them through a natural conversation, one question at a time, over 5 to 10 messages:
@@ -49,14 +52,14 @@ MEMORY_HEADER = (
 )
 
 
-def _target_line(label: str, targets: MacroTargets) -> str:
+def _target_line(label: str, targets: MacroTargets, units: Units) -> str:
     def show(value: int | str | None) -> str:
         return "?" if value is None else str(value)
 
-    return (
-        f"{label}: {show(targets.calories)} kcal | {show(targets.protein)}g P | "
-        f"{show(targets.carbs)}g C | {show(targets.fat)}g F"
-    )
+    energy = targets.calories
+    calories = text(energy, Quantity.ENERGY, units) if isinstance(energy, int) else f"{show(energy)} kcal"
+    grams = f"{show(targets.protein)}g P | {show(targets.carbs)}g C | {show(targets.fat)}g F"
+    return f"{label}: {calories} | {grams}"
 
 
 def _bullets(title: str, items: list[str]) -> list[str]:
@@ -74,11 +77,11 @@ def _about(profile: UserProfile) -> list[str]:
     return ["--- ABOUT THE USER ---", *lines] if lines else []
 
 
-def _state_and_goals(profile: UserProfile) -> list[str]:
+def _state_and_goals(profile: UserProfile, units: Units) -> list[str]:
     lines: list[str] = []
     state = []
     if profile.current_weight_lbs is not None:
-        state.append(f"Weight: {profile.current_weight_lbs:g} lbs")
+        state.append(f"Weight: {text(profile.current_weight_lbs, Quantity.MASS, units)}")
     if profile.current_body_fat_pct is not None:
         state.append(f"Body fat: {profile.current_body_fat_pct:g}%")
     if state:
@@ -89,7 +92,7 @@ def _state_and_goals(profile: UserProfile) -> list[str]:
         goals.append(f"Current phase: {profile.current_phase.upper()}{context}")
     goals += [f"- {goal}" for goal in profile.goals]
     if profile.target_weight_lbs is not None:
-        goals.append(f"Target weight: {profile.target_weight_lbs:g} lbs")
+        goals.append(f"Target weight: {text(profile.target_weight_lbs, Quantity.MASS, units)}")
     if profile.target_body_fat_pct is not None:
         goals.append(f"Target body fat: {profile.target_body_fat_pct:g}%")
     if goals:
@@ -97,7 +100,7 @@ def _state_and_goals(profile: UserProfile) -> list[str]:
     return lines
 
 
-def _training_and_nutrition(profile: UserProfile) -> list[str]:
+def _training_and_nutrition(profile: UserProfile, units: Units) -> list[str]:
     lines: list[str] = []
     training = []
     if profile.training_days_per_week:
@@ -110,8 +113,8 @@ def _training_and_nutrition(profile: UserProfile) -> list[str]:
     if profile.training_day_targets.calories is not None or profile.training_day_targets.protein is not None:
         lines += [
             "--- NUTRITION TARGETS ---",
-            _target_line("Training days", profile.training_day_targets),
-            _target_line("Rest days", profile.rest_day_targets),
+            _target_line("Training days", profile.training_day_targets, units),
+            _target_line("Rest days", profile.rest_day_targets, units),
             *(f"- {g}" for g in profile.nutrition_guidelines),
         ]
     return lines
@@ -130,13 +133,14 @@ def _persona(profile: UserProfile) -> str:
     return "You are a knowledgeable, supportive AI fitness coach."
 
 
-def profile_facts(profile: UserProfile) -> str:
-    """Everything known about the user, as prompt sections ("" when nothing is, or during onboarding)."""
+def profile_facts(profile: UserProfile, units: Units = STORED) -> str:
+    """Everything known about the user, as prompt sections, numbers in their units ("" when nothing is
+    known, or during onboarding)."""
     if _onboarding(profile):
         return ""
     lines = _about(profile)
-    lines += _state_and_goals(profile)
-    lines += _training_and_nutrition(profile)
+    lines += _state_and_goals(profile, units)
+    lines += _training_and_nutrition(profile, units)
     lines += _bullets("CONSTRAINTS", profile.constraints)
     lines += _bullets("CONTEXT", profile.context)
     lines += _bullets("LIFE CONTEXT", profile.life_context)
@@ -144,6 +148,8 @@ def profile_facts(profile: UserProfile) -> str:
     lines += _bullets("PREFERENCES", profile.preferences)
     lines += _bullets("HEVY INTEGRATION", profile.hevy_quirks)
     lines += _bullets("OBSERVED PATTERNS", profile.patterns)
+    if unit_line := instruction(units):
+        lines += ["--- UNITS ---", unit_line]
     return "\n".join(lines)
 
 
@@ -159,19 +165,25 @@ def coach_prompt(profile: UserProfile) -> str:
     return "\n\n".join([_persona(profile), GUIDELINES, CONVERSATION_STYLE, MEMORY_PROTOCOL])
 
 
-def profile_prompt(profile: UserProfile) -> str:
+def profile_prompt(profile: UserProfile, units: Units = STORED) -> str:
     """The persona, the user's facts and the fixed instructions, without memory, in `GET /chat/context`'s
     order."""
     if _onboarding(profile):
         return ONBOARDING_SYSTEM_PROMPT
-    facts = profile_facts(profile)
+    facts = profile_facts(profile, units)
     parts = [_persona(profile), facts, GUIDELINES, CONVERSATION_STYLE, MEMORY_PROTOCOL]
     return "\n\n".join(part for part in parts if part)
 
 
 def memory_block(memory: str) -> str:
-    """The fenced relationship memory, as it closes a system prompt ("" when nothing is remembered)."""
-    return f"{MEMORY_HEADER}\n<memory_notes>\n{memory}\n</memory_notes>" if memory else ""
+    """The fenced relationship memory, as it closes a system prompt ("" when nothing is remembered).
+
+    The notes are escaped (`<`, `>`, `&`): a note is text a user or the app wrote, and must not be able to
+    close the fence and speak as the system prompt.
+    """
+    if not memory:
+        return ""
+    return f"{MEMORY_HEADER}\n<memory_notes>\n{html.escape(memory, quote=False)}\n</memory_notes>"
 
 
 def with_memory(base: str, memory: str) -> str:
@@ -179,9 +191,9 @@ def with_memory(base: str, memory: str) -> str:
     return f"{base}\n\n{memory_block(memory)}" if memory else base
 
 
-def system_prompt(profile: UserProfile, memory: str) -> str:
+def system_prompt(profile: UserProfile, memory: str, units: Units = STORED) -> str:
     """The full system prompt for a coaching turn: profile prompt plus relationship memory."""
-    return with_memory(profile_prompt(profile), memory)
+    return with_memory(profile_prompt(profile, units), memory)
 
 
 def profile_summary(profile: UserProfile) -> str:

@@ -99,6 +99,10 @@ def _persona(personality: str) -> Callable[[UserProfile], tuple[None, bool]]:
     return change
 
 
+NOTHING_TO_FINALIZE = "nothing_to_finalize"
+"""`POST /profile/finalize-onboarding` before the user has said anything: onboarding stays open."""
+
+
 class Coach:
     """The coaching pipelines of every user; holds no user's data beyond the context-block cache."""
 
@@ -140,7 +144,7 @@ class Coach:
         profile = await self.profiles.get(user_id)
         memory = await self._memory(user_id, said_since=await self.llm.replay_start(user_id))
         blocks = await self.context.prompt_blocks(user_id=user_id)
-        facts = "" if app_prompt else profile_facts(profile)
+        facts = "" if app_prompt else profile_facts(profile, await self.users.units_of(user_id))
         if facts:
             blocks.append(Block("profile", facts, ctx.PROFILE_PRIORITY))
         if memory:
@@ -157,11 +161,12 @@ class Coach:
         started = time.perf_counter()
         system, context = await self._conversation(user_id, request.system_prompt)
         turn = []
+        units = await self.users.units_of(user_id)
         if request.health_context:
             tz = await self.users.timezone_of(user_id)
-            turn.append(ctx.format_health_context(request.health_context, tz))
+            turn.append(ctx.format_health_context(request.health_context, tz, units))
         if request.nutrition_context is not None:
-            turn.append(ctx.format_nutrition_context(request.nutrition_context))
+            turn.append(ctx.format_nutrition_context(request.nutrition_context, units))
         prompt = ctx.build_prompt([b for b in turn if b], request.message)
         result = await self.llm.converse(
             user_id,
@@ -240,7 +245,7 @@ class Coach:
             kinds.add("insights")
         blocks = await self.context.blocks(user_id=user_id, kinds=kinds)
         return ChatContextResponse(
-            system_prompt=system_prompt(profile, memory),
+            system_prompt=system_prompt(profile, memory, await self.users.units_of(user_id)),
             memory_context=memory,
             data_context="\n\n".join(blocks),
             profile_summary=profile_summary(profile),
@@ -272,9 +277,16 @@ class Coach:
         )
 
     async def finalize_onboarding(self, *, user_id: str) -> FinalizeResponse:
-        """Write the persona and summary, mark onboarding complete and start a fresh session."""
+        """Write the persona and summary, mark onboarding complete and start a fresh session.
+
+        With nothing to go on (no conversation, no name, no goal) nothing is completed: a persona written
+        from an empty profile would be the coach's guess, kept as if the user had said it."""
         async with self.locks.lock(user_id, "learning"):
             profile = await self.profiles.get(user_id)
+            if not (profile.name or profile.goals or await self.llm.history(user_id)):
+                return FinalizeResponse(
+                    status=NOTHING_TO_FINALIZE, name=None, has_personality=False, preview=None
+                )
             personality, _ = await synthesize_personality(self.llm, profile)
             summary = await one_line_summary(self.llm, profile)
 

@@ -14,10 +14,16 @@ snapshot (summaries, insights, the coach and its tools) sees the combined day in
   combined day is recomputed after either.
 
 A date without web entries has no `web` block and is exactly what the phone sent.
+
+A browser that could not reach the server keeps its entries and sends them later, perhaps more than once
+(the answer may have been lost on the way back). Each carries an idempotency key, stored with the entry: a
+request whose key is already stored answers with that entry and adds nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from airfit.health.models import (
     DailySnapshot,
     HealthDay,
+    LogDay,
+    Meal,
     NutritionDay,
     PhoneReadings,
     WebDay,
@@ -36,20 +44,47 @@ WEB_TAG = "web"
 MAX_ENTRIES_PER_DAY = 100
 MAX_MACRO = 20_000
 
+MAX_FAVOURITES = 100
+RECENT_MEALS = 10
+RECENT_LOOKBACK_DAYS = 90
+
 Macro = Annotated[int, Field(ge=0, le=MAX_MACRO)]
+IdempotencyKey = Annotated[
+    str,
+    Field(
+        min_length=8,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Chosen by the client, unique per entry: a request sent again with it adds nothing.",
+    ),
+]
+Day = Annotated[
+    LogDay | None,
+    Field(description="YYYY-MM-DD from 1900 to tomorrow; today in the user's zone when omitted."),
+]
 
 
-class FoodEntryRequest(BaseModel):
-    """Body of `POST /log/food`: a meal as parsed (and maybe corrected) by `/nutrition/parse`."""
+class MealRequest(BaseModel):
+    """A meal typed by hand or as estimated by `/nutrition/parse`: energy in kcal, macros in grams."""
 
     model_config = ConfigDict(extra="forbid")
 
-    date: str | None = Field(None, description="YYYY-MM-DD; today in the user's zone when omitted.")
     name: str = Field(min_length=1, max_length=200)
     calories: Macro
     protein: Macro = 0
     carbs: Macro = 0
     fat: Macro = 0
+
+    def meal(self) -> Meal:
+        """The meal as kept in the favourites."""
+        return Meal(**self.model_dump())
+
+
+class FoodEntryRequest(MealRequest):
+    """Body of `POST /log/food`."""
+
+    date: Day = None
+    idempotency_key: IdempotencyKey | None = None
 
 
 class BodyEntryRequest(BaseModel):
@@ -57,7 +92,8 @@ class BodyEntryRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: str | None = Field(None, description="YYYY-MM-DD; today in the user's zone when omitted.")
+    date: Day = None
+    idempotency_key: IdempotencyKey | None = None
     weight_lbs: float | None = Field(None, gt=40, lt=1000, allow_inf_nan=False)
     body_fat_pct: float | None = Field(None, gt=1, lt=75, allow_inf_nan=False)
 
@@ -79,6 +115,29 @@ class DayLog(BaseModel):
     body_fat_pct: float | None
     health: HealthDay = Field(description="The whole day's activity, sleep and recovery, as combined.")
     workout: WorkoutDay
+
+
+class LoggedEntry(DayLog):
+    """The answer to `POST /log/food` and `POST /log/body`: the entry's date, and the entry itself."""
+
+    entry: WebEntry
+    replayed: bool = Field(description="True when the idempotency key was already stored: nothing was added.")
+
+
+class MealsView(BaseModel):
+    """`GET /log/meals`: meals to log again with one tap."""
+
+    recent: list[Meal] = Field(description="The latest distinct meals logged in the browser, newest first.")
+    favourites: list[Meal]
+
+
+class LogOverview(BaseModel):
+    """`GET /log/overview`: how far a user has come (what the first-run checklist shows)."""
+
+    phone_synced_at: datetime | None = Field(description="The iPhone app's latest daily sync, if any.")
+    first_date: str | None = Field(description="The earliest date holding any data.")
+    days: int = Field(description="Dates holding any data.")
+    meals_logged: bool = Field(description="Whether any meal was logged, on the phone or in the browser.")
 
 
 def phone_readings(snapshot: DailySnapshot) -> PhoneReadings:
@@ -155,6 +214,53 @@ def remove_entry(snapshot: DailySnapshot, entry_id: str) -> bool:
     if snapshot.web is None and WEB_TAG in snapshot.sources_synced:
         snapshot.sources_synced.remove(WEB_TAG)
     return True
+
+
+def find_key(snapshots: Iterable[DailySnapshot], key: str) -> tuple[str, WebEntry] | None:
+    """The date and entry stored with an idempotency key, if any."""
+    for snapshot in snapshots:
+        if snapshot.web is None:
+            continue
+        for entry in snapshot.web.entries:
+            if entry.key == key:
+                return snapshot.date, entry
+    return None
+
+
+def recent_meals(snapshots: Iterable[DailySnapshot], limit: int = RECENT_MEALS) -> list[Meal]:
+    """The latest distinct meals logged in the browser, newest first (`snapshots` newest first)."""
+    found: list[Meal] = []
+    for snapshot in snapshots:
+        entries = snapshot.web.entries if snapshot.web else []
+        for entry in sorted(entries, key=lambda e: e.at, reverse=True):
+            if entry.kind != "food" or not entry.name:
+                continue
+            meal = Meal(
+                id=entry.id,
+                name=entry.name,
+                calories=entry.calories,
+                protein=entry.protein,
+                carbs=entry.carbs,
+                fat=entry.fat,
+            )
+            if not any(meal.same_food(seen) for seen in found):
+                found.append(meal)
+                if len(found) == limit:
+                    return found
+    return found
+
+
+def has_data(snapshot: DailySnapshot) -> bool:
+    """Whether a date holds anything a person logged or a device measured."""
+    health = snapshot.health
+    return bool(
+        snapshot.nutrition.calories
+        or snapshot.web
+        or snapshot.workout.workout_count
+        or health.steps
+        or health.weight_lbs
+        or health.sleep_hours
+    )
 
 
 def day_log(date: str, snapshot: DailySnapshot | None) -> DayLog:

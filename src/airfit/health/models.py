@@ -106,6 +106,13 @@ class WebEntry(BaseModel):
     fat: int = 0
     weight_lbs: float | None = None
     body_fat_pct: float | None = None
+    key: str | None = None
+    """The client's idempotency key: a replayed request with the same key finds this entry, never adds one."""
+
+    def same_as(self, other: WebEntry) -> bool:
+        """Whether `other` records the same thing (what a replay of the request that made this one sends)."""
+        fields = ("kind", "name", "calories", "protein", "carbs", "fat", "weight_lbs", "body_fat_pct")
+        return all(getattr(self, name) == getattr(other, name) for name in fields)
 
 
 class WebDay(BaseModel):
@@ -144,6 +151,40 @@ class ContextStore(BaseModel):
 CONTEXT_STORE = register(Document("context_store", ContextStore, migrations={0: legacy_context_store}))
 
 
+class Meal(BaseModel):
+    """A meal kept for logging again with one tap: its name and macros (kcal and grams)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    name: str
+    calories: int = 0
+    protein: int = 0
+    carbs: int = 0
+    fat: int = 0
+
+    def same_food(self, other: Meal) -> bool:
+        """The same name (ignoring case and spaces around it) and the same macros."""
+        return (self.name.strip().casefold(), self.calories, self.protein, self.carbs, self.fat) == (
+            other.name.strip().casefold(),
+            other.calories,
+            other.protein,
+            other.carbs,
+            other.fat,
+        )
+
+
+class MealBook(BaseModel):
+    """`<user>/meals.json`: the meals a user marked as favourites (recent meals are read from the log)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    favourites: list[Meal] = Field(default_factory=list)
+
+
+MEAL_BOOK = register(Document("meals", MealBook))
+
+
 # -- wire models: POST /insights/sync (docs/ios-contract.md § Daily sync) -----------------------------
 
 MAX_SYNC_DAYS = 4000
@@ -169,6 +210,21 @@ def check_day(value: str) -> str:
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a real calendar date") from exc
     return value
+
+
+EARLIEST_LOG_DAY = date(1900, 1, 1)
+"""The first date a person may log or look at: anything earlier is a slip of the keyboard (0001-01-01)."""
+
+
+def check_log_day(value: str) -> str:
+    """A real calendar date, `YYYY-MM-DD`, not before 1900 (the route checks the latest, the user's)."""
+    if date.fromisoformat(check_day(value)) < EARLIEST_LOG_DAY:
+        raise ValueError(f"must not be before {EARLIEST_LOG_DAY.isoformat()}")
+    return value
+
+
+LogDay = Annotated[str, AfterValidator(check_log_day)]
+"""A date a person logs for or looks at."""
 
 
 class DailySyncData(BaseModel):

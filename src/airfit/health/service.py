@@ -11,13 +11,15 @@ from airfit.cache import ResponseCache
 from airfit.health import logbook
 from airfit.health.aggregates import body_metrics, context_summary, snapshot_list
 from airfit.health.backfill import FillReport, ImportedDay, fill_gaps
-from airfit.health.logbook import DayLog
+from airfit.health.logbook import DayLog, LoggedEntry, LogOverview, MealsView
 from airfit.health.merge import merge_day
 from airfit.health.models import (
     CONTEXT_STORE,
+    MEAL_BOOK,
     ContextStore,
     DailySnapshot,
     DailySyncData,
+    Meal,
     SnapshotsResponse,
     SyncResponse,
     WebEntry,
@@ -30,6 +32,10 @@ from airfit.users.service import UserService
 
 RANGE_DAYS = {"week": 7, "month": 30, "quarter": 90}
 DEFAULT_RANGE_DAYS = 7
+
+
+class IdempotencyConflictError(ValueError):
+    """An idempotency key already stored with a different entry."""
 
 
 def range_days(name: str) -> int:
@@ -119,15 +125,23 @@ class HealthService:
         context = await self.store.read(user_id, CONTEXT_STORE)
         return logbook.day_log(day, context.snapshots.get(day))
 
-    async def add_log_entry(self, *, user_id: str, day: str, entry: WebEntry) -> DayLog:
-        """Add a web-client entry to a date; raises ValueError when the day cannot take it."""
+    async def add_log_entry(self, *, user_id: str, day: str, entry: WebEntry) -> LoggedEntry:
+        """Add a web-client entry to a date, once per idempotency key; raises ValueError when the day cannot
+        take it, IdempotencyConflictError when its key is stored with another entry."""
         async with self.store.transaction(user_id, CONTEXT_STORE) as context:
+            found = logbook.find_key(context.snapshots.values(), entry.key) if entry.key else None
+            if found is not None:
+                stored_day, stored = found
+                if stored_day != day or not stored.same_as(entry):
+                    raise IdempotencyConflictError("this idempotency key was used for a different entry")
+                shown = logbook.day_log(day, context.snapshots[day])
+                return LoggedEntry(**dict(shown), entry=stored, replayed=True)
             snapshot = context.snapshots.get(day)
             if snapshot is None:
                 snapshot = context.snapshots[day] = DailySnapshot(date=day)
                 context.snapshots = dict(sorted(context.snapshots.items()))
             logbook.add_entry(snapshot, entry)
-            return logbook.day_log(day, snapshot)
+            return LoggedEntry(**dict(logbook.day_log(day, snapshot)), entry=entry, replayed=False)
 
     async def remove_log_entry(self, *, user_id: str, day: str, entry_id: str) -> DayLog:
         """Remove one web-client entry; raises LookupError (writing nothing) when there is no such entry."""
@@ -136,6 +150,43 @@ class HealthService:
             if snapshot is None or not logbook.remove_entry(snapshot, entry_id):
                 raise LookupError(entry_id)
             return logbook.day_log(day, snapshot)
+
+    async def meals(self, *, user_id: str) -> MealsView:
+        """The user's recent meals (read from the log) and favourites."""
+        context = await self.store.read(user_id, CONTEXT_STORE)
+        book = await self.store.read(user_id, MEAL_BOOK)
+        start = last_days(logbook.RECENT_LOOKBACK_DAYS, today=await self.today(user_id)).start.isoformat()
+        newest_first = (s for day, s in reversed(context.snapshots.items()) if day >= start)
+        return MealsView(recent=logbook.recent_meals(newest_first), favourites=list(book.favourites))
+
+    async def add_favourite(self, *, user_id: str, meal: Meal) -> MealsView:
+        """Keep a meal among the favourites (once: the same food again changes nothing); raises ValueError
+        when the list is full."""
+        async with self.store.transaction(user_id, MEAL_BOOK) as book:
+            if not any(meal.same_food(kept) for kept in book.favourites):
+                if len(book.favourites) >= logbook.MAX_FAVOURITES:
+                    raise ValueError(f"at most {logbook.MAX_FAVOURITES} favourite meals")
+                book.favourites.append(meal)
+        return await self.meals(user_id=user_id)
+
+    async def remove_favourite(self, *, user_id: str, meal_id: str) -> MealsView:
+        """Forget a favourite; raises LookupError (writing nothing) when there is none by that id."""
+        async with self.store.transaction(user_id, MEAL_BOOK) as book:
+            if not any(m.id == meal_id for m in book.favourites):
+                raise LookupError(meal_id)
+            book.favourites = [m for m in book.favourites if m.id != meal_id]
+        return await self.meals(user_id=user_id)
+
+    async def overview(self, *, user_id: str) -> LogOverview:
+        """How far the user has come: the phone's last sync, the extent of their data, a meal logged."""
+        context = await self.store.read(user_id, CONTEXT_STORE)
+        with_data = [s for s in context.snapshots.values() if logbook.has_data(s)]
+        return LogOverview(
+            phone_synced_at=context.last_sync,
+            first_date=min((s.date for s in with_data), default=None),
+            days=len(with_data),
+            meals_logged=any(s.nutrition.entry_count or s.nutrition.calories for s in with_data),
+        )
 
     def _cached(
         self,

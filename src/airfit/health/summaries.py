@@ -18,6 +18,7 @@ from airfit.health.models import (
 from airfit.health.windows import last_days
 from airfit.profile.models import PROFILE
 from airfit.storage import DocumentStore
+from airfit.units import STORED, Quantity, Units, text
 from airfit.users.service import UserService
 
 WEEK_DAYS = 7
@@ -120,27 +121,36 @@ def compute_body_comp_trends(snapshots: list[DailySnapshot], *, today: date | No
     return BodyCompTrends(**periods)
 
 
-def _part(label: str, trend: MetricTrend | None, unit: str, *, with_current: bool = True) -> str | None:
+def _part(
+    label: str, trend: MetricTrend | None, units: Units | None, *, with_current: bool = True
+) -> str | None:
+    """One trend: a mass in the user's `units`, else a body-fat percentage."""
     if trend is None or trend.change == 0:
         return None
-    now = f", now {trend.current}{unit}" if with_current else ""
-    return f"{label} {trend.direction} ({trend.change:+.1f}{unit}{now})"
+
+    def show(value: float, signed: bool = False) -> str:
+        if units is None:
+            return f"{value:{'+' if signed else ''}.1f}%"
+        return text(value, Quantity.MASS, units, signed=signed)
+
+    now = f", now {show(trend.current)}" if with_current else ""
+    return f"{label} {trend.direction} ({show(trend.change, signed=True)}{now})"
 
 
-def format_body_comp(trends: BodyCompTrends) -> str:
-    """The chat lines for body-composition trends ("" when there is nothing to say)."""
+def format_body_comp(trends: BodyCompTrends, units: Units = STORED) -> str:
+    """The chat lines for body-composition trends, in the user's units ("" when there is nothing to say)."""
     monthly = trends.monthly
     parts = [
-        _part("weight", monthly.weight, "lbs"),
-        _part("body fat", monthly.body_fat, "%"),
-        _part("lean mass", monthly.lean_mass, "lbs", with_current=False),
+        _part("weight", monthly.weight, units),
+        _part("body fat", monthly.body_fat, None),
+        _part("lean mass", monthly.lean_mass, units, with_current=False),
     ]
     lines = []
     if any(parts):
         lines.append("Monthly body comp trends: " + ", ".join(p for p in parts if p))
     yearly = trends.yearly.weight
     if yearly is not None and abs(yearly.change) >= YEARLY_MENTION_LBS:
-        lines.append(f"Yearly trend: {yearly.change:+.1f}lbs over the year")
+        lines.append(f"Yearly trend: {text(yearly.change, Quantity.MASS, units, signed=True)} over the year")
     return "\n".join(lines)
 
 
@@ -149,7 +159,8 @@ async def body_comp_text(*, store: DocumentStore, users: UserService, user_id: s
     context = await store.read(user_id, CONTEXT_STORE)
     today = await users.today(user_id)
     snapshots = last_days(YEARLY[0], today=today).snapshots(context)
-    return format_body_comp(compute_body_comp_trends(snapshots, today=today))
+    units = await users.units_of(user_id)
+    return format_body_comp(compute_body_comp_trends(snapshots, today=today), units)
 
 
 async def weekly_summary_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:
@@ -159,16 +170,18 @@ async def weekly_summary_text(*, store: DocumentStore, users: UserService, user_
     summary = context_summary(
         snapshots, protein_target=profile.protein_target, calorie_target=profile.calorie_target
     )
+    units = await users.units_of(user_id)
     lines = []
     if summary.nutrition_days:
+        days = "day" if summary.nutrition_days == 1 else "days"
         lines.append(
-            f"- Nutrition: avg {summary.avg_calories}cal, {summary.avg_protein}g protein "
-            f"({summary.nutrition_days} days tracked)"
+            f"- Nutrition: avg {text(summary.avg_calories, Quantity.ENERGY, units)}, {summary.avg_protein}g "
+            f"protein ({summary.nutrition_days} {days} tracked)"
         )
     if summary.avg_weight:
-        change = summary.weight_change
-        arrow = f" ({'↓' if change < 0 else '↑'}{abs(change)}lbs this week)" if change else ""
-        lines.append(f"- Weight: {summary.avg_weight}lbs{arrow}")
+        change = summary.weight_change or 0.0
+        moved = f" ({'↓' if change < 0 else '↑'}{text(abs(change), Quantity.MASS, units)} this week)"
+        lines.append(f"- Weight: {text(summary.avg_weight, Quantity.MASS, units)}{moved if change else ''}")
     if summary.avg_sleep:
         lines.append(f"- Sleep: avg {summary.avg_sleep}h")
     if summary.total_workouts:

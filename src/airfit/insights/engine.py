@@ -47,6 +47,7 @@ from airfit.locks import UserLocks
 from airfit.profile.models import PROFILE, UserProfile
 from airfit.storage import DocumentStore
 from airfit.training.models import EXERCISE_STORE, ExerciseStore
+from airfit.units import STORED, Units, instruction
 from airfit.users.service import UserService
 
 SYSTEM_PROMPT = "You are an expert fitness coach and data analyst. Respond only with valid JSON."
@@ -142,9 +143,14 @@ def to_insight(item: LLMInsight, now: datetime) -> Insight:
     )
 
 
-def build_prompt(data_text: str, statistical: Sequence[Insight], titles: Sequence[str]) -> str:
-    """The insight prompt: instructions, already-given titles, the verified statistical findings, the data."""
+def build_prompt(
+    data_text: str, statistical: Sequence[Insight], titles: Sequence[str], units: Units = STORED
+) -> str:
+    """The insight prompt: instructions (in the reader's units), already-given titles, the verified
+    statistical findings, the data."""
     parts = [INSIGHT_PROMPT]
+    if unit_line := instruction(units):
+        parts.append(unit_line)
     if titles:
         listed = "\n".join(f"- {t}" for t in titles)
         parts.append(f"ALREADY GIVEN (do NOT repeat these or near-duplicates):\n{listed}")
@@ -161,12 +167,13 @@ def fit_prompt(
     statistical: Sequence[Insight],
     titles: Sequence[str],
     budget: int,
+    units: Units = STORED,
 ) -> str:
     """The insight prompt within `budget` tokens: the oldest days give way first, down to
     `MIN_PROMPT_DAYS`."""
     shown = list(days)
     while True:
-        prompt = build_prompt(compact.format_all_data(shown, profile), statistical, titles)
+        prompt = build_prompt(compact.format_all_data(shown, profile), statistical, titles, units)
         size = message_tokens(SYSTEM_PROMPT) + message_tokens(prompt)
         if size <= budget or len(shown) <= MIN_PROMPT_DAYS:
             return prompt
@@ -194,6 +201,7 @@ class UserData:
     profile: UserProfile
     exercises: ExerciseStore
     today: date
+    units: Units
 
 
 async def load_user_data(*, store: DocumentStore, users: UserService, user_id: str, days: int) -> UserData:
@@ -203,7 +211,8 @@ async def load_user_data(*, store: DocumentStore, users: UserService, user_id: s
     profile = await store.read(user_id, PROFILE)
     exercises = await store.read(user_id, EXERCISE_STORE)
     ordered = [context.snapshots[k] for k in sorted(context.snapshots)]
-    return UserData(last_days(days, today=today).snapshots(context), ordered, profile, exercises, today)
+    window = last_days(days, today=today).snapshots(context)
+    return UserData(window, ordered, profile, exercises, today, await users.units_of(user_id))
 
 
 class InsightEngine:
@@ -243,7 +252,9 @@ class InsightEngine:
     async def statistical(self, *, user_id: str) -> list[Insight]:
         """Run the detectors over all of the user's days and store what is new."""
         data = await self.user_data(user_id=user_id, days=1)
-        found = stats.detect(data.all_days, profile=data.profile, today=data.today, exercises=data.exercises)
+        found = stats.detect(
+            data.all_days, profile=data.profile, today=data.today, exercises=data.exercises, units=data.units
+        )
         return await add_insights(self.store, user_id, found)
 
     async def generate(
@@ -263,7 +274,12 @@ class InsightEngine:
         data = await self.user_data(user_id=user_id, days=days)
         now = datetime.now(UTC)
         found = stats.detect(
-            data.all_days, profile=data.profile, today=data.today, exercises=data.exercises, now=now
+            data.all_days,
+            profile=data.profile,
+            today=data.today,
+            exercises=data.exercises,
+            now=now,
+            units=data.units,
         )
         added = await add_insights(self.store, user_id, found, now=now)
         result = GenerationResult(success=True, added=list(added), statistical=len(added))
@@ -276,7 +292,7 @@ class InsightEngine:
             return result
         titles = await recent_titles(self.store, user_id, limit=PROMPT_TITLES)
         budget = self.llm.settings.prompt_budget(CallKind.INSIGHTS)
-        prompt = fit_prompt(data.days, data.profile, found, titles, budget)
+        prompt = fit_prompt(data.days, data.profile, found, titles, budget, data.units)
         answer = await ask_structured(
             self.llm,
             LLMInsightBatch,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from airfit import units as u
 from airfit.health.models import DailySnapshot
 from airfit.insights.robust import RobustFit, t_critical, theil_sen, welch, z_critical
 
@@ -41,13 +42,28 @@ class Metric:
     key: str
     label: str
     unit: str
+    """The unit of a quantity nobody chooses (h, bpm, %); see `quantity`."""
     min_change: float
     value: Callable[[DailySnapshot], float | None]
     digits: int = 1
+    quantity: u.Quantity | None = None
+    """Mass or energy: shown in the reader's units rather than in `unit`."""
+    plural: bool = False
+    """The label reads as a plural ("calories are")."""
 
-    def show(self, value: float) -> str:
-        """A value with its unit, e.g. "182.4 lbs" or "7.1 h"."""
-        return f"{value:,.{self.digits}f} {self.unit}".replace(" %", "%")
+    def show(self, value: float, units: u.Units, *, signed: bool = False, finer: int = 0) -> str:
+        """A value as the reader reads it, e.g. "182.4 lbs", "82.7 kg", "+1.5%" or "7.1 h"; `finer` adds
+        decimals (for rates such as "0.35 kg/week")."""
+        if self.quantity is not None:
+            places = u.conversion(self.quantity, units).digits + finer
+            return u.text(value, self.quantity, units, digits=places, signed=signed)
+        sign = "+" if signed else ""
+        return f"{value:{sign},.{self.digits + finer}f} {self.unit}".replace(" %", "%")
+
+    @property
+    def verb(self) -> str:
+        """`is` or `are`, agreeing with the label."""
+        return "are" if self.plural else "is"
 
 
 def _weight(s: DailySnapshot) -> float | None:
@@ -99,15 +115,17 @@ def _steps(s: DailySnapshot) -> float | None:
     return float(s.health.steps) if s.health.steps else None
 
 
-WEIGHT = Metric("weight", "weight", "lbs", 2.0, _weight)
+WEIGHT = Metric("weight", "weight", "lbs", 2.0, _weight, quantity=u.Quantity.MASS)
 BODY_FAT = Metric("body_fat", "body fat", "%", 1.0, _body_fat)
-LEAN_MASS = Metric("lean_mass", "lean mass", "lbs", 2.0, _lean)
-CALORIES = Metric("calories", "calories", "kcal", 150.0, _calories, digits=0)
+LEAN_MASS = Metric("lean_mass", "lean mass", "lbs", 2.0, _lean, quantity=u.Quantity.MASS)
+CALORIES = Metric(
+    "calories", "calories", "kcal", 150.0, _calories, digits=0, quantity=u.Quantity.ENERGY, plural=True
+)
 PROTEIN = Metric("protein", "protein", "g", 15.0, _protein, digits=0)
 SLEEP = Metric("sleep", "sleep", "h", 0.4, _sleep)
 RESTING_HR = Metric("resting_hr", "resting heart rate", "bpm", 3.0, _resting_hr)
 HRV = Metric("hrv", "HRV", "ms", 5.0, _hrv)
-STEPS = Metric("steps", "steps", "steps", 2000.0, _steps, digits=0)
+STEPS = Metric("steps", "steps", "steps", 2000.0, _steps, digits=0, plural=True)
 TREND_METRICS = (WEIGHT, BODY_FAT, LEAN_MASS, CALORIES, PROTEIN, SLEEP, RESTING_HR, HRV)
 
 
@@ -462,58 +480,62 @@ def picture(days: Mapping[date, DailySnapshot], *, today: date, target_weight: f
     return Picture(today, trends, plateaus, goal, weekend_patterns(days, today))
 
 
-def trend_sentence(trend: TrendFinding) -> str:
+def trend_sentence(trend: TrendFinding, units: u.Units) -> str:
     """E.g. "weight down 0.35 lbs/week over 52 weeks (-18.2 lbs, 190.1 → 171.9 lbs, 240 readings)"."""
     metric = trend.metric
-    rate = f"{abs(trend.per_week):.{metric.digits + 1}f}"
     return (
-        f"{metric.label} {trend.direction} {rate} {metric.unit}/week "
-        f"over {trend.scale.name} ({trend.total:+,.{metric.digits}f} {metric.unit}, "
-        f"{metric.show(trend.start_value)} → {metric.show(trend.end_value)}, {trend.readings} readings)"
+        f"{metric.label} {trend.direction} {metric.show(abs(trend.per_week), units, finer=1)}/week "
+        f"over {trend.scale.name} ({metric.show(trend.total, units, signed=True)}, "
+        f"{metric.show(trend.start_value, units)} → {metric.show(trend.end_value, units)}, "
+        f"{trend.readings} readings)"
     )
 
 
-def goal_sentence(goal: GoalProgress) -> str:
+def goal_sentence(goal: GoalProgress, units: u.Units) -> str:
     """One line on the target weight."""
-    head = f"target weight {WEIGHT.show(goal.target)}, now about {WEIGHT.show(goal.current)}"
+    head = f"target weight {WEIGHT.show(goal.target, units)}, now about {WEIGHT.show(goal.current, units)}"
     if goal.status == "reached":
         return f"{head}: reached"
+    gap = WEIGHT.show(abs(goal.gap), units)
     if goal.status == "stalled":
-        return f"{head}: {abs(goal.gap):.1f} lbs to go, progress has stalled"
+        return f"{head}: {gap} to go, progress has stalled"
     if goal.status == "unclear" or goal.per_week is None:
-        return f"{head}: {abs(goal.gap):.1f} lbs to go, no clear trend yet"
+        return f"{head}: {gap} to go, no clear trend yet"
+    rate = WEIGHT.show(goal.per_week, units, signed=True, finer=1)
     if goal.status == "away":
-        return f"{head}: the trend ({goal.per_week:+.2f} lbs/week) moves away from it"
+        return f"{head}: the trend ({rate}/week) moves away from it"
     when = f"around {goal.eta.isoformat()}" if goal.eta else "in more than ten years at this rate"
-    return f"{head}: {abs(goal.gap):.1f} lbs to go at {goal.per_week:+.2f} lbs/week, {when}"
+    return f"{head}: {gap} to go at {rate}/week, {when}"
 
 
-def plateau_sentence(found: PlateauFinding) -> str:
+def plateau_sentence(found: PlateauFinding, units: u.Units) -> str:
     """One line on a plateau."""
     metric = found.metric
     return (
-        f"{metric.label} steady at about {metric.show(found.level)} for {found.days // 7} weeks, after "
-        f"{found.prior_total:+.1f} {metric.unit} over the {found.prior_weeks} weeks before"
+        f"{metric.label} steady at about {metric.show(found.level, units)} for {found.days // 7} weeks, "
+        f"after {metric.show(found.prior_total, units, signed=True)} over the {found.prior_weeks} weeks "
+        "before"
     )
 
 
-def pattern_sentence(found: PatternFinding) -> str:
+def pattern_sentence(found: PatternFinding, units: u.Units) -> str:
     """One line on a weekend pattern."""
     metric = found.metric
     more = "higher" if found.difference > 0 else "lower"
     return (
-        f"{metric.label} {abs(found.difference):,.{metric.digits}f} {metric.unit} {more} on weekends "
-        f"({metric.show(found.weekend)} vs {metric.show(found.weekday)} on weekdays, last 12 weeks)"
+        f"{metric.label} {metric.show(abs(found.difference), units)} {more} on weekends "
+        f"({metric.show(found.weekend, units)} vs {metric.show(found.weekday, units)} on weekdays, "
+        "last 12 weeks)"
     )
 
 
-def describe(result: Picture) -> str:
+def describe(result: Picture, units: u.Units) -> str:
     """The coach's compact long-run block; "" when nothing is clear and there is no target."""
-    lines = [f"- {trend_sentence(t)}" for t in result.trends]
-    lines += [f"- plateau: {plateau_sentence(p)}" for p in result.plateaus]
+    lines = [f"- {trend_sentence(t, units)}" for t in result.trends]
+    lines += [f"- plateau: {plateau_sentence(p, units)}" for p in result.plateaus]
     if result.goal is not None:
-        lines.append(f"- {goal_sentence(result.goal)}")
-    lines += [f"- pattern: {pattern_sentence(p)}" for p in result.patterns]
+        lines.append(f"- {goal_sentence(result.goal, units)}")
+    lines += [f"- pattern: {pattern_sentence(p, units)}" for p in result.patterns]
     if not lines:
         return ""
     header = "Long-run picture (robust trends over 4, 13 and 52 weeks; only clear findings):"

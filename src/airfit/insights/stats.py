@@ -22,6 +22,7 @@ from airfit.insights.models import Insight, InsightCategory, InsightSource, Supp
 from airfit.profile.models import UserProfile
 from airfit.training.models import ExerciseStore, Performance
 from airfit.training.strength import to_lbs
+from airfit.units import STORED, Quantity, Units, text
 
 COMPLIANCE_RECENT_DAYS = 14
 COMPLIANCE_PRIOR_DAYS = 28
@@ -64,6 +65,8 @@ class Context:
     calorie_target: float
     target_weight: float | None
     exercises: ExerciseStore
+    units: Units = STORED
+    """The units the insights are written in (the user's)."""
 
     @cached_property
     def long_run(self) -> longrun.Picture:
@@ -122,19 +125,21 @@ def _confidence(statistic: float, threshold: float) -> float:
 
 def _trend_insight(ctx: Context, trend: longrun.TrendFinding, lean: longrun.TrendFinding | None) -> Insight:
     metric = trend.metric
-    digits = metric.digits
+    units = ctx.units
     weeks = max(1, round(trend.span_days / 7))
     body = (
-        f"Your {metric.label} is trending {trend.direction} about {abs(trend.per_week):.{digits + 1}f} "
-        f"{metric.unit} a week: from {metric.show(trend.start_value)} to {metric.show(trend.end_value)} over "
-        f"the last {trend.span_days} days ({trend.readings} readings; a robust fit, so one odd reading or a "
-        "missing week does not change it)."
+        f"Your {metric.label} {metric.verb} trending {trend.direction} about "
+        f"{metric.show(abs(trend.per_week), units, finer=1)} a week: from "
+        f"{metric.show(trend.start_value, units)} to {metric.show(trend.end_value, units)} over the last "
+        f"{trend.span_days} days ({trend.readings} readings; a robust fit, so one odd reading or a missing "
+        "week does not change it)."
     )
     target = ctx.target_weight if metric is longrun.WEIGHT else None
     if target is not None:
-        body += f" Your target is {target:g} {metric.unit}."
+        body += f" Your target is {metric.show(target, units)}."
     if lean is not None:
-        body += f" Lean mass moved {lean.total:+.1f} lbs over the last {lean.scale.name}."
+        body += f" Lean mass moved {lean.metric.show(lean.total, units, signed=True)} over the last "
+        body += f"{lean.scale.name}."
     shown = trend.shown[-MAX_VALUES:]
     start = trend.start_value
     return _insight(
@@ -142,7 +147,7 @@ def _trend_insight(ctx: Context, trend: longrun.TrendFinding, lean: longrun.Tren
         category=InsightCategory.TREND,
         tier=2,
         title=f"{metric.label[0].upper()}{metric.label[1:]} {trend.direction} "
-        f"{abs(trend.total):.{max(1, digits)}f} {metric.unit} in {weeks} weeks",
+        f"{metric.show(abs(trend.total), units)} in {weeks} weeks",
         body=body,
         importance=0.7,
         confidence=_confidence(trend.fit.evidence, longrun.Z_TREND),
@@ -184,9 +189,9 @@ def plateaus(ctx: Context) -> list[Insight]:
     for plateau in ctx.long_run.plateaus:
         metric = plateau.metric
         weeks = plateau.days // 7
-        body = f"Your {longrun.plateau_sentence(plateau)}."
+        body = f"Your {longrun.plateau_sentence(plateau, ctx.units)}."
         if metric is longrun.WEIGHT and ctx.target_weight is not None:
-            body += f" Your target is {ctx.target_weight:g} lbs."
+            body += f" Your target is {metric.show(ctx.target_weight, ctx.units)}."
         found.append(
             _insight(
                 ctx,
@@ -214,24 +219,21 @@ def goal_progress(ctx: Context) -> list[Insight]:
     goal = ctx.long_run.goal
     if goal is None or goal.status in ("stalled", "unclear"):
         return []
+    target = longrun.WEIGHT.show(goal.target, ctx.units)
     if goal.status == "reached":
-        category, title, importance = (
-            InsightCategory.MILESTONE,
-            f"Target weight {goal.target:g} lbs reached",
-            0.8,
-        )
+        category, title, importance = InsightCategory.MILESTONE, f"Target weight {target} reached", 0.8
     elif goal.status == "away":
         category, title, importance = InsightCategory.NUDGE, "Weight trend moving away from your target", 0.75
     else:
         when = f"around {goal.eta:%b %d, %Y}" if goal.eta else "at a slow pace"
-        category, title, importance = InsightCategory.TREND, f"On track for {goal.target:g} lbs {when}", 0.7
+        category, title, importance = InsightCategory.TREND, f"On track for {target} {when}", 0.7
     return [
         _insight(
             ctx,
             category=category,
             tier=2,
             title=title,
-            body=f"Your {longrun.goal_sentence(goal)}.",
+            body=f"Your {longrun.goal_sentence(goal, ctx.units)}.",
             importance=importance,
             confidence=_confidence(goal.trend.fit.evidence, longrun.Z_TREND) if goal.trend else 0.9,
             fingerprint=f"goal_progress:{goal.status}",
@@ -257,7 +259,7 @@ def weekly_patterns(ctx: Context) -> list[Insight]:
                 category=InsightCategory.CORRELATION,
                 tier=3,
                 title=f"{metric.label[0].upper()}{metric.label[1:]} {higher} on weekends",
-                body=f"Your {longrun.pattern_sentence(pattern)}.",
+                body=f"Your {longrun.pattern_sentence(pattern, ctx.units)}.",
                 importance=0.55,
                 confidence=_confidence(pattern.t, longrun.PATTERN_Z),
                 fingerprint=f"{metric.key}_weekend:{higher}",
@@ -290,7 +292,13 @@ def _two_proportion_z(hits_a: int, n_a: int, hits_b: int, n_b: int) -> float:
 
 
 def _compliance(
-    ctx: Context, *, metric: str, label: str, target: float, hit: Callable[[DailySnapshot], bool]
+    ctx: Context,
+    *,
+    metric: str,
+    label: str,
+    target: float,
+    shown: str,
+    hit: Callable[[DailySnapshot], bool],
 ) -> list[Insight]:
     recent = _tracked(ctx.between(COMPLIANCE_RECENT_DAYS - 1, 0))
     prior = _tracked(ctx.between(COMPLIANCE_RECENT_DAYS + COMPLIANCE_PRIOR_DAYS - 1, COMPLIANCE_RECENT_DAYS))
@@ -303,7 +311,7 @@ def _compliance(
                 category=InsightCategory.MILESTONE,
                 tier=2,
                 title=f"{streak}-day {label} streak",
-                body=f"You hit your {label} target ({target:g}) on each of the last {streak} tracked days.",
+                body=f"You hit your {label} target ({shown}) on each of the last {streak} tracked days.",
                 importance=0.6,
                 confidence=0.95,
                 fingerprint=f"{metric}_streak",
@@ -327,7 +335,7 @@ def _compliance(
             tier=2 if direction == "down" else 3,
             title=f"{label.capitalize()} target hits {verb} to {now_rate:.0%}",
             body=(
-                f"You hit your {label} target ({target:g}) on {recent_hits} of {len(recent)} tracked days in "
+                f"You hit your {label} target ({shown}) on {recent_hits} of {len(recent)} tracked days in "
                 f"the last two weeks, against {before_rate:.0%} of days in the four weeks before."
             ),
             importance=0.75 if direction == "down" else 0.55,
@@ -379,6 +387,7 @@ def protein_compliance(ctx: Context) -> list[Insight]:
         metric="protein",
         label="protein",
         target=ctx.protein_target,
+        shown=f"{ctx.protein_target:g} g",
         hit=lambda s: s.nutrition.protein >= 0.9 * ctx.protein_target,
     )
 
@@ -390,6 +399,7 @@ def calorie_compliance(ctx: Context) -> list[Insight]:
         metric="calories",
         label="calorie",
         target=ctx.calorie_target,
+        shown=text(ctx.calorie_target, Quantity.ENERGY, ctx.units),
         hit=lambda s: 0.9 * ctx.calorie_target <= s.nutrition.calories <= 1.1 * ctx.calorie_target,
     )
 
@@ -532,7 +542,10 @@ def new_prs(ctx: Context) -> list[Insight]:
         return []
     prs.sort(key=lambda p: p[1].e1rm / p[2], reverse=True)
     shown = prs[:PR_MAX_LISTED]
-    listed = ", ".join(f"{name} {p.best_weight_lbs:.0f} lbs x {p.best_reps}" for name, p, _ in shown)
+    listed = ", ".join(
+        f"{name} {text(p.best_weight_lbs, Quantity.MASS, ctx.units, digits=0)} x {p.best_reps}"
+        for name, p, _ in shown
+    )
     top_name, top, top_before = shown[0]
     week = ctx.today.isocalendar()
     more = f" and {len(prs) - 1} more" if len(prs) > 1 else ""
@@ -556,6 +569,11 @@ def new_prs(ctx: Context) -> list[Insight]:
     ]
 
 
+def _load(kilograms: float, units: Units) -> str:
+    """A training load (stored in kg, as Hevy sends it) as the reader reads it, to the whole unit."""
+    return text(to_lbs(kilograms), Quantity.MASS, units, digits=0)
+
+
 def training_volume(ctx: Context) -> list[Insight]:
     """Weekly training volume of the last two weeks far from the four weeks before."""
     recent = ctx.between(VOLUME_RECENT_DAYS - 1, 0)
@@ -577,8 +595,8 @@ def training_volume(ctx: Context) -> list[Insight]:
             tier=2,
             title=f"Training volume {direction} {abs(change):.0%}",
             body=(
-                f"You lifted about {to_lbs(now_weekly):,.0f} lbs a week over the last two weeks, against "
-                f"{to_lbs(before_weekly):,.0f} lbs a week in the four weeks before."
+                f"You lifted about {_load(now_weekly, ctx.units)} a week over the last two weeks, against "
+                f"{_load(before_weekly, ctx.units)} a week in the four weeks before."
             ),
             importance=0.6,
             confidence=0.8,
@@ -615,8 +633,9 @@ def detect(
     today: date,
     exercises: ExerciseStore | None = None,
     now: datetime | None = None,
+    units: Units = STORED,
 ) -> list[Insight]:
-    """Every statistical finding in the user's days (and exercise store), best first."""
+    """Every statistical finding in the user's days (and exercise store), best first, written in `units`."""
     ctx = Context(
         days=longrun.by_date(snapshots),
         today=today,
@@ -625,6 +644,7 @@ def detect(
         calorie_target=profile.calorie_target,
         target_weight=profile.target_weight_lbs,
         exercises=exercises or ExerciseStore(),
+        units=units,
     )
     found = [insight for detector in DETECTORS for insight in detector(ctx)]
     return sorted(found, key=lambda i: i.score, reverse=True)

@@ -3,6 +3,14 @@
 The prompt always goes through stdin: argv is size-limited (128 KiB per argument on Linux) and visible to
 every local user in `ps`. Each tool runs in its own session (process group), so a timed-out call kills the
 tool and everything it started; no orphan is left behind.
+
+Each call is confined, because a user (or text planted in their data) can ask the coach for anything:
+- it runs in a fresh empty directory under a private root outside the data directory (`Workspaces`), so no
+  household file is in its working tree;
+- the CLI's own flags take away its built-in file, shell and web tools (`CLAUDE_DISALLOWED_TOOLS`, the gemini
+  deny-all policy, `CODEX_CONFINEMENT`), leaving the claude CLI only the caller's MCP data tools;
+- its environment is reduced to what a CLI needs to run and sign in (`cli_environment`): no `AIRFIT_*`
+  setting, no Hevy key, nothing else the server process holds.
 """
 
 from __future__ import annotations
@@ -11,9 +19,13 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import signal
+import stat
 import tempfile
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from airfit.llm.models import LLMRequest, ProviderError, SessionInUseError, SessionLostError, Turn
 
@@ -51,13 +63,49 @@ def _kill_group(proc: asyncio.subprocess.Process) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-async def run_tool(
-    argv: list[str], prompt: str, timeout: float, env: dict[str, str] | None = None
-) -> CliOutput:
-    """Run one tool with `prompt` on stdin; kill its whole process group if it outlives `timeout`.
+BASE_ENVIRONMENT = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TMPDIR",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "NODE_EXTRA_CA_CERTS",
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "XDG_STATE_HOME",
+        "XDG_RUNTIME_DIR",
+        *(
+            name
+            for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY")
+            for name in (proxy, proxy.lower())
+        ),
+    }
+)
+"""What every CLI may need to start, find its own configuration and sign-in (under HOME) and reach its API."""
 
-    `env` adds to (never replaces) this process's environment.
-    """
+
+def cli_environment(prefixes: tuple[str, ...], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of one CLI call: the base names, the CLI's own variables (`prefixes`), `extra`."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if name in BASE_ENVIRONMENT or name.startswith(("LC_", *prefixes))
+    }
+    return {**kept, **(extra or {})}
+
+
+async def run_tool(
+    argv: list[str], prompt: str, timeout: float, *, env: dict[str, str], cwd: Path
+) -> CliOutput:
+    """Run one tool with `prompt` on stdin, in `cwd` with exactly `env`; kill its whole process group if it
+    outlives `timeout`."""
     try:
         proc = await asyncio.create_subprocess_exec(
             *argv,
@@ -65,7 +113,8 @@ async def run_tool(
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, **env} if env else None,
+            env=env,
+            cwd=cwd,
         )
     except OSError as exc:
         raise ProviderError(f"cannot start {argv[0]}: {exc.strerror or exc}") from exc
@@ -127,6 +176,102 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
+_SESSION_NAME = re.compile(r"[A-Za-z0-9-]{1,64}")
+
+GEMINI_DENY_ALL_POLICY = """\
+# Written by the AirFit server: the coach's gemini calls get no tool at all (files, shell, web, MCP).
+[[rule]]
+toolName = "*"
+decision = "deny"
+priority = 999
+"""
+"""The gemini CLI's policy rule denying every tool; a global deny also hides the tools from the model."""
+
+
+def default_workspace_root() -> Path:
+    """Where the CLI calls' working directories live: a private directory of this OS user's temp dir."""
+    return Path(tempfile.gettempdir()) / f"airfit-cli-{os.getuid()}"
+
+
+class Workspaces:
+    """A private root (0700, owned by this process's user) holding one fresh empty directory per CLI call.
+
+    The root must lie outside the data directory, so that no CLI call ever has a household file in its
+    working tree. A call with a session gets a directory named after the session, removed and made anew
+    for every call: Claude Code files its sessions under the working directory's path, so `--resume` only
+    finds a session from the same path.
+    """
+
+    def __init__(self, root: Path, *, data_dir: Path) -> None:
+        root = Path(os.path.realpath(root))
+        if root.is_relative_to(os.path.realpath(data_dir)):
+            raise ProviderError(
+                f"the CLI workspace {root} is inside the data directory; set TMPDIR elsewhere"
+            )
+        self.root = root
+        self.gemini_policy = root / "gemini-deny-all.toml"
+
+    def _prepare_root(self) -> None:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(self.root)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+            # Anyone else who can write there could plant files in (or links to) the calls' directories.
+            raise ProviderError(f"the CLI workspace {self.root} is not a private directory of this user")
+        if not self.gemini_policy.is_file() or self.gemini_policy.read_text() != GEMINI_DENY_ALL_POLICY:
+            self.gemini_policy.write_text(GEMINI_DENY_ALL_POLICY)
+            self.gemini_policy.chmod(0o600)
+
+    def _fresh(self, session: str | None) -> Path:
+        self._prepare_root()
+        if session is None:
+            return Path(tempfile.mkdtemp(prefix="call-", dir=self.root))
+        if not _SESSION_NAME.fullmatch(session):
+            raise ProviderError("a session id must be letters, digits and dashes")
+        path = self.root / f"session-{session}"
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(mode=0o700)
+        return path
+
+    @contextlib.asynccontextmanager
+    async def directory(self, session: str | None = None) -> AsyncIterator[Path]:
+        """A new empty directory for one call (the same path for every call of `session`), removed after."""
+        path = await asyncio.to_thread(self._fresh, session)
+        try:
+            yield path
+        finally:
+            await asyncio.to_thread(shutil.rmtree, path, True)
+
+
+CLAUDE_DISALLOWED_TOOLS = (
+    "Bash",
+    "BashOutput",
+    "KillShell",
+    "Read",
+    "Write",
+    "Edit",
+    "MultiEdit",
+    "NotebookEdit",
+    "Glob",
+    "Grep",
+    "LS",
+    "WebFetch",
+    "WebSearch",
+    "Task",
+    "Agent",
+    "Skill",
+)
+"""Claude Code's built-in file, shell, web and agent tools, denied by name as well: `--tools ""` (no built-in
+tool) has not held in every release, and the read-only ones need no approval in print mode."""
+CLAUDE_CONFINEMENT = (
+    "--tools",
+    "",
+    "--disallowedTools",
+    ",".join(CLAUDE_DISALLOWED_TOOLS),
+    "--strict-mcp-config",
+)
+CLAUDE_ENVIRONMENT = ("ANTHROPIC_", "CLAUDE_", "AWS_", "VERTEX_", "CLOUD_ML_")
+"""Claude Code's own variables: API key or OAuth token, config dir, Bedrock and Vertex credentials."""
+
 CLAUDE_MAX_TOKENS = "CLAUDE_CODE_MAX_OUTPUT_TOKENS"
 """The claude CLI takes its output limit from the environment only."""
 
@@ -139,6 +284,7 @@ class ClaudeCli:
     """
 
     executable: str
+    workspaces: Workspaces
     name: str = "claude"
     keeps_sessions: bool = True
 
@@ -146,9 +292,9 @@ class ClaudeCli:
         """One answer; raises SessionLostError when `--resume` names a session the CLI does not know.
 
         Without a session, earlier turns (if any) are written into the prompt. With tools, the CLI gets
-        that user's MCP server (`airfit mcp --user ...`) and nothing else.
+        that user's MCP server (`airfit mcp --user ...`) and nothing else; never a built-in tool.
         """
-        argv = [self.executable, "-p", "--output-format", "text"]
+        argv = [self.executable, "-p", "--output-format", "text", *CLAUDE_CONFINEMENT]
         session_id, prompt, timeout = request.session_id, request.prompt, request.timeout
         if session_id is not None:
             argv += ["--resume", session_id] if request.resume else ["--session-id", session_id]
@@ -156,15 +302,18 @@ class ClaudeCli:
             argv += request.tools.mcp_args
         if session_id is None and request.history:
             prompt = f"{history_block(request.history)}\n\n{prompt}"
-        env = {CLAUDE_MAX_TOKENS: str(request.max_tokens)} if request.max_tokens else None
-        if not request.system_prompt:
-            return _answer(await run_tool(argv, prompt, timeout, env))
-        # The system prompt holds the user's profile and memories: a private file, never argv (see `ps`).
-        path = await asyncio.to_thread(_private_file, request.system_prompt)
-        try:
-            return _answer(await run_tool([*argv, "--system-prompt-file", path], prompt, timeout, env))
-        finally:
-            await asyncio.to_thread(_remove, path)
+        limit = {CLAUDE_MAX_TOKENS: str(request.max_tokens)} if request.max_tokens else None
+        env = cli_environment(CLAUDE_ENVIRONMENT, limit)
+        async with self.workspaces.directory(session_id) as cwd:
+            if not request.system_prompt:
+                return _answer(await run_tool(argv, prompt, timeout, env=env, cwd=cwd))
+            # The system prompt holds the user's profile and memories: a private file, never argv (see `ps`).
+            path = await asyncio.to_thread(_private_file, request.system_prompt)
+            try:
+                argv += ["--system-prompt-file", path]
+                return _answer(await run_tool(argv, prompt, timeout, env=env, cwd=cwd))
+            finally:
+                await asyncio.to_thread(_remove, path)
 
 
 @dataclass(frozen=True)
@@ -174,6 +323,9 @@ class StatelessCli:
     executable: str
     name: str
     args: tuple[str, ...]
+    workspaces: Workspaces
+    environment: tuple[str, ...] = field(default=())
+    """Prefixes of the CLI's own environment variables (its API key, its config directory)."""
     keeps_sessions: bool = False
     limit_args: tuple[str, ...] = ()
     """Arguments, before `args`, that set the output limit (`{}` is the number); none: it has no way."""
@@ -183,19 +335,62 @@ class StatelessCli:
         limit = [a.format(request.max_tokens) for a in self.limit_args] if request.max_tokens else []
         argv = [self.executable, *limit, *self.args]
         prompt = _joined(request.system_prompt, request.prompt, request.history)
-        return _answer(await run_tool(argv, prompt, request.timeout))
+        env = cli_environment(self.environment)
+        async with self.workspaces.directory() as cwd:
+            return _answer(await run_tool(argv, prompt, request.timeout, env=env, cwd=cwd))
 
 
-def gemini_cli(executable: str) -> StatelessCli:
+def gemini_cli(executable: str, workspaces: Workspaces) -> StatelessCli:
     """`gemini` in headless mode: stdin is not a terminal, so it reads the prompt from stdin and exits.
 
-    It has no per-call output limit (only its own settings file has one).
+    Every tool is denied by a policy-engine rule (`--admin-policy`, the highest tier; ignored only where an
+    administrator has installed system policies of their own), and no extension is loaded. It has no
+    per-call output limit (only its own settings file has one).
     """
-    return StatelessCli(executable, "gemini", ("--output-format", "text"))
+    args = (
+        "--admin-policy",
+        str(workspaces.gemini_policy),
+        "--extensions",
+        "none",
+        "--output-format",
+        "text",
+    )
+    return StatelessCli(executable, "gemini", args, workspaces, environment=("GEMINI_", "GOOGLE_"))
 
 
-def codex_cli(executable: str) -> StatelessCli:
-    """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile); the output
-    limit is a config override (`-c model_max_output_tokens=N`)."""
-    args = ("exec", "--skip-git-repo-check", "--color", "never", "-")
-    return StatelessCli(executable, "codex", args, limit_args=("-c", "model_max_output_tokens={}"))
+CODEX_CONFINEMENT = (
+    "-c",
+    "features.shell_tool=false",
+    "-c",
+    "features.unified_exec=false",
+    "-c",
+    "features.view_image_tool=false",
+    "-c",
+    "include_apply_patch_tool=false",
+    "-c",
+    'web_search="disabled"',
+)
+"""Config overrides that give codex no shell, no file viewer or patcher and no web search."""
+
+
+def codex_cli(executable: str, workspaces: Workspaces) -> StatelessCli:
+    """`codex exec -`: non-interactive, the prompt read from stdin (`-p` would mean --profile), no tools and a
+    read-only sandbox; the output limit is a config override (`-c model_max_output_tokens=N`)."""
+    args = (
+        *CODEX_CONFINEMENT,
+        "exec",
+        "--sandbox",
+        "read-only",
+        "--skip-git-repo-check",
+        "--color",
+        "never",
+        "-",
+    )
+    return StatelessCli(
+        executable,
+        "codex",
+        args,
+        workspaces,
+        environment=("OPENAI_", "CODEX_"),
+        limit_args=("-c", "model_max_output_tokens={}"),
+    )

@@ -20,7 +20,7 @@ from typing import Protocol
 from airfit.config import CallKind, Settings
 from airfit.llm import sessions
 from airfit.llm.budget import Block, fit, message_tokens
-from airfit.llm.cli import ClaudeCli, codex_cli, gemini_cli
+from airfit.llm.cli import ClaudeCli, Workspaces, codex_cli, default_workspace_root, gemini_cli
 from airfit.llm.models import (
     NO_PROVIDER_ERROR,
     BrokenAnswerError,
@@ -80,23 +80,32 @@ Attempt = Callable[[Provider, float], Awaitable[tuple[str, str | None]]]
 def discover(settings: Settings) -> dict[str, Provider]:
     """The configured providers that can work here: CLI found on PATH, or HTTP endpoint configured."""
     found: dict[str, Provider] = {}
+    workspaces: Workspaces | None = None
+    if any(name in CLI_PROVIDERS for name in settings.provider_list):
+        try:
+            workspaces = Workspaces(default_workspace_root(), data_dir=settings.data_dir)
+        except ProviderError as exc:
+            logger.error("The CLI providers are off: %s", exc)
     for name in settings.provider_list:
-        provider = _build(name, settings)
+        provider = _build(name, settings, workspaces)
         if provider is not None:
             found[name] = provider
     return found
 
 
-def _build(name: str, settings: Settings) -> Provider | None:
-    clis: dict[str, tuple[Callable[[str], Provider], str]] = {
-        "claude": (lambda path: ClaudeCli(executable=path), settings.claude_cli),
+CLI_PROVIDERS = ("claude", "gemini", "codex")
+
+
+def _build(name: str, settings: Settings, workspaces: Workspaces | None) -> Provider | None:
+    clis: dict[str, tuple[Callable[[str, Workspaces], Provider], str]] = {
+        "claude": (lambda path, places: ClaudeCli(executable=path, workspaces=places), settings.claude_cli),
         "gemini": (gemini_cli, settings.gemini_cli),
         "codex": (codex_cli, settings.codex_cli),
     }
     if name in clis:
         make, executable = clis[name]
         path = shutil.which(executable)
-        return make(path) if path else None
+        return make(path, workspaces) if path and workspaces is not None else None
     if name in ("openai", "anthropic"):
         # pydantic-ai and the vendor SDKs take seconds to import (far more on a Pi): only when configured.
         from airfit.llm.http import anthropic_provider, openai_provider

@@ -316,6 +316,39 @@ class ProfileSyncRequest(BaseModel):
     onboarding_complete: bool | None = None
 
 
+TARGET_BOUNDS = {"calories": (500, 10_000), "protein": (1, 1_000), "carbs": (0, 2_000), "fat": (0, 1_000)}
+"""What a daily target can be (kcal, then grams): beyond these it is a slip of the keyboard."""
+
+
+def _bounded(name: str) -> Any:
+    low, high = TARGET_BOUNDS[name]
+    return Field(None, ge=low, le=high, description=f"{low}-{high}; null clears it; left out stays.")
+
+
+class DayTargetsUpdate(BaseModel):
+    """One kind of day's targets: energy in kcal, macros in grams."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    calories: int | None = _bounded("calories")
+    protein: int | None = _bounded("protein")
+    carbs: int | None = _bounded("carbs")
+    fat: int | None = _bounded("fat")
+
+    def applied_to(self, targets: MacroTargets) -> MacroTargets:
+        """`targets` with the values this update sends (a null clears one)."""
+        return targets.model_copy(update={name: getattr(self, name) for name in self.model_fields_set})
+
+
+class TargetsUpdate(BaseModel):
+    """Body of `PATCH /profile/targets`: training-day and rest-day targets; what is left out stays."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    training_day: DayTargetsUpdate | None = None
+    rest_day: DayTargetsUpdate | None = None
+
+
 class ProfileSyncResponse(BaseModel):
     """Result of `POST /profile/sync`."""
 

@@ -18,6 +18,7 @@ from airfit.profile.models import (
     SeedProfile,
     SeedResponse,
     StatusResponse,
+    TargetsUpdate,
 )
 from airfit.profile.service import (
     ItemNotFoundError,
@@ -56,6 +57,12 @@ async def patch_item(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
     except ItemNotFoundError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc
+
+
+@router.patch("/targets", response_model=ProfileResponse)
+async def patch_targets(update: TargetsUpdate, user_id: UserIdDep, profiles: ProfilesDep) -> ProfileResponse:
+    """Set the daily targets (calories in kcal, macros in grams) for training days and rest days."""
+    return await profiles.set_targets(user_id, update)
 
 
 @router.post("/sync", response_model=ProfileSyncResponse)

@@ -27,6 +27,7 @@ from airfit.profile.models import (
     ProfileSyncRequest,
     SeedProfile,
     SeedResponse,
+    TargetsUpdate,
     UserProfile,
 )
 from airfit.storage import DocumentStore
@@ -260,6 +261,16 @@ class ProfileService:
         return ProfileItemResult(
             status="deleted" if update.new_value is None else "updated", category=update.category
         )
+
+    async def set_targets(self, user_id: str, update: TargetsUpdate) -> ProfileResponse:
+        """Change the training-day and rest-day targets (what the update sends), in one write."""
+        async with self.store.transaction(user_id, PROFILE) as profile:
+            if update.training_day is not None:
+                profile.training_day_targets = update.training_day.applied_to(profile.training_day_targets)
+            if update.rest_day is not None:
+                profile.rest_day_targets = update.rest_day.applied_to(profile.rest_day_targets)
+            profile.updated_at = _now()
+        return profile_response(profile)
 
     async def sync(self, user_id: str, request: ProfileSyncRequest) -> datetime:
         """Merge the app's copy of the profile into the stored one; returns the new `updated_at`.

@@ -13,10 +13,15 @@ from airfit.storage import DocumentStore
 from airfit.training.service import TrainingService
 
 
-class HealthResponse(BaseModel):
-    """`ServerStatusResponse` of the iOS app."""
+class HealthProbe(BaseModel):
+    """`GET /health` for a caller without a token in token mode: the server is up, nothing more."""
 
     status: str
+
+
+class HealthResponse(HealthProbe):
+    """`ServerStatusResponse` of the iOS app (docs/ios-contract.md § Server status)."""
+
     providers: list[str]
     hevy_configured: bool
     version: str
@@ -52,15 +57,19 @@ class ServerStatus:
         self.llm = llm
         self.training = training
 
-    async def health(self) -> HealthResponse:
-        """Liveness, the providers, and whether the default user has a Hevy key (own or server-wide)."""
-        default = self.settings.effective_default_user
+    async def health(self, user_id: str | None) -> HealthResponse:
+        """Liveness, the providers, and whether `user_id` (if any) has a Hevy key (own or server-wide)."""
         return HealthResponse(
             status="ok",
             providers=self.llm.available(),
-            hevy_configured=default is not None and await self.training.is_configured(default),
+            hevy_configured=user_id is not None and await self.training.is_configured(user_id),
             version=__version__,
         )
+
+    @staticmethod
+    def probe() -> HealthProbe:
+        """Only that the server is up (token mode, no token: what is configured is no stranger's business)."""
+        return HealthProbe(status="ok")
 
     async def of_user(self, user_id: str) -> StatusResponse:
         """The user's view of the server: providers, their chat session and any of their unreadable files.

@@ -50,6 +50,7 @@ from airfit.training.muscles import (
     muscles_for,
 )
 from airfit.training.strength import e1rm, local_date, to_lbs
+from airfit.units import Quantity, Units, text
 from airfit.users.service import UserService, local_today
 
 HRV_TREND_MIN_READINGS = 6
@@ -95,6 +96,7 @@ MUSCLE_ALIASES: dict[str, tuple[str, ...]] = {
     "pecs": (CHEST,),
 }
 PR_LISTED = 6
+MACROS = ("calories", "protein", "carbs", "fat")
 
 
 def muscle_group(name: str) -> tuple[str, ...] | None:
@@ -106,18 +108,23 @@ def muscle_group(name: str) -> tuple[str, ...] | None:
     return MUSCLE_ALIASES.get(key)
 
 
-def _set_text(exercise: HevyExercise) -> str:
+def _load(pounds: float, units: Units) -> str:
+    """A load to the whole unit, in the user's units ("176 lbs", "80 kg")."""
+    return text(pounds, Quantity.MASS, units, digits=0)
+
+
+def _set_text(exercise: HevyExercise, units: Units) -> str:
     working = exercise.working_sets
     best = max(working, key=lambda s: e1rm(to_lbs(s.weight_kg), s.reps or 0), default=None)
-    text = f"{exercise.title}: {len(working)} working sets"
+    line = f"{exercise.title}: {len(working)} working sets"
     if best is not None and best.weight_kg:
-        text += f", best {to_lbs(best.weight_kg):.0f} lbs x {best.reps or 0}"
+        line += f", best {_load(to_lbs(best.weight_kg), units)} x {best.reps or 0}"
     elif best is not None and best.reps:
-        text += f", best {best.reps} reps"
-    return text
+        line += f", best {best.reps} reps"
+    return line
 
 
-def _records(store: ExerciseStore, needle: str) -> list[str]:
+def _records(store: ExerciseStore, needle: str, units: Units) -> list[str]:
     names = [n for n in store.exercises if needle in n.lower()] if needle else store.exercise_ranking
     lines = []
     for name in names[:PR_LISTED]:
@@ -125,8 +132,8 @@ def _records(store: ExerciseStore, needle: str) -> list[str]:
         pr = history.current_pr if history else None
         if history is not None and pr is not None:
             lines.append(
-                f"{name}: {pr.weight_lbs:.0f} lbs x {pr.reps} (e1RM {pr.e1rm:.0f}) on {pr.date}, "
-                f"{history.workout_count} sessions"
+                f"{name}: {_load(pr.weight_lbs, units)} x {pr.reps} (e1RM {_load(pr.e1rm, units)}) on "
+                f"{pr.date}, {history.workout_count} sessions"
             )
     return lines
 
@@ -142,6 +149,7 @@ async def query_workouts(scope: Scope, args: WorkoutsArgs) -> dict[str, Any]:
     start = today - timedelta(days=args.days - 1)
     doc = await scope.store.read(scope.user_id, WORKOUTS)
     needle = (args.exercise or "").lower()
+    units = await scope.users.units_of(scope.user_id)
 
     def wanted(exercise: HevyExercise) -> bool:
         if needle and needle not in exercise.title.lower():
@@ -160,11 +168,13 @@ async def query_workouts(scope: Scope, args: WorkoutsArgs) -> dict[str, Any]:
                 "date": day.isoformat(),
                 "title": workout.title,
                 "duration_minutes": workout.duration_minutes,
-                "exercises": [_set_text(e) for e in chosen],
+                "exercises": [_set_text(e, units) for e in chosen],
             }
         )
     records = (
-        _records(await scope.store.read(scope.user_id, EXERCISE_STORE), needle) if groups is None else []
+        _records(await scope.store.read(scope.user_id, EXERCISE_STORE), needle, units)
+        if groups is None
+        else []
     )
     if not workouts and not records:
         what = f" with '{args.exercise}'" if args.exercise else ""
@@ -189,23 +199,29 @@ async def query_nutrition(scope: Scope, args: NutritionArgs) -> dict[str, Any]:
     if not tracked:
         return {"message": f"No nutrition tracked in the last {args.days} days"}
     profile = await scope.store.read(scope.user_id, PROFILE)
+    units = await scope.users.units_of(scope.user_id)
     protein, calories = profile.protein_target, profile.calorie_target
     protein_days = sum(d.nutrition.protein >= 0.9 * protein for d in tracked)
     calorie_days = sum(0.9 * calories <= d.nutrition.calories <= 1.1 * calories for d in tracked)
+
+    def energy(kcal: float) -> str:
+        return text(kcal, Quantity.ENERGY, units)
+
+    averages = {key: statistics.fmean(getattr(d.nutrition, key) for d in tracked) for key in MACROS}
     result: dict[str, Any] = {
         "period": f"last {args.days} days",
         "tracked_days": len(tracked),
         "averages": {
-            key: round(statistics.fmean(getattr(d.nutrition, key) for d in tracked))
-            for key in ("calories", "protein", "carbs", "fat")
+            "energy": energy(averages["calories"]),
+            **{key: f"{averages[key]:.0f} g" for key in ("protein", "carbs", "fat")},
         },
-        "targets": {"calories": round(calories), "protein": round(protein)},
+        "targets": {"energy": energy(calories), "protein": f"{protein:.0f} g"},
         "protein_compliance": f"{protein_days} of {len(tracked)} days at 90% of target or more",
         "calorie_compliance": f"{calorie_days} of {len(tracked)} days within 10% of target",
     }
     if args.include_meals:
         result["daily_totals"] = [
-            f"{d.date}: {d.nutrition.calories} kcal, {d.nutrition.protein} g protein, "
+            f"{d.date}: {energy(d.nutrition.calories)}, {d.nutrition.protein} g protein, "
             f"{d.nutrition.carbs} g carbs, {d.nutrition.fat} g fat ({d.nutrition.entry_count} entries)"
             for d in tracked
         ]
@@ -217,23 +233,33 @@ def _series(days: Sequence[DailySnapshot], value: Callable[[DailySnapshot], floa
     return [v for d in days if (v := value(d))]
 
 
-def _body_metric(values: list[float], unit: str) -> dict[str, Any] | None:
+def _body_metric(values: list[float], show: Callable[[float, bool], str]) -> dict[str, Any] | None:
     if not values:
         return None
     return {
-        "current": f"{values[-1]:.1f} {unit}",
-        "start": f"{values[0]:.1f} {unit}",
-        "change": f"{values[-1] - values[0]:+.1f} {unit}",
-        "average": f"{statistics.fmean(values):.1f} {unit}",
+        "current": show(values[-1], False),
+        "start": show(values[0], False),
+        "change": show(values[-1] - values[0], True),
+        "average": show(statistics.fmean(values), False),
         "readings": len(values),
     }
 
 
+def _percent(value: float, signed: bool) -> str:
+    return f"{value:{'+' if signed else ''}.1f}%"
+
+
 async def query_body_comp(scope: Scope, args: BodyCompArgs) -> dict[str, Any]:
-    """Weight and body fat over the window: first and latest reading, change, average (oldest → newest)."""
+    """Weight (in the user's units) and body fat over the window: first and latest reading, change, average
+    (oldest → newest)."""
     found = await _days(scope, args.days)
-    weight = _body_metric(_series(found.days, lambda d: d.health.weight_lbs), "lbs")
-    body_fat = _body_metric(_series(found.days, lambda d: d.health.body_fat_pct), "%")
+    units = await scope.users.units_of(scope.user_id)
+
+    def mass(value: float, signed: bool) -> str:
+        return text(value, Quantity.MASS, units, signed=signed)
+
+    weight = _body_metric(_series(found.days, lambda d: d.health.weight_lbs), mass)
+    body_fat = _body_metric(_series(found.days, lambda d: d.health.body_fat_pct), _percent)
     if weight is None and body_fat is None:
         return {"message": f"No weight or body-fat readings in the last {args.days} days"}
     result: dict[str, Any] = {"period": f"last {args.days} days"}

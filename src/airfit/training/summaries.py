@@ -12,6 +12,7 @@ from airfit.training.models import WORKOUTS, Workout, WorkoutExercise, WorkoutsD
 from airfit.training.muscles import ZONES, status_of
 from airfit.training.strength import local_date, to_lbs
 from airfit.training.views import muscle_sets, newest_first, window_start
+from airfit.units import STORED, Quantity, Units, text
 from airfit.users.service import UserService, local_today
 
 SET_TRACKER_DAYS = 7
@@ -34,33 +35,36 @@ def _when(day: date, today: date) -> str:
     return f"{delta} days ago"
 
 
-def _exercise_line(exercise: WorkoutExercise) -> str:
+def _exercise_line(exercise: WorkoutExercise, units: Units) -> str:
     working = exercise.working_sets
     reps = sum(s.reps or 0 for s in working)
     heaviest = max((to_lbs(s.weight_kg) for s in working), default=0.0)
-    load = f"{len(working)}×{heaviest:.1f}lb" if heaviest > 0 else f"{len(working)} sets"
+    shown = text(heaviest, Quantity.MASS, units).replace(" ", "")
+    load = f"{len(working)}×{shown}" if heaviest > 0 else f"{len(working)} sets"
     line = f"  - {exercise.title}: {load}, {reps} reps"
     note = _note(exercise.notes)
     return f"{line} [{note}]" if note else line
 
 
-def _workout_block(workout: Workout, tz: tzinfo, today: date) -> list[str]:
+def _workout_block(workout: Workout, tz: tzinfo, today: date, units: Units) -> list[str]:
     lines = [f"\n{workout.title} ({_when(local_date(workout, tz), today)}, {workout.duration_minutes}min):"]
     description = _note(workout.description)
     if description:
         lines.append(f'  Notes: "{description}"')
-    lines.extend(_exercise_line(e) for e in workout.exercises[:MAX_EXERCISES_PER_WORKOUT])
+    lines.extend(_exercise_line(e, units) for e in workout.exercises[:MAX_EXERCISES_PER_WORKOUT])
     return lines
 
 
-def format_recent_workouts(doc: WorkoutsDoc, tz: tzinfo, today: date, limit: int) -> str:
-    """The Hevy block of the chat context; "" when nothing is stored."""
+def format_recent_workouts(
+    doc: WorkoutsDoc, tz: tzinfo, today: date, limit: int, units: Units = STORED
+) -> str:
+    """The Hevy block of the chat context, loads in the user's units; "" when nothing is stored."""
     workouts = newest_first(doc)[:limit]
     if not workouts:
         return ""
     lines = ["Recent workouts from Hevy:"]
     for workout in workouts:
-        lines.extend(_workout_block(workout, tz, today))
+        lines.extend(_workout_block(workout, tz, today, units))
     return "\n".join(lines)
 
 
@@ -97,7 +101,7 @@ async def recent_workouts_text(
 ) -> str:
     """The user's latest stored workouts as prompt text."""
     doc, tz, today = await _context(store, users, user_id)
-    return format_recent_workouts(doc, tz, today, limit)
+    return format_recent_workouts(doc, tz, today, limit, await users.units_of(user_id))
 
 
 async def set_tracker_text(*, store: DocumentStore, users: UserService, user_id: str) -> str:

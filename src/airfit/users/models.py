@@ -12,6 +12,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from airfit.storage import SERVER_SCOPE, Document, register
+from airfit.units import Units
 
 USER_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
@@ -57,6 +58,8 @@ class UserRecord(BaseModel):
     timezone: str | None = None
     demo: bool = False
     """Created by `airfit demo` with generated data; `airfit demo --remove` deletes it (never a real user)."""
+    units: Units | None = None
+    """The units the user reads and types; None until they choose (the stored units are shown meanwhile)."""
 
 
 class UserRegistry(BaseModel):
@@ -78,6 +81,9 @@ class TokenRecord(BaseModel):
     scope: TokenScope = TokenScope.USER
     created_at: datetime
     last_used_at: datetime | None = None
+    unconfirmed: bool = False
+    """Minted in open mode without a credential (anyone could have): refused in token mode until an admin
+    runs `airfit users token trust ID`. Absent from records written before it existed: those read as False."""
 
 
 class TokenTable(BaseModel):
@@ -99,6 +105,7 @@ class UserInfo(BaseModel):
     created_at: datetime
     timezone: str | None = None
     demo: bool = False
+    units: Units | None = None
 
 
 class TokenInfo(BaseModel):
@@ -110,6 +117,9 @@ class TokenInfo(BaseModel):
     scope: TokenScope
     created_at: datetime
     last_used_at: datetime | None = None
+    unconfirmed: bool = Field(
+        False, description="Minted in open mode without a credential; refused in token mode until trusted."
+    )
 
 
 class NewToken(TokenInfo):

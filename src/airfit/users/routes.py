@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from airfit.units import STORED, Conversion, Quantity, Units, UnitsUpdate, conversions
 from airfit.users.identity import AdminDep, CallerDep, UsersDep
 from airfit.users.models import (
     CreateTokenRequest,
@@ -36,13 +37,24 @@ class MeResponse(BaseModel):
     token_id: str | None = None
     timezone: str | None = None
     created_at: datetime
+    today: date = Field(description="Your local date, in your zone: what the web client's pickers start at.")
+    units: Units = Field(description="The units you read and type (lb and kcal until you choose).")
+    units_chosen: bool = Field(description="Whether you have chosen your units (the first-run checklist).")
+    conversions: dict[Quantity, Conversion] = Field(
+        description="How each stored number (lb, kcal) is shown in your units."
+    )
 
 
 class MeUpdate(BaseModel):
-    """Body of `PATCH /me`."""
+    """Body of `PATCH /me`: what is sent changes, what is left out stays."""
+
+    model_config = ConfigDict(extra="forbid")
 
     timezone: TimeZoneName | None = Field(
-        description="IANA zone such as America/New_York; null for the server's."
+        None, description="IANA zone such as America/New_York; null for the server's."
+    )
+    units: UnitsUpdate | None = Field(
+        None, description='E.g. {"mass": "kg", "energy": "kJ", "length": "cm"}; keys left out stay.'
     )
 
 
@@ -61,6 +73,7 @@ def _not_found(exc: LookupError) -> HTTPException:
 async def read_me(caller: CallerDep, users: UsersDep) -> MeResponse:
     """Tell the caller who they are and how they were identified."""
     record = await users.require(caller.user_id)
+    units = record.units or STORED
     return MeResponse(
         user_id=caller.user_id,
         via=caller.via,
@@ -68,16 +81,18 @@ async def read_me(caller: CallerDep, users: UsersDep) -> MeResponse:
         token_id=caller.token_id,
         timezone=record.timezone,
         created_at=record.created_at,
+        today=await users.today(caller.user_id),
+        units=units,
+        units_chosen=record.units is not None,
+        conversions=conversions(units),
     )
 
 
 @router.patch("/me", response_model=UserInfo)
 async def update_me(body: MeUpdate, caller: CallerDep, users: UsersDep) -> UserInfo:
-    """Change the caller's own settings (their time zone)."""
-    try:
-        return await users.set_timezone(caller.user_id, body.timezone)
-    except ValueError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
+    """Change the caller's own settings: their time zone and the units they read and type."""
+    zone = body.timezone if "timezone" in body.model_fields_set else ...
+    return await users.update_settings(caller.user_id, timezone=zone, units=body.units)
 
 
 @router.get("/admin/users", response_model=list[UserInfo])

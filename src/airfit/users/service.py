@@ -8,9 +8,11 @@ import hmac
 import secrets
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from types import EllipsisType
 from zoneinfo import ZoneInfo
 
 from airfit.storage import SERVER_SCOPE, DocumentStore
+from airfit.units import STORED, Units, UnitsUpdate
 from airfit.users.models import (
     TOKENS,
     USERS,
@@ -122,13 +124,28 @@ class UserService:
 
     async def set_timezone(self, user_id: str, timezone: str | None) -> UserInfo:
         """Change the zone the user's days are counted in."""
-        check_timezone(timezone)
+        return await self.update_settings(user_id, timezone=timezone)
+
+    async def update_settings(
+        self, user_id: str, *, timezone: str | None | EllipsisType = ..., units: UnitsUpdate | None = None
+    ) -> UserInfo:
+        """Change the user's zone (`None`: the server's; left out: unchanged) and units, in one write."""
+        if not isinstance(timezone, EllipsisType):
+            check_timezone(timezone)
         async with self.store.transaction(SERVER_SCOPE, USERS) as registry:
             record = registry.users.get(user_id)
             if record is None:
                 raise UserNotFoundError(f"unknown user {user_id!r}")
-            record.timezone = timezone
+            if not isinstance(timezone, EllipsisType):
+                record.timezone = timezone
+            if units is not None:
+                record.units = units.applied_to(record.units or STORED)
         return UserInfo(id=user_id, **record.model_dump())
+
+    async def units_of(self, user_id: str) -> Units:
+        """The units the user reads and types (the stored units until they choose)."""
+        record = await self.get(user_id)
+        return (record.units if record else None) or STORED
 
     async def remove(self, user_id: str) -> Path | None:
         """Unregister a user and revoke their tokens. Their data is moved aside, never deleted."""
@@ -167,8 +184,13 @@ class UserService:
 
     # -- tokens ------------------------------------------------------------------------------------------
 
-    async def create_token(self, user_id: str, name: str, *, admin: bool = False) -> NewToken:
-        """Mint a token for a registered user. The returned secret is not stored anywhere."""
+    async def create_token(
+        self, user_id: str, name: str, *, admin: bool = False, unconfirmed: bool = False
+    ) -> NewToken:
+        """Mint a token for a registered user. The returned secret is not stored anywhere.
+
+        `unconfirmed`: minted without a credential (open mode), so token mode refuses it until `trust_token`.
+        """
         await self.require(user_id)
         token_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
@@ -178,6 +200,7 @@ class UserService:
             digest=_digest(secret),
             scope=TokenScope.ADMIN if admin else TokenScope.USER,
             created_at=_now(),
+            unconfirmed=unconfirmed,
         )
         async with self.store.transaction(SERVER_SCOPE, TOKENS) as table:
             table.tokens[token_id] = record
@@ -199,6 +222,15 @@ class UserService:
             if record is None or (user_id is not None and record.user_id != user_id):
                 raise TokenNotFoundError(f"no token {token_id!r}")
             del table.tokens[token_id]
+        return _token_info(token_id, record)
+
+    async def trust_token(self, token_id: str) -> TokenInfo:
+        """An admin's confirmation that a token minted in open mode is its user's: token mode takes it."""
+        async with self.store.transaction(SERVER_SCOPE, TOKENS) as table:
+            record = table.tokens.get(token_id)
+            if record is None:
+                raise TokenNotFoundError(f"no token {token_id!r}")
+            record.unconfirmed = False
         return _token_info(token_id, record)
 
     async def verify_token(self, presented: str) -> tuple[str, TokenRecord] | None:
@@ -233,4 +265,5 @@ def _token_info(token_id: str, record: TokenRecord) -> TokenInfo:
         scope=record.scope,
         created_at=record.created_at,
         last_used_at=record.last_used_at,
+        unconfirmed=record.unconfirmed,
     )

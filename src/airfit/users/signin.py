@@ -2,17 +2,22 @@
 
 A code is short enough to type from a terminal to a phone (eight characters from an alphabet without
 look-alike letters, about 40 bits), valid for a few minutes, used once, and stored only as a digest in
-`_server/login_codes.json` (the CLI and the server are different processes). Guessing is bounded by a limit on
-wrong codes: per client address and for the whole server, so spreading guesses over addresses does not help.
+`_server/login_codes.json` (the CLI and the server are different processes).
+
+Guessing is bounded by wrong codes counted in `_server/signin_attempts.json` (so a restart does not reset
+them): per client (an IPv4 address, or an IPv6 /64, which one machine can fill with addresses) and, when the
+request names the user it signs in as, per user. Each attempt is counted before the code is looked at, in
+one transaction, so concurrent guesses cannot all slip through; a valid code takes its attempt back. There
+is no limit for the whole server: one client's failures never refuse another client's valid code.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,10 +32,11 @@ CODE_LENGTH = 8
 CODE_TTL = timedelta(minutes=10)
 MAX_PENDING_PER_USER = 5
 
-FAILURE_WINDOW = 600.0
-"""Seconds over which wrong codes are counted."""
+FAILURE_WINDOW = timedelta(minutes=10)
+"""How long a wrong code counts."""
 MAX_FAILURES_PER_CLIENT = 5
-MAX_FAILURES_TOTAL = 30
+MAX_FAILURES_PER_USER = 30
+"""Wrong codes naming one user, from all clients together (at least six clients to reach)."""
 
 
 class LoginCode(BaseModel):
@@ -51,6 +57,38 @@ class LoginCodes(BaseModel):
 
 
 LOGIN_CODES = register(Document("login_codes", LoginCodes))
+
+
+class SignInAttempts(BaseModel):
+    """`_server/signin_attempts.json`: when each client (and each named user) tried a code, in the window."""
+
+    model_config = ConfigDict(extra="allow")
+
+    clients: dict[str, list[datetime]] = Field(default_factory=dict)
+    users: dict[str, list[datetime]] = Field(default_factory=dict)
+
+
+SIGNIN_ATTEMPTS = register(Document("signin_attempts", SignInAttempts))
+
+
+def client_key(address: str) -> str:
+    """Who is guessing: the IPv4 address, or the /64 network of an IPv6 address (one machine's share)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    client: str
+    user: str | None
+    at: datetime
 
 
 class IssuedCode(BaseModel):
@@ -102,38 +140,6 @@ def display(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-class FailureLimiter:
-    """Counts wrong codes in a sliding window, per client and in total (in memory: a restart resets it)."""
-
-    def __init__(self, *, per_client: int = MAX_FAILURES_PER_CLIENT, total: int = MAX_FAILURES_TOTAL) -> None:
-        self.per_client = per_client
-        self.total = total
-        self._by_client: dict[str, deque[float]] = {}
-        self._all: deque[float] = deque()
-
-    def _trim(self, times: deque[float], now: float) -> None:
-        while times and now - times[0] > FAILURE_WINDOW:
-            times.popleft()
-
-    def check(self, client: str) -> None:
-        """Raise TooManyAttemptsError if this client (or everyone together) failed too often lately."""
-        now = time.monotonic()
-        self._trim(self._all, now)
-        mine = self._by_client.get(client, deque())
-        self._trim(mine, now)
-        if not mine:
-            self._by_client.pop(client, None)
-        for times, limit in ((mine, self.per_client), (self._all, self.total)):
-            if len(times) >= limit:
-                raise TooManyAttemptsError(max(1, int(FAILURE_WINDOW - (now - times[0])) + 1))
-
-    def failed(self, client: str) -> None:
-        """Count one wrong code."""
-        now = time.monotonic()
-        self._by_client.setdefault(client, deque()).append(now)
-        self._all.append(now)
-
-
 class SignInCodes:
     """How a browser signs in: the options it is offered, and codes issued (CLI) and exchanged (HTTP)."""
 
@@ -151,7 +157,6 @@ class SignInCodes:
         self.auth = auth
         self.picker = auth is AuthMode.OPEN and picker
         self.display_name = display_name
-        self.limiter = FailureLimiter()
 
     async def options(self) -> SignInOptions:
         """The sign-in methods; the users to pick from only in open mode with the picker on."""
@@ -177,21 +182,58 @@ class SignInCodes:
             book.codes[_digest(code)] = record
         return IssuedCode(code=display(code), user_id=user_id, expires_at=record.expires_at)
 
-    async def exchange(self, code: str, *, client: str, token_name: str) -> NewToken | None:
-        """The new token for a valid code (which is used up), or None; raises TooManyAttemptsError."""
-        self.limiter.check(client)
-        user_id = await self._consume(code)
+    async def exchange(
+        self, code: str, *, client: str, token_name: str, user: str | None = None
+    ) -> NewToken | None:
+        """The new token for a valid code (which is used up), or None; raises TooManyAttemptsError.
+
+        `client` is the caller's address; `user`, if given, is who they sign in as: the code must be theirs.
+        """
+        attempt = await self._count(client_key(client), user)
+        user_id = await self._consume(code, user)
         if user_id is None:
-            self.limiter.failed(client)
             return None
+        await self._uncount(attempt)
         return await self.users.create_token(user_id, token_name)
 
-    async def _consume(self, code: str) -> str | None:
+    async def _count(self, client: str, user: str | None) -> _Attempt:
+        """Count an attempt before its code is looked at (atomic: concurrent guesses are all counted)."""
+        now = _now()
+        async with self.store.transaction(SERVER_SCOPE, SIGNIN_ATTEMPTS) as book:
+            for table in (book.clients, book.users):
+                for key in list(table):
+                    table[key] = [t for t in table[key] if now - t < FAILURE_WINDOW]
+                    if not table[key]:
+                        del table[key]
+            counted = [(book.clients.get(client, []), MAX_FAILURES_PER_CLIENT)]
+            if user is not None:
+                counted.append((book.users.get(user, []), MAX_FAILURES_PER_USER))
+            for times, limit in counted:
+                if len(times) >= limit:
+                    wait = FAILURE_WINDOW - (now - min(times))
+                    raise TooManyAttemptsError(max(1, int(wait.total_seconds()) + 1))
+            book.clients.setdefault(client, []).append(now)
+            if user is not None:
+                book.users.setdefault(user, []).append(now)
+        return _Attempt(client, user, now)
+
+    async def _uncount(self, attempt: _Attempt) -> None:
+        """A valid code: its attempt was no guess."""
+        async with self.store.transaction(SERVER_SCOPE, SIGNIN_ATTEMPTS) as book:
+            for table, key in ((book.clients, attempt.client), (book.users, attempt.user)):
+                if key is not None and attempt.at in table.get(key, []):
+                    table[key].remove(attempt.at)
+
+    async def _consume(self, code: str, user: str | None) -> str | None:
         if len(normalise(code)) != CODE_LENGTH:
             return None
         digest = _digest(code)
         async with self.store.transaction(SERVER_SCOPE, LOGIN_CODES) as book:
-            record = book.codes.pop(digest, None)
+            record = book.codes.get(digest)
+            if record is not None and (user is None or record.user_id == user):
+                del book.codes[digest]
+            else:
+                record = None
         if record is None or record.expires_at <= _now():
             return None
         if await self.users.get(record.user_id) is None:

@@ -29,6 +29,11 @@ class CodeExchange(BaseModel):
 
     code: str = Field(min_length=1, max_length=32, description="As printed, e.g. `K7PX-3MQ9`.")
     device: str = Field("browser", min_length=1, max_length=40, description="Names the token.")
+    user: str | None = Field(
+        None,
+        max_length=32,
+        description="Who signs in: the code must be theirs; wrong codes naming them count against them too.",
+    )
 
 
 class SelfTokenRequest(BaseModel):
@@ -50,7 +55,9 @@ async def signin_with_code(body: CodeExchange, request: Request, codes: SignInDe
     """Exchange a one-time code from `airfit users login-code USER` for a token of that user."""
     client = request.client.host if request.client else "unknown"
     try:
-        token = await codes.exchange(body.code, client=client, token_name=f"web: {body.device}")
+        token = await codes.exchange(
+            body.code, client=client, token_name=f"web: {body.device}", user=body.user
+        )
     except TooManyAttemptsError as exc:
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
@@ -68,8 +75,12 @@ async def list_own_tokens(caller: CallerDep, users: UsersDep) -> list[TokenInfo]
 
 @router.post("/me/tokens", response_model=NewToken)
 async def create_own_token(body: SelfTokenRequest, caller: CallerDep, users: UsersDep) -> NewToken:
-    """Mint a token for the caller themself (never an admin token); the secret is shown this once."""
-    return await users.create_token(caller.user_id, body.name)
+    """Mint a token for the caller themself (never an admin token); the secret is shown this once.
+
+    Without a token of their own (open mode: `X-User-ID` or the default user) the caller proved nothing, so
+    the new token is marked unconfirmed: token mode refuses it until an admin trusts it.
+    """
+    return await users.create_token(caller.user_id, body.name, unconfirmed=caller.via != "token")
 
 
 @router.delete("/me/tokens/{token_id}", response_model=TokenInfo)

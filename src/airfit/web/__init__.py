@@ -18,14 +18,12 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 class ClientFiles(StaticFiles):
-    """`StaticFiles` that asks browsers to revalidate and refuses to be framed."""
+    """`StaticFiles` that asks browsers to revalidate (the security headers are `airfit.guards`')."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        """The file's response with the client's caching and security headers."""
+        """The file's response with the client's caching header."""
         response = await super().get_response(path, scope)
         response.headers["Cache-Control"] = "no-cache"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
         return response
 
 

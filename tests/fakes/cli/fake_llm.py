@@ -5,11 +5,13 @@
 stdin applies, else "default". A rule may set: reply, delay (seconds), exit, stderr, hang (sleep forever),
 child (start a long-running child first, to test process-group kills), ansi (colour the reply),
 forget_sessions (claude: lose every session first). Every call appends {argv, stdin, pid, child,
-max_output_tokens (claude's limit, from its environment)} to
-`<name>.calls.jsonl`. The claude variant keeps sessions in `claude.sessions.json` and behaves like the real
-CLI: --session-id of an existing id and --resume of an unknown id both fail.
+max_output_tokens (claude's limit, from its environment), cwd, cwd_entries (what the working directory held),
+env (the whole environment)} to `<name>.calls.jsonl`. The claude variant keeps sessions in
+`claude.sessions.json` and behaves like the real CLI: --session-id of an existing id and --resume of an
+unknown id both fail.
 """
 
+import fcntl
 import json
 import os
 import subprocess
@@ -39,19 +41,23 @@ def pick_rule(prompt):
 def claude_session(argv, rule):
     """None if the session flags are fine, else the CLI's error text."""
     path = HERE / "claude.sessions.json"
-    known = [] if rule.get("forget_sessions") else load(path, [])
-    error = None
-    if "--session-id" in argv:
-        sid = argv[argv.index("--session-id") + 1]
-        if sid in known:
-            error = f"Error: Session ID {sid} is already in use."
-        else:
-            known.append(sid)
-    elif "--resume" in argv:
-        sid = argv[argv.index("--resume") + 1]
-        if sid not in known:
-            error = f"No conversation found with session ID: {sid}"
-    path.write_text(json.dumps(known))
+    # Calls run concurrently (a chat turn beside background learning): read-modify-write under a lock, or one
+    # call's new session is lost to another's stale copy.
+    with open(HERE / "claude.sessions.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        known = [] if rule.get("forget_sessions") else load(path, [])
+        error = None
+        if "--session-id" in argv:
+            sid = argv[argv.index("--session-id") + 1]
+            if sid in known:
+                error = f"Error: Session ID {sid} is already in use."
+            else:
+                known.append(sid)
+        elif "--resume" in argv:
+            sid = argv[argv.index("--resume") + 1]
+            if sid not in known:
+                error = f"No conversation found with session ID: {sid}"
+        path.write_text(json.dumps(known))
     return error
 
 
@@ -67,6 +73,9 @@ def main():
         system = {"text": system_file.read_text(), "mode": oct(system_file.stat().st_mode & 0o777)}
     call = {"argv": sys.argv[1:], "stdin": prompt, "system": system, "pid": os.getpid(), "child": child}
     call["max_output_tokens"] = os.environ.get("CLAUDE_CODE_MAX_OUTPUT_TOKENS")
+    call["cwd"] = os.getcwd()
+    call["cwd_entries"] = sorted(os.listdir("."))
+    call["env"] = dict(os.environ)
     with open(HERE / f"{NAME}.calls.jsonl", "a") as log:
         log.write(json.dumps(call) + "\n")
     if rule.get("hang"):

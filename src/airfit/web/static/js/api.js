@@ -11,6 +11,7 @@ let online = true;
 let retryTick = 0;
 let probe = null;
 let signOutReason = "";
+let me = null;
 
 function load() {
   try {
@@ -40,6 +41,7 @@ export function setIdentity(next, reason = "") {
   identity = next;
   signOutReason = next ? "" : reason;
   generation += 1;
+  me = null;
   for (const controller of inFlight) controller.abort();
   inFlight = new Set();
   try {
@@ -73,6 +75,9 @@ function markOnline(value) {
   emit();
 }
 
+/** Something could not be fetched (a module, not only an API call): show the banner and start probing. */
+export const lostServer = () => markOnline(false);
+
 /** Try the server now (the banner's Retry button, and every 5 s while it is down). */
 export async function checkServer() {
   try {
@@ -83,16 +88,30 @@ export async function checkServer() {
   }
 }
 
+// Sent on every call: the server refuses a browser's state-changing request without it, and a page on another
+// site cannot add it without a CORS preflight, which the server never grants.
+const CLIENT = { Accept: "application/json", "X-AirFit-Client": "web" };
+
 function headers(extra) {
-  const h = { Accept: "application/json", ...extra };
+  const h = { ...CLIENT, ...extra };
   if (identity?.token) h.Authorization = `Bearer ${identity.token}`;
   else if (identity?.user) h["X-User-ID"] = identity.user;
   return h;
 }
 
+/** "weight_lbs" -> "Weight", "date" -> "Date": the field a validation message is about, as a person reads it. */
+function fieldName(loc) {
+  const last = [...(loc || [])].reverse().find((part) => typeof part === "string" && !["body", "query", "path"].includes(part));
+  if (!last) return "";
+  const words = last.replace(/_(lbs|kg|pct)$/, "").replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function detail(body, status) {
-  if (body && typeof body.detail === "string") return body.detail;
-  if (body && Array.isArray(body.detail)) return body.detail.map((d) => d.msg).join("; ");
+  if (body && typeof body.detail === "string") return body.detail.charAt(0).toUpperCase() + body.detail.slice(1);
+  if (body && Array.isArray(body.detail)) {
+    return body.detail.map((d) => [fieldName(d.loc), d.msg].filter(Boolean).join(": ")).join("; ");
+  }
   return `The server answered ${status}.`;
 }
 
@@ -103,7 +122,7 @@ export async function api(path, { method = "GET", body, anonymous = false, raw =
   inFlight.add(controller);
   let res;
   try {
-    const init = { method, signal: controller.signal, headers: anonymous ? { Accept: "application/json" } : headers() };
+    const init = { method, signal: controller.signal, headers: anonymous ? { ...CLIENT } : headers() };
     if (body instanceof Blob) {
       init.body = body;
       init.headers["Content-Type"] = body.type || "application/zip";
@@ -115,7 +134,7 @@ export async function api(path, { method = "GET", body, anonymous = false, raw =
   } catch (e) {
     if (mine !== generation) throw new Stale();
     markOnline(false);
-    throw new ApiError(0, "The server cannot be reached. Nothing was lost; it will retry when the server is back.");
+    throw new ApiError(0, "The server cannot be reached.");
   } finally {
     inFlight.delete(controller);
   }
@@ -131,4 +150,21 @@ export async function api(path, { method = "GET", body, anonymous = false, raw =
   if (mine !== generation) throw new Stale();
   if (!res.ok) throw new ApiError(res.status, detail(data, res.status));
   return data;
+}
+
+/** Who is signed in, their zone's today and their units (`GET /me`): fetched once, shared by every view. */
+export function loadMe() {
+  if (!me) {
+    me = api("me");
+    me.catch(() => {
+      me = null;
+    });
+  }
+  return me;
+}
+
+/** Forget the cached `GET /me` (after changing one's settings); the next `loadMe` asks again. */
+export function refreshMe() {
+  me = null;
+  return loadMe();
 }

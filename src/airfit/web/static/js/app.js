@@ -1,25 +1,32 @@
-// The shell: sign-in, navigation, theme, the offline banner, and one view per screen (loaded on first visit).
+// The shell: sign-in, navigation, the offline banner, the entry queue, and one view per screen (loaded on
+// first visit, and loaded again when the server comes back if that failed).
 import { render } from "../vendor/preact.js";
-import { api, ApiError, checkServer, getIdentity, getSignOutReason, isOnline, setIdentity } from "./api.js";
-import { html, useApiState, useEffect, useRef, useState, ErrorText } from "./ui.js";
+import { api, ApiError, checkServer, getIdentity, getRetryTick, getSignOutReason, isOnline, lostServer, refreshMe, setIdentity } from "./api.js";
+import { onQueue, startQueue, waiting } from "./queue.js";
+import { html, plural, useApiState, useEffect, useRef, useState, ErrorText } from "./ui.js";
 import { Today } from "./today.js";
 
-const SCREENS = [
+const PRIMARY = [
   ["today", "Today"],
-  ["trends", "Trends"],
-  ["training", "Training"],
-  ["coach", "Coach"],
   ["food", "Log"],
+  ["trends", "Trends"],
+  ["coach", "Coach"],
+];
+const MORE = [
+  ["training", "Training"],
   ["insights", "Insights"],
   ["settings", "Settings"],
 ];
+const SCREENS = [...PRIMARY, ...MORE];
+// Screens with charts fetch the chart module (which starts fetching uPlot) beside their own, not after it.
+const charted = (screen) => Promise.all([screen, import("./chart.js")]).then(([m]) => m);
 const LOADERS = {
-  trends: () => import("./trends.js").then((m) => m.Trends),
-  training: () => import("./training.js").then((m) => m.Training),
-  coach: () => import("./coach.js").then((m) => m.Coach),
-  food: () => import("./food.js").then((m) => m.Food),
-  insights: () => import("./insights.js").then((m) => m.Insights),
-  settings: () => import("./settings.js").then((m) => m.Settings),
+  trends: (again) => charted(import(`./trends.js${again}`)).then((m) => m.Trends),
+  training: (again) => charted(import(`./training.js${again}`)).then((m) => m.Training),
+  coach: (again) => import(`./coach.js${again}`).then((m) => m.Coach),
+  food: (again) => charted(import(`./food.js${again}`)).then((m) => m.Food),
+  insights: (again) => import(`./insights.js${again}`).then((m) => m.Insights),
+  settings: (again) => import(`./settings.js${again}`).then((m) => m.Settings),
 };
 
 function currentRoute() {
@@ -27,47 +34,46 @@ function currentRoute() {
   return SCREENS.some(([id]) => id === name) ? name : "today";
 }
 
+/** A screen's module, loaded on first visit. A failed load (the server was down) is tried again as soon as
+ * the server answers, under a new URL: a browser may remember a failed module fetch for the page's life. */
 function Lazy({ name }) {
+  useApiState();
+  const tick = getRetryTick();
   const [view, setView] = useState(null);
   const [error, setError] = useState(null);
+  const failures = useRef({});
   useEffect(() => {
+    if (view && view.name === name) return undefined;
     let live = true;
-    setView(null);
-    LOADERS[name]().then(
-      (component) => live && setView(() => component),
-      () => live && setError(new Error("This screen could not be loaded; is the server reachable?")),
+    const failed = failures.current[name] || 0;
+    setError(null);
+    LOADERS[name](failed ? `?again=${failed}` : "").then(
+      (component) => live && setView({ name, component }),
+      () => {
+        if (!live) return;
+        failures.current[name] = failed + 1;
+        lostServer();
+        setError(new Error("This screen could not be loaded: the server cannot be reached. It appears as soon as the server answers."));
+      },
     );
     return () => {
       live = false;
     };
-  }, [name]);
+  }, [name, tick]);
+  if (view?.name === name) return html`<${view.component} />`;
   if (error) return html`<${ErrorText} error=${error} />`;
-  return view ? html`<${view} />` : html`<p class="muted" aria-busy="true">Loading…</p>`;
-}
-
-function applyTheme(theme) {
-  document.documentElement.dataset.theme = theme;
-  try {
-    localStorage.setItem("airfit.theme", theme);
-  } catch (e) {
-    /* not kept */
-  }
-  window.dispatchEvent(new Event("airfit-theme"));
-}
-
-function ThemeSwitch() {
-  const [theme, setTheme] = useState(document.documentElement.dataset.theme || "system");
-  return html`<label class="sr-only" for="theme">Colour theme</label>
-    <select id="theme" style="width:auto" value=${theme}
-      onChange=${(e) => { setTheme(e.target.value); applyTheme(e.target.value); }}>
-      <option value="system">System theme</option><option value="light">Light</option><option value="dark">Dark</option>
-    </select>`;
+  return html`<p class="muted" aria-busy="true">Loading…</p>`;
 }
 
 function Banner() {
-  if (isOnline()) return "";
+  const [, setTick] = useState(0);
+  useEffect(() => onQueue(() => setTick((t) => t + 1)), []);
+  const count = getIdentity() ? waiting().length : 0;
+  if (isOnline()) {
+    return count ? html`<div class="banner" role="status"><span>${plural(count, "entry", "entries")} waiting to be sent.</span></div>` : "";
+  }
   return html`<div class="banner" role="status">
-    <span>The server cannot be reached. Nothing you typed is lost; AirFit retries every few seconds.</span>
+    <span>The server cannot be reached; AirFit tries again every few seconds.${count ? ` ${plural(count, "entry", "entries")} kept in this browser until it answers.` : ""}</span>
     <button class="secondary" onClick=${checkServer}>Retry now</button></div>`;
 }
 
@@ -114,14 +120,20 @@ function SignIn() {
       setError(err.status ? err : new Error("The server cannot be reached."));
     }
   }
-  return html`<main id="main" class="stack" style="max-width:28rem">
+  const nobody = options?.picker && !options.users.length;
+  return html`<main id="main" class="stack narrow">
     <h1 tabindex="-1">Sign in to AirFit</h1>
     ${reason && html`<p class="notice" role="alert">${reason}</p>`}
     <${ErrorText} error=${error} />
-    ${options?.picker && html`<section class="card" aria-labelledby="pick-h">
+    ${options?.users.length > 0 && html`<section class="card" aria-labelledby="pick-h">
       <h2 id="pick-h">Who are you?</h2>
       <div class="picker">${options.users.map((u) => html`<button class="secondary" data-user=${u.id}
         onClick=${() => signIn({ user: u.id, name: u.name })}>${u.name}${u.name !== u.id ? html` <span class="muted small">(${u.id})</span>` : ""}</button>`)}</div>
+    </section>`}
+    ${nobody && html`<section class="card" aria-labelledby="nobody-h">
+      <h2 id="nobody-h">Nobody is registered yet</h2>
+      <p>Whoever runs the server adds each person: <code>airfit users add YOUR-NAME</code>. The AirFit iPhone app,
+        pointed at this server, creates its user with its first sync.</p>
     </section>`}
     ${options && html`<section class="card" aria-labelledby="code-h">
       <h2 id="code-h">Sign-in code</h2>
@@ -143,14 +155,38 @@ function SignIn() {
   </main>`;
 }
 
+function Nav({ route }) {
+  const [open, setOpen] = useState(false);
+  const inMore = MORE.some(([id]) => id === route);
+  useEffect(() => setOpen(false), [route]);
+  const link = ([id, label], cls = "") =>
+    html`<a class=${cls} href=${`#/${id}`} aria-current=${route === id ? "page" : undefined}>${label}</a>`;
+  return html`<nav class="tabs" aria-label="Screens">
+    ${PRIMARY.map((s) => link(s))}
+    ${MORE.map((s) => link(s, "wide-only"))}
+    <div class="more narrow-only">
+      <button class=${`more-button${inMore ? " current" : ""}`} aria-expanded=${open} aria-controls="more-menu"
+        onClick=${() => setOpen(!open)}>More</button>
+      <div id="more-menu" class="more-menu" hidden=${!open} onKeyDown=${(e) => e.key === "Escape" && setOpen(false)}>${MORE.map((s) => link(s))}</div>
+    </div>
+  </nav>`;
+}
+
 function Shell() {
   const [route, setRoute] = useState(currentRoute());
   const identity = getIdentity();
-  const heading = useRef(null);
   useEffect(() => {
     const onHash = () => setRoute(currentRoute());
+    // A page left open overnight: its "today" and settings are asked for again when it is looked at.
+    const onShow = () => document.visibilityState === "visible" && refreshMe();
     window.addEventListener("hashchange", onHash);
-    return () => window.removeEventListener("hashchange", onHash);
+    document.addEventListener("visibilitychange", onShow);
+    const stopQueue = startQueue();
+    return () => {
+      window.removeEventListener("hashchange", onHash);
+      document.removeEventListener("visibilitychange", onShow);
+      stopQueue();
+    };
   }, []);
   useEffect(() => {
     const label = SCREENS.find(([id]) => id === route)[1];
@@ -160,14 +196,12 @@ function Shell() {
   return html`<a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>Skip to content</a>
     <header class="top">
       <a class="brand" href="#/today">AirFit</a>
-      <div class="who"><span class="name">Signed in as <strong data-testid="who">${who}</strong></span>
-        <${ThemeSwitch} />
+      <div class="who"><span><span class="wide-inline">Signed in as </span><strong data-testid="who">${who}</strong></span>
         <button class="secondary" onClick=${() => setIdentity(null, "")}>Switch user</button></div>
     </header>
-    <nav class="tabs" aria-label="Screens">${SCREENS.map(([id, label]) =>
-      html`<a href=${`#/${id}`} aria-current=${route === id ? "page" : undefined}>${label}</a>`)}</nav>
+    <${Nav} route=${route} />
     <${Banner} />
-    <main id="main" tabindex="-1" ref=${heading}>
+    <main id="main" tabindex="-1">
       ${route === "today" ? html`<${Today} />` : html`<${Lazy} name=${route} />`}
     </main>`;
 }

@@ -1,139 +1,284 @@
-// Log: describe a meal, check the parsed macros, correct them in words, add it to a day; weight and body fat
-// by hand. Entries are stored on the server (a browser is not a durable device).
-import { api } from "./api.js";
-import { html, useLoad, useState, Loading, Card, ErrorText, fmt, today } from "./ui.js";
+// Log: meals typed by hand (an AI estimate, when the server has a model, only fills the form for review),
+// recent and favourite meals one tap away, weight and body fat, for any day (in the user's own time zone).
+// Every entry goes through the browser's queue (queue.js), so nothing typed is lost while the server is away.
+import { api, loadMe } from "./api.js";
+import { dismissRefused, enqueue, onQueue, refused, waiting } from "./queue.js";
+import { html, useLoad, useState, useEffect, Loading, Card, ErrorText, addDays, dayText, fmt } from "./ui.js";
+import { amount, shown, step, stored, unitOf } from "./units.js";
 import { LineChart } from "./chart.js";
 
+const EARLIEST = "1900-01-01";
+const QUEUED = "Kept in this browser: it is sent as soon as the server answers.";
+
 export function Food() {
-  const [state, reload] = useLoad(() => Promise.all([api("log"), api("health/body-metrics?days=30")]));
-  return html`<h1>Log food and weight</h1><div class="grid">
-    <${Meal} onAdded=${reload} />
-    <${Body} onAdded=${reload} />
-  </div><div class="stack" style="margin-top:1rem"><${Loading} state=${state}>${state.data && html`<${Logged} log=${state.data[0]} body=${state.data[1]} reload=${reload} />`}</${Loading}></div>`;
+  const [state] = useLoad(loadMe);
+  // Whether the server has an AI model only adds the estimate helper: logging never waits for the answer.
+  const [health] = useLoad(() => api("health"));
+  const llm = health.data ? health.data.providers.length > 0 : null;
+  return html`<h1>Log food and weight</h1><${Loading} state=${state}>${state.data &&
+    html`<${Logbook} me=${state.data} llm=${llm} />`}</${Loading}>`;
 }
 
-function Meal({ onAdded }) {
+/** Re-render whenever the queue changes (an entry waits, is sent, or is refused). */
+function useQueue() {
+  const [, setTick] = useState(0);
+  useEffect(() => onQueue(() => setTick((t) => t + 1)), []);
+}
+
+function Logbook({ me, llm }) {
+  const [day, setDay] = useState(me.today);
+  useQueue();
+  const sent = waiting().length;
+  const [state, reload] = useLoad(
+    () => Promise.all([api(`log?date=${day}`), api("log/meals"), api("health/body-metrics?days=30")]),
+    [day, sent],
+  );
+  const latest = addDays(me.today, 1);
+  const logged = (ok) => {
+    reload();
+    return ok ? "" : QUEUED;
+  };
+  return html`<div class="stack">
+    <div class="day-picker" role="group" aria-label="Day shown">
+      <button class="secondary" disabled=${day <= EARLIEST} onClick=${() => setDay(addDays(day, -1))} aria-label="Previous day">‹</button>
+      <label class="sr-only" for="log-day">Day</label>
+      <input id="log-day" type="date" min=${EARLIEST} max=${latest} value=${day}
+        onChange=${(e) => e.target.value && e.target.value >= EARLIEST && e.target.value <= latest && setDay(e.target.value)} />
+      <button class="secondary" disabled=${day >= latest} onClick=${() => setDay(addDays(day, 1))} aria-label="Next day">›</button>
+      ${day !== me.today && html`<button class="link" onClick=${() => setDay(me.today)}>Back to today</button>`}
+    </div>
+    <div class="grid">
+      <${MealForm} me=${me} day=${day} llm=${llm} logged=${logged} />
+      <${BodyForm} me=${me} day=${day} logged=${logged} />
+    </div>
+    ${state.data && html`<${QuickMeals} me=${me} day=${day} meals=${state.data[1]} reload=${reload} logged=${logged} />`}
+    <${Logged} me=${me} day=${day} state=${state} reload=${reload} />
+    <${Loading} state=${state}>${state.data && html`<${WeightChart} me=${me} body=${state.data[2]} />`}</${Loading}>
+  </div>`;
+}
+
+const blankMeal = { name: "", energy: "", protein: "", carbs: "", fat: "" };
+
+function MealForm({ me, day, llm, logged }) {
+  const [meal, setMeal] = useState(blankMeal);
+  const [status, setStatus] = useState("");
+  const [error, setError] = useState(null);
+  const set = (key) => (e) => setMeal({ ...meal, [key]: e.target.value });
+  const energy = unitOf(me, "energy");
+  async function save(e) {
+    e.preventDefault();
+    setError(null);
+    setStatus("");
+    const body = {
+      date: day,
+      name: meal.name.trim(),
+      calories: Math.round(stored(me, "energy", meal.energy || 0)),
+      protein: Math.round(Number(meal.protein || 0)),
+      carbs: Math.round(Number(meal.carbs || 0)),
+      fat: Math.round(Number(meal.fat || 0)),
+    };
+    try {
+      const ok = await enqueue("food", body);
+      setStatus(logged(ok) || `Logged ${body.name} on ${dayText(day, false)}.`);
+      setMeal(blankMeal);
+    } catch (err) {
+      setError(new Error(`This browser could not keep the meal (${err.message}); nothing was logged.`));
+    }
+  }
+  const fill = (parsed) =>
+    setMeal({
+      name: parsed.name || meal.name,
+      energy: String(shown(me, "energy", parsed.calories ?? 0)),
+      protein: String(parsed.protein ?? 0),
+      carbs: String(parsed.carbs ?? 0),
+      fat: String(parsed.fat ?? 0),
+    });
+  return html`<${Card} title="Log a meal" id="meal-h">
+    <form onSubmit=${save}>
+      <div class="field"><label for="meal-name">Meal</label>
+        <input id="meal-name" required maxlength="200" value=${meal.name} onInput=${set("name")} placeholder="Porridge with berries" /></div>
+      <div class="inline-fields">
+        <div class="field"><label for="meal-energy">Energy (${energy})</label>
+          <input id="meal-energy" type="number" required min="0" step=${step(me, "energy")} inputmode="numeric" value=${meal.energy} onInput=${set("energy")} /></div>
+        <div class="field"><label for="meal-protein">Protein (g)</label>
+          <input id="meal-protein" type="number" min="0" step="1" inputmode="numeric" value=${meal.protein} onInput=${set("protein")} /></div>
+        <div class="field"><label for="meal-carbs">Carbs (g)</label>
+          <input id="meal-carbs" type="number" min="0" step="1" inputmode="numeric" value=${meal.carbs} onInput=${set("carbs")} /></div>
+        <div class="field"><label for="meal-fat">Fat (g)</label>
+          <input id="meal-fat" type="number" min="0" step="1" inputmode="numeric" value=${meal.fat} onInput=${set("fat")} /></div>
+      </div>
+      <button type="submit">Log meal</button>
+    </form>
+    <p role="status" class="small">${status}</p><${ErrorText} error=${error} />
+    ${llm ? html`<${Estimate} me=${me} fill=${fill} />`
+      : llm === false && html`<p class="muted small" data-testid="no-estimate">Estimating a meal from a description needs an AI model, which this server does not have; type the numbers from the label or a food table.</p>`}
+  </${Card}>`;
+}
+
+/** Describe a meal; the AI's estimate fills the form above, to be checked before logging. */
+function Estimate({ me, fill }) {
   const [text, setText] = useState("");
-  const [parsed, setParsed] = useState(null);
   const [correction, setCorrection] = useState("");
+  const [parsed, setParsed] = useState(null);
   const [busy, setBusy] = useState("");
   const [error, setError] = useState(null);
-  const [done, setDone] = useState("");
-  async function step(label, call) {
+  async function run(label, call) {
     setBusy(label);
     setError(null);
-    setDone("");
     try {
-      await call();
+      const r = await call();
+      if (r.success === false) throw new Error("The estimate did not work this time; type the numbers, or try again.");
+      const next = parsed && label === "correct" ? { ...parsed, ...r } : r;
+      setParsed(next);
+      fill(next);
     } catch (err) {
       setError(err);
     } finally {
       setBusy("");
     }
   }
-  const parse = (e) => {
+  const estimate = (e) => {
     e.preventDefault();
-    step("parse", async () => {
-      const r = await api("nutrition/parse", { method: "POST", body: { food_text: text } });
-      if (!r.success) throw new Error(r.error || "The meal could not be parsed.");
-      setParsed(r);
-    });
+    run("parse", () => api("nutrition/parse", { method: "POST", body: { food_text: text } }));
   };
   const correct = (e) => {
     e.preventDefault();
-    step("correct", async () => {
-      const r = await api("nutrition/correct", { method: "POST", body: {
-        original_name: parsed.name || text, original_calories: parsed.calories, original_protein: parsed.protein,
-        original_carbs: parsed.carbs, original_fat: parsed.fat, correction } });
-      if (r.success === false) throw new Error(r.error || "The correction failed.");
-      setParsed({ ...parsed, ...r, components: parsed.components });
-      setCorrection("");
-    });
+    run("correct", () => api("nutrition/correct", { method: "POST", body: {
+      original_name: parsed.name || text, original_calories: parsed.calories, original_protein: parsed.protein,
+      original_carbs: parsed.carbs, original_fat: parsed.fat, correction } }));
+    setCorrection("");
   };
-  const add = () => step("add", async () => {
-    const { name, calories, protein, carbs, fat } = parsed;
-    await api("log/food", { method: "POST", body: { name: name || text.slice(0, 200), calories, protein, carbs, fat } });
-    setDone(`Added ${name || "the meal"} to today.`);
-    setParsed(null);
-    setText("");
-    onAdded();
-  });
-  return html`<${Card} title="Log a meal" id="meal-h">
-    <form onSubmit=${parse}>
-      <div class="field"><label for="meal">What did you eat?</label>
-        <textarea id="meal" required value=${text} onInput=${(e) => setText(e.target.value)} placeholder="Two eggs, toast with butter, a coffee with milk"></textarea></div>
-      <button type="submit" disabled=${!!busy}>${busy === "parse" ? "Estimating…" : "Estimate macros"}</button>
+  return html`<details class="estimate"><summary>Estimate it from a description</summary>
+    <form onSubmit=${estimate}>
+      <div class="field"><label for="meal-text">What did you eat?</label>
+        <textarea id="meal-text" required value=${text} onInput=${(e) => setText(e.target.value)} placeholder="Two eggs, toast with butter, a coffee with milk"></textarea></div>
+      <button type="submit" class="secondary" disabled=${!!busy}>${busy === "parse" ? "Estimating…" : "Estimate"}</button>
     </form>
-    ${parsed && html`<div data-testid="parsed" style="margin-top:.75rem">
-      <h3>${parsed.name || "Your meal"} <span class="pill">${parsed.confidence || ""} confidence</span></h3>
-      <p><strong>${fmt(parsed.calories)}</strong> kcal · ${fmt(parsed.protein)} g protein · ${fmt(parsed.carbs)} g carbs · ${fmt(parsed.fat)} g fat</p>
-      ${parsed.components?.length ? html`<table><thead><tr><th scope="col">Item</th><th scope="col" class="num">kcal</th><th scope="col" class="num">P</th><th scope="col" class="num">C</th><th scope="col" class="num">F</th></tr></thead>
-        <tbody>${parsed.components.map((c) => html`<tr><td>${c.name}</td><td class="num">${c.calories}</td><td class="num">${c.protein}</td><td class="num">${c.carbs}</td><td class="num">${c.fat}</td></tr>`)}</tbody></table>` : ""}
-      <form onSubmit=${correct} style="margin-top:.5rem">
+    ${parsed && html`<div data-testid="parsed">
+      <p class="small">The form above now holds the estimate for ${parsed.name || "your meal"}: ${amount(me, "energy", parsed.calories)}, ${fmt(parsed.protein)} g protein. Check it, then log it.</p>
+      <form onSubmit=${correct}>
         <div class="field"><label for="correction">Correct it in words</label>
           <input id="correction" value=${correction} onInput=${(e) => setCorrection(e.target.value)} placeholder="It was three eggs, not two" /></div>
-        <div class="row"><button type="submit" class="secondary" disabled=${!!busy || !correction.trim()}>${busy === "correct" ? "Correcting…" : "Correct"}</button>
-          <button type="button" disabled=${!!busy} onClick=${add}>Add to today</button></div>
+        <button type="submit" class="secondary" disabled=${!!busy || !correction.trim()}>${busy === "correct" ? "Correcting…" : "Correct"}</button>
       </form></div>`}
-    <p role="status">${done}</p><${ErrorText} error=${error} />
-  </${Card}>`;
+    <${ErrorText} error=${error} />
+  </details>`;
 }
 
-function Body({ onAdded }) {
-  const [weight, setWeight] = useState("");
-  const [fat, setFat] = useState("");
-  const [day, setDay] = useState(today());
+function QuickMeals({ me, day, meals, reload, logged }) {
+  const [status, setStatus] = useState("");
   const [error, setError] = useState(null);
-  const [done, setDone] = useState("");
-  async function save(e) {
-    e.preventDefault();
-    setError(null);
-    setDone("");
-    const body = { date: day };
-    if (weight) body.weight_lbs = Number(weight);
-    if (fat) body.body_fat_pct = Number(fat);
-    try {
-      await api("log/body", { method: "POST", body });
-      setDone(`Saved for ${day}.`);
-      setWeight("");
-      setFat("");
-      onAdded();
-    } catch (err) {
-      setError(err);
-    }
+  const favourite = (meal) => meals.favourites.find((f) => f.name.trim().toLowerCase() === meal.name.trim().toLowerCase()
+    && f.calories === meal.calories && f.protein === meal.protein && f.carbs === meal.carbs && f.fat === meal.fat);
+  async function again(meal) {
+    setStatus("");
+    const { name, calories, protein, carbs, fat } = meal;
+    const ok = await enqueue("food", { date: day, name, calories, protein, carbs, fat });
+    setStatus(logged(ok) || `Logged ${name} on ${dayText(day, false)}.`);
   }
-  return html`<${Card} title="Log weight" id="body-h">
-    <form onSubmit=${save}>
-      <div class="inline-fields">
-        <div class="field"><label for="weight">Weight (lbs)</label><input id="weight" type="number" step="0.1" min="40" max="999" inputmode="decimal" value=${weight} onInput=${(e) => setWeight(e.target.value)} /></div>
-        <div class="field"><label for="bodyfat">Body fat (%)</label><input id="bodyfat" type="number" step="0.1" min="2" max="74" inputmode="decimal" value=${fat} onInput=${(e) => setFat(e.target.value)} /></div>
-        <div class="field"><label for="body-date">Date</label><input id="body-date" type="date" max=${today()} value=${day} onInput=${(e) => setDay(e.target.value)} /></div>
-      </div>
-      <button type="submit" disabled=${!weight && !fat}>Save</button>
-    </form>
-    <p role="status">${done}</p><${ErrorText} error=${error} />
-  </${Card}>`;
-}
-
-function Logged({ log, body, reload }) {
-  const [error, setError] = useState(null);
-  async function remove(entry) {
+  async function star(meal) {
+    setError(null);
+    const kept = favourite(meal);
     try {
-      await api(`log/${log.date}/${entry.id}`, { method: "DELETE" });
+      if (kept) await api(`log/meals/favourites/${kept.id}`, { method: "DELETE" });
+      else {
+        const { name, calories, protein, carbs, fat } = meal;
+        await api("log/meals/favourites", { method: "POST", body: { name, calories, protein, carbs, fat } });
+      }
       reload();
     } catch (err) {
       setError(err);
     }
   }
-  const w = body.weight_history;
-  return html`<${Card} title=${`Logged here on ${log.date}`} id="logged-h">
-      <p>Day total: <strong data-testid="log-total">${fmt(log.nutrition.calories)}</strong> kcal, ${fmt(log.nutrition.protein)} g protein
-        <span class="muted small"> (phone: ${fmt(log.phone.nutrition.calories)} kcal)</span></p>
-      ${log.entries.length ? html`<ul>${log.entries.map((e) => html`<li>${e.kind === "food" ? `${e.name}: ${e.calories} kcal, ${e.protein} g protein`
-        : `${e.weight_lbs != null ? `${e.weight_lbs} lbs` : ""}${e.body_fat_pct != null ? ` ${e.body_fat_pct}% body fat` : ""}`}
-        <button class="link" aria-label=${`Delete ${e.name || "reading"}`} onClick=${() => remove(e)}>Delete</button></li>`)}</ul>`
-        : html`<p class="muted">Nothing logged in the browser today.</p>`}
+  const recent = meals.recent.filter((m) => !favourite(m));
+  const row = (meal) => html`<li class="quick">
+    <button class="secondary" onClick=${() => again(meal)} aria-label=${`Log ${meal.name} again`}>${meal.name}</button>
+    <span class="muted small">${amount(me, "energy", meal.calories)} · ${meal.protein} g protein</span>
+    <button class="link" aria-pressed=${Boolean(favourite(meal))} onClick=${() => star(meal)}
+      aria-label=${`${favourite(meal) ? "Remove" : "Keep"} ${meal.name} ${favourite(meal) ? "from" : "in"} favourites`}>${favourite(meal) ? "★" : "☆"}</button></li>`;
+  if (!meals.favourites.length && !recent.length) return "";
+  return html`<${Card} title="Log again" id="quick-h">
+    ${meals.favourites.length ? html`<h3>Favourites</h3><ul class="plain">${meals.favourites.map(row)}</ul>` : ""}
+    ${recent.length ? html`<h3>Recent</h3><ul class="plain">${recent.map(row)}</ul>` : ""}
+    <p role="status" class="small">${status}</p><${ErrorText} error=${error} />
+  </${Card}>`;
+}
+
+function BodyForm({ me, day, logged }) {
+  const [weight, setWeight] = useState("");
+  const [fat, setFat] = useState("");
+  const [status, setStatus] = useState("");
+  const mass = unitOf(me, "mass");
+  // The server takes 40-1000 lbs; the same range in the person's unit.
+  const [low, high] = [Math.ceil(shown(me, "mass", 40.1)), Math.floor(shown(me, "mass", 999))];
+  async function save(e) {
+    e.preventDefault();
+    setStatus("");
+    const body = { date: day };
+    if (weight) body.weight_lbs = stored(me, "mass", weight);
+    if (fat) body.body_fat_pct = Number(fat);
+    const ok = await enqueue("body", body);
+    setStatus(logged(ok) || `Saved for ${dayText(day, false)}.`);
+    setWeight("");
+    setFat("");
+  }
+  return html`<${Card} title="Log weight" id="body-h">
+    <form onSubmit=${save}>
+      <div class="inline-fields">
+        <div class="field"><label for="weight">Weight (${mass})</label><input id="weight" type="number" step="0.1" min=${low} max=${high} inputmode="decimal" value=${weight} onInput=${(e) => setWeight(e.target.value)} /></div>
+        <div class="field"><label for="bodyfat">Body fat (%)</label><input id="bodyfat" type="number" step="0.1" min="2" max="74" inputmode="decimal" value=${fat} onInput=${(e) => setFat(e.target.value)} /></div>
+      </div>
+      <button type="submit" disabled=${!weight && !fat}>Save</button>
+    </form>
+    <p role="status" class="small">${status}</p>
+  </${Card}>`;
+}
+
+function entryText(me, e) {
+  if (e.kind === "food") return `${e.name}: ${amount(me, "energy", e.calories)}, ${fmt(e.protein)} g protein`;
+  const parts = [];
+  if (e.weight_lbs != null) parts.push(amount(me, "mass", e.weight_lbs));
+  if (e.body_fat_pct != null) parts.push(`${fmt(e.body_fat_pct, 1)}% body fat`);
+  return parts.join(", ");
+}
+
+/** The day's entries: those on the server, and those still waiting in this browser (shown even while the
+ * server cannot be reached). */
+function Logged({ me, day, state, reload }) {
+  const [error, setError] = useState(null);
+  const log = state.data?.[0];
+  async function remove(entry) {
+    setError(null);
+    try {
+      await api(`log/${day}/${entry.id}`, { method: "DELETE" });
+      reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  const queued = waiting().filter((e) => e.body.date === day);
+  const turnedDown = refused().filter((e) => e.body.date === day);
+  const stored = log?.date === day ? log.entries : [];
+  const phone = log?.phone.nutrition.calories;
+  const asEntry = (e) => (e.body.name ? { kind: "food", ...e.body } : e.body);
+  return html`<${Card} title=${`Logged on ${dayText(day)}`} id="logged-h">
+      ${log ? html`<p>Day total: <strong data-testid="log-total">${fmt(shown(me, "energy", log.nutrition.calories))}</strong> ${unitOf(me, "energy")}, ${fmt(log.nutrition.protein)} g protein
+        ${phone ? html`<span class="muted small"> (${amount(me, "energy", phone)} of it from the phone)</span>` : ""}</p>`
+        : html`<${ErrorText} error=${state.error} />`}
+      ${stored.length || queued.length ? html`<ul data-testid="log-entries">
+        ${stored.map((e) => html`<li>${entryText(me, e)}
+          <button class="link" aria-label=${`Delete ${e.name || "reading"}`} onClick=${() => remove(e)}>Delete</button></li>`)}
+        ${queued.map((e) => html`<li class="pending" data-testid="pending-entry">${entryText(me, asEntry(e))} <span class="pill">waiting to be sent</span></li>`)}
+      </ul>` : log ? html`<p class="muted">Nothing logged in the browser on this day.</p>` : ""}
+      ${turnedDown.map((e) => html`<p class="error" role="alert">Not saved: ${entryText(me, asEntry(e))}. ${e.reason}
+        <button class="link" onClick=${() => dismissRefused(e.key)}>Dismiss</button></p>`)}
       <${ErrorText} error=${error} />
-    </${Card}>
-    <${LineChart} id="ch-weight" title="Weight, last 30 days" dates=${w.map((p) => p.date)} series=${[{ label: "Weight", unit: "lbs", values: w.map((p) => p.value) }]} />`;
+    </${Card}>`;
+}
+
+function WeightChart({ me, body }) {
+  const w = body.weight_history;
+  return html`<${LineChart} id="ch-weight" title="Weight, last 30 days" dates=${w.map((p) => p.date)} end=${me.today} days=${30}
+    empty="No weight yet: log one above, or connect the iPhone app."
+    series=${[{ label: "Weight", unit: unitOf(me, "mass"), values: w.map((p) => shown(me, "mass", p.value)) }]} />`;
 }

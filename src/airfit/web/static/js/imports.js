@@ -128,7 +128,7 @@ export function ImportFromApp() {
 
   const pct = job ? Math.round(100 * (job.progress || 0)) : 0;
   const previewed = job && job.status === "done" && job.report && job.report.dry_run;
-  return html`<${Card} title="Import from another app" id="set-import" wide=${true}>
+  return html`<${Card} title="Import from another app" id="set-import-app" wide=${true}>
     <p class="small muted">Years of history from the apps you used before. Imports fill what is missing: nothing your phone
       or this site stored is replaced, and importing the same file again changes nothing. You see what would change first.</p>
     <form onSubmit=${(e) => { e.preventDefault(); send(true); }}>

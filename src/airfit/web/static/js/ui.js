@@ -1,11 +1,11 @@
-// Shared pieces of the views: the `html` template tag, a loader hook and small components.
+// Shared pieces of the views: the `html` template tag, a loader hook, words and small components.
 import { h } from "../vendor/preact.js";
-import { useEffect, useState, useCallback, useRef } from "../vendor/hooks.js";
+import { useEffect, useLayoutEffect, useState, useCallback, useRef } from "../vendor/hooks.js";
 import htm from "../vendor/htm.js";
 import { Stale, getRetryTick, subscribe } from "./api.js";
 
 export const html = htm.bind(h);
-export { useEffect, useState, useCallback, useRef };
+export { useEffect, useLayoutEffect, useState, useCallback, useRef };
 
 /** Re-render when the API layer's state (identity, online) changes. */
 export function useApiState() {
@@ -19,7 +19,8 @@ export function useLoad(load, deps = []) {
   const [nonce, setNonce] = useState(0);
   useApiState();
   const tick = getRetryTick();
-  useEffect(() => {
+  // Started as the view is put in the page, not a frame later: the requests are what the view waits for.
+  useLayoutEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
@@ -38,6 +39,26 @@ export const fmt = (value, digits = 0) =>
     ? "–"
     : Number(value).toLocaleString(undefined, { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** "1 day", "3 days", "1 entry", "2 entries". */
+export const plural = (n, one, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
+
+/** Plain words for the codes the API answers with (they never reach the page as they are). */
+export const WORDS = {
+  correlation: "Connection",
+  trend: "Trend",
+  anomaly: "Unusual",
+  milestone: "Milestone",
+  nudge: "Suggestion",
+  below: "Below the range",
+  at_floor: "At the minimum",
+  in_zone: "In range",
+  above: "Above the range",
+  high: "High confidence",
+  medium: "Medium confidence",
+  low: "Low confidence",
+};
+export const word = (code) => WORDS[code] ?? String(code ?? "").replace(/_/g, " ");
+
 /** A target may be a number or a range such as "320-340": its middle. */
 export function targetValue(raw) {
   if (raw === null || raw === undefined || raw === "") return null;
@@ -46,11 +67,24 @@ export function targetValue(raw) {
   return parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : null;
 }
 
-export function Meter({ label, value, target, unit = "" }) {
+/** A plain date (YYYY-MM-DD) as a person reads it, e.g. "Tue, 2 Dec 2025". */
+export const dayText = (iso, year = true) =>
+  new Date(`${iso}T12:00:00Z`).toLocaleDateString(undefined, {
+    weekday: "short", day: "numeric", month: "short", ...(year ? { year: "numeric" } : {}), timeZone: "UTC",
+  });
+
+/** The date `n` days after a plain date. */
+export function addDays(iso, n) {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function Meter({ label, value, target, unit = "", digits = 0 }) {
   const pct = target ? Math.min(100, Math.round((100 * (value || 0)) / target)) : 0;
   return html`<div>
     <div class="meter-row"><span>${label}</span>
-      <span><strong>${fmt(value)}</strong>${target ? html` / ${fmt(target)}` : ""} ${unit}</span></div>
+      <span><strong>${fmt(value, digits)}</strong>${target ? html` / ${fmt(target, digits)}` : ""} ${unit}</span></div>
     ${target
       ? html`<div class="bar" role="progressbar" aria-label=${`${label}: ${pct}% of target`}
           aria-valuenow=${pct} aria-valuemin="0" aria-valuemax="100"><span style=${`width:${pct}%`}></span></div>`
@@ -58,8 +92,26 @@ export function Meter({ label, value, target, unit = "" }) {
   </div>`;
 }
 
+/** A form's action: `run(call, message)` clears the last outcome, awaits `call` and shows `message`, or the
+ * error; returns [run, message shown, error]. */
+export function useAction() {
+  const [done, setDone] = useState("");
+  const [error, setError] = useState(null);
+  async function run(call, message) {
+    setError(null);
+    setDone("");
+    try {
+      await call();
+      setDone(message);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return [run, done, error];
+}
+
 export function Loading({ state, children }) {
-  if (state.error) return html`<p class="error" role="alert">${state.error.message}</p>`;
+  if (state.error && state.data === undefined) return html`<${ErrorText} error=${state.error} />`;
   if (state.data === undefined) return html`<p class="muted" aria-busy="true">Loading…</p>`;
   return children;
 }
@@ -70,8 +122,3 @@ export const Card = ({ title, children, id, wide = false }) =>
 export function ErrorText({ error }) {
   return error ? html`<p class="error" role="alert">${error.message || String(error)}</p>` : "";
 }
-
-export const today = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-};
