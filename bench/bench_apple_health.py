@@ -17,18 +17,15 @@ most 3x the bare pass, under a quarter of healthkit-to-sqlite's time, peak RSS u
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from airfit.demo.apple_health import write_export
-from harness import server_env
+from harness import measure, server_env
 
 BARE_EXPAT = """
 import sys
@@ -46,47 +43,6 @@ with open(sys.argv[1], "rb") as f:
 parser.Parse(b"", True)
 print(count, "elements")
 """
-
-
-@dataclass(frozen=True)
-class Run:
-    """One measured process."""
-
-    name: str
-    seconds: float
-    peak_mb: float
-    output: str
-
-
-# Started by a small process of its own, so a measured process's peak RSS never includes a copy of this
-# (large) one made while it was being started.
-MEASURE = """
-import json, os, resource, subprocess, sys, time
-started = time.perf_counter()
-code = subprocess.run(sys.argv[2:]).returncode
-seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-with open(sys.argv[1], "w") as out:
-    json.dump({"code": code, "seconds": seconds, "peak_kb": peak}, out)
-"""
-
-
-def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run `command` to its end; wall time and the process's own peak RSS."""
-    with tempfile.TemporaryDirectory() as scratch:
-        figures = Path(scratch) / "figures.json"
-        done = subprocess.run(
-            [sys.executable, "-c", MEASURE, str(figures), *command],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
-        )
-        result = json.loads(figures.read_text())
-    if result["code"] != 0:
-        raise SystemExit(f"{name} failed ({result['code']}):\n{done.stdout[-3000:]}")
-    return Run(name, result["seconds"], result["peak_kb"] / 1024, done.stdout)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ once full) and is always stopped on leaving the block.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -112,3 +113,44 @@ def _pin(cpu: int) -> None:
     if hasattr(os, "sched_setaffinity"):
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {cpu})
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured process: wall time, its own peak RSS, what it printed."""
+
+    name: str
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+# Started by a small process of its own, so a measured process's peak RSS never includes a copy of this
+# (large) one made while it was being started.
+MEASURE = """
+import json, os, resource, subprocess, sys, time
+started = time.perf_counter()
+code = subprocess.run(sys.argv[2:]).returncode
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "seconds": seconds, "peak_kb": peak}, out)
+"""
+
+
+def measure(name: str, command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run `command` to its end; wall time and the process's own peak RSS (exits on failure)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        figures = Path(scratch) / "figures.json"
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(figures), *command],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        result = json.loads(figures.read_text())
+    if result["code"] != 0:
+        raise SystemExit(f"{name} failed ({result['code']}):\n{done.stdout[-3000:]}")
+    return Run(name, result["seconds"], result["peak_kb"] / 1024, done.stdout)

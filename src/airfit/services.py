@@ -134,5 +134,5 @@ def build_services(settings: Settings) -> Services:
         ),
         backup=BackupService(store),
         status=ServerStatus(settings, store, llm, training),
-        imports=ImportJobs(store, health, users, background),
+        imports=ImportJobs(store, health, users, background, training),
     )

@@ -12,13 +12,15 @@ from tests.live import wait_for
 DONE = ("done", "failed")
 
 
-def upload(client: httpx2.Client, path: Path, **params: Any) -> httpx2.Response:
-    """`POST /imports/apple-health` with the file as the body, as the web client sends it."""
-    kind = "application/zip" if path.suffix == ".zip" else "application/xml"
+KINDS = {".zip": "application/zip", ".csv": "text/csv"}
+
+
+def upload(client: httpx2.Client, path: Path, source: str = "apple-health", **params: Any) -> httpx2.Response:
+    """`POST /imports/{source}` with the file as the body, as the web client sends it."""
     return client.post(
-        "/imports/apple-health",
+        f"/imports/{source}",
         content=path.read_bytes(),
-        headers={"Content-Type": kind},
+        headers={"Content-Type": KINDS.get(path.suffix, "application/xml")},
         params={"filename": path.name, **params},
     )
 
@@ -38,9 +40,11 @@ def finished(client: httpx2.Client, job_id: str, seconds: float = 60.0) -> dict[
     return last
 
 
-def imported(client: httpx2.Client, path: Path, **params: Any) -> dict[str, Any]:
+def imported(
+    client: httpx2.Client, path: Path, source: str = "apple-health", **params: Any
+) -> dict[str, Any]:
     """Upload and wait: the finished job."""
-    answer = upload(client, path, **params)
+    answer = upload(client, path, source, **params)
     assert answer.status_code == 202, answer.text
     assert answer.json()["status"] == "queued"
     return finished(client, answer.json()["id"])

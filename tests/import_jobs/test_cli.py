@@ -7,10 +7,15 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from airfit.config import Settings
 from airfit.demo.apple_health import write_export
+from airfit.demo.csv_exports import write_strong_csv
 from airfit.health.models import CONTEXT_STORE
+from airfit.training.models import WORKOUTS
 from tests.cli.run import ok, refused
+from tests.fakes.hevy import generated_workouts
 from tests.health.days import ios_day
 from tests.live import LiveServer, server_env, stored
 
@@ -81,3 +86,35 @@ def test_the_command_refuses_damaged_files_and_unknown_users(settings: Settings,
     write_export(good, days=2, end=TODAY)
     assert "nobody" in refused(settings, "import-from", "apple-health", "nobody", str(good))
     assert "fitbit" in refused(settings, "import-from", "fitbit", "david", str(good))
+
+
+def test_csv_files_take_unit_and_date_format_on_the_command(settings: Settings, tmp_path: Path) -> None:
+    strong = tmp_path / "strong.csv"
+    write_strong_csv(strong, generated_workouts(3, seed=5), zone=UTC, unit="lb")
+    assert "give --unit kg or --unit lb" in refused(
+        settings, "import-from", "strong-csv", "david", str(strong)
+    )
+    out = ok(settings, "import-from", "strong-csv", "david", str(strong), "--unit", "lb", "--dry-run")
+    assert "Dry run: nothing was changed." in out
+    assert "Read as: weights in lb (--unit lb)" in out
+    assert "Read as: times have no zone in this file: read as wall-clock times in UTC" in out
+    assert "Exercise names kept as they are (no Hevy name known): Standing Calf Raise" in out
+    assert stored(settings, "david", WORKOUTS).workouts == {}
+    real = ok(settings, "import-from", "strong-csv", "david", str(strong), "--unit", "lb")
+    count = len(stored(settings, "david", WORKOUTS).workouts)
+    assert f"Workouts in the file: {count}; added: {count}; updated: 0; already stored: 0" in real
+
+    scale = tmp_path / "scale.csv"
+    scale.write_text("Date,Weight (kg)\n03/04/2025,80\n04/03/2025,81\n")
+    message = refused(settings, "import-from", "weight-csv", "david", str(scale))
+    assert "give --date-format DD/MM/YYYY or --date-format MM/DD/YYYY" in message
+    out = ok(settings, "import-from", "weight-csv", "david", str(scale), "--date-format", "MM/DD/YYYY")
+    assert "Days added: 2" in out
+    snapshots = stored(settings, "david", CONTEXT_STORE).snapshots
+    assert snapshots["2025-03-04"].health.weight_lbs == pytest.approx(80 * 2.2046226, abs=0.01)
+    assert snapshots["2025-04-03"].health.weight_lbs == pytest.approx(81 * 2.2046226, abs=0.01)
+    assert "unknown date format 'dd-mm'" in refused(
+        settings, "import-from", "weight-csv", "david", str(scale), "--date-format", "dd-mm"
+    )
+    too_long = refused(settings, "import-from", "weight-csv", "david", str(scale), "--date-format", "%d" * 30)
+    assert "Invalid value for --date-format: String should have at most 40 characters" in too_long

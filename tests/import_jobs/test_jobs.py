@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import pytest
 
 from airfit.config import Settings
 from airfit.demo.apple_health import write_export
-from airfit.imports.models import IMPORT_JOBS, ImportJob
+from airfit.imports.models import IMPORT_JOBS, ImportJob, ReadOptions
 from airfit.imports.service import INTERRUPTED
 from airfit.imports.sources import Importer
 from airfit.services import build_services
@@ -237,7 +238,7 @@ def test_cancelling_a_job_stops_its_reading_thread(settings: Settings) -> None:
     # too (threads cannot be cancelled), or the process would wait for it to read to the end.
     ended = threading.Event()
 
-    def endless(_path: Path, _work: Path, progress: Callable[[float], None]) -> tuple[list[Any], Any]:
+    def endless(_path: Path, _work: Path, progress: Callable[[float], None], _options: Any) -> Any:
         try:
             while True:
                 progress(0.5)
@@ -245,11 +246,12 @@ def test_cancelling_a_job_stops_its_reading_thread(settings: Settings) -> None:
         finally:
             ended.set()
 
-    reader = Importer("endless", "never ends", (), check=lambda _path: None, parse=endless)
+    reader = Importer("endless", "never ends", (), check=lambda _path, _options: None, parse=endless)
 
     async def cancel_while_reading() -> None:
         imports = build_services(settings).imports
-        task = asyncio.create_task(imports._read("david", "job", reader, Path("in"), Path("work")))
+        options = ReadOptions(zone=UTC)
+        task = asyncio.create_task(imports._read("david", "job", reader, Path("in"), Path("work"), options))
         await asyncio.sleep(0.3)
         assert not task.done()
         task.cancel()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from airfit.demo.apple_health import write_export
+from airfit.demo.csv_exports import write_strong_csv
 from tests.fakes.hevy import generated_workouts, running_fake_hevy
 from tests.live import LiveServer, run_cli
 from tests.web.conftest import COACH_REPLY, LAN_HOST, MARKERS, go, pick, shoot
@@ -250,10 +252,14 @@ def test_import_an_apple_health_export_from_settings(
     page.goto(server.url)
     page.get_by_role("button", name="david").click()
     go(page, "Settings")
-    card = page.get_by_role("region", name="Import from Apple Health")
+    card = page.get_by_role("region", name="Import from another app")
+    expect(card.get_by_label("App")).to_have_value("apple-health")
     card.get_by_label("Health export").set_input_files(str(export))
-    card.get_by_role("button", name="Import").click()
+    card.get_by_role("button", name="Preview").click()
     report = card.locator("#import-report")
+    expect(report).to_contain_text("Preview: nothing was changed yet.")
+    expect(report).to_contain_text("Would add 30 days")
+    card.get_by_role("button", name="Import it").click()
     expect(report).to_contain_text("Imported.")
     expect(report).to_contain_text("Added 30 days")
     expect(report.get_by_role("row", name=re.compile("^Steps 30"))).to_be_visible()
@@ -262,12 +268,61 @@ def test_import_an_apple_health_export_from_settings(
     shoot(page, "settings-apple-health-import")
     # The same file again: nothing new, said so.
     card.get_by_label("Health export").set_input_files(str(export))
-    card.get_by_role("button", name="Import").click()
-    expect(report).to_contain_text("Added 0 days, filled gaps on 0, 30 already complete.")
+    card.get_by_role("button", name="Preview").click()
+    expect(report).to_contain_text("Would add 0 days, fill gaps on 0, 30 already complete.")
     # Not an export: the server's reason, shown.
     bad = tmp_path / "notes.xml"
     bad.write_text("hello")
     card.get_by_label("Health export").set_input_files(str(bad))
-    card.get_by_role("button", name="Import").click()
+    card.get_by_role("button", name="Preview").click()
     expect(card.get_by_role("alert")).to_contain_text("neither a zip nor an XML file")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_preview_then_import_a_strong_export_and_a_scale_file_from_settings(
+    start_live_server: Callable[..., LiveServer], page: Page, tmp_path: Path
+) -> None:
+    strong = tmp_path / "strong.csv"
+    write_strong_csv(strong, generated_workouts(6, seed=2), zone=UTC, unit="lb")
+    scale = tmp_path / "scale.csv"
+    scale.write_text("Date,Weight (kg)\n03/04/2025,80\n04/03/2025,81\n")
+    server = start_live_server(users="brian,david")
+    page.goto(server.url)
+    page.get_by_role("button", name="david").click()
+    go(page, "Settings")
+    card = page.get_by_role("region", name="Import from another app")
+    card.get_by_label("App").select_option("strong-csv")
+    card.get_by_label("Strong export").set_input_files(str(strong))
+    card.get_by_role("button", name="Preview").click()
+    # The file does not say its unit: the server's reason, with what to choose.
+    expect(card.get_by_role("alert")).to_contain_text("give --unit kg or --unit lb")
+    card.get_by_label("Weight unit").select_option("lb")
+    card.get_by_role("button", name="Preview").click()
+    report = card.locator("#import-report")
+    expect(report).to_contain_text("Preview: nothing was changed yet.")
+    expect(report).to_contain_text(re.compile(r"Would add (\d+) of \1 workouts"))
+    expect(report).to_contain_text("Exercise names kept as they are: Standing Calf Raise.")
+    expect(report).to_contain_text("weights in lb (--unit lb)")
+    shoot(page, "settings-strong-import-preview")
+    with server.client("david") as david:
+        assert david.get("/hevy/recent-workouts").json()["workouts"] == []  # a preview changes nothing
+    card.get_by_role("button", name="Import it").click()
+    expect(report).to_contain_text("Imported.")
+    with server.client("david") as david:
+        assert david.get("/hevy/recent-workouts").json()["workouts"] != []
+    go(page, "Training")
+    expect(page.locator("li", has_text="Bench Press (Barbell)").first).to_be_visible()  # the recent workouts
+    # A scale file whose dates leave the order open: refused, then read with the order chosen.
+    go(page, "Settings")
+    card.get_by_label("App").select_option("weight-csv")
+    card.get_by_label("Scale export").set_input_files(str(scale))
+    card.get_by_role("button", name="Preview").click()
+    expect(card.get_by_role("alert")).to_contain_text(
+        "give --date-format DD/MM/YYYY or --date-format MM/DD/YYYY"
+    )
+    card.get_by_label("Dates").select_option("DD/MM/YYYY")
+    card.get_by_role("button", name="Preview").click()
+    expect(report).to_contain_text("Would add 2 days")
+    card.get_by_role("button", name="Import it").click()
+    expect(report).to_contain_text("Added 2 days")
     assert page.errors == []  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import httpx2
 import psutil
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from airfit.units import KG_PER_LB
 from tests.live import RestartableServer, make_settings, restartable_server, thread_server
@@ -163,6 +163,32 @@ def test_a_kg_users_68_kg_is_68_kg_everywhere(browser: Browser, tmp_path: Path, 
     assert manifest["units"]["mass"].startswith("lb")
     (day,) = context_store["data"]["snapshots"].values()
     assert round(day["health"]["weight_lbs"] * KG_PER_LB, 1) == 68.0
+
+
+def test_today_shows_an_entry_that_lands_after_it_loaded(browser: Browser, tmp_path: Path) -> None:
+    # The weight's request is held until Today has loaded without it; once it lands, Today reads the day
+    # again.
+    settings = make_settings(tmp_path / "data", users="kate", default_user="kate")
+    with thread_server(settings) as server, _context(browser, DESKTOP) as context:
+        with server.client("kate") as kate:
+            kate.patch("/me", json={"units": {"mass": "kg"}}).raise_for_status()
+        page = watched_page(context)
+        held: list[Route] = []
+        page.route("**/log/body", lambda route: held.append(route))
+        page.goto(server.url)
+        _pick(page, "kate")
+        go(page, "Log")
+        page.get_by_label("Weight (kg)").fill("68")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_test_id("pending-entry")).to_contain_text("68.0 kg")
+        go(page, "Today")
+        expect(page.get_by_test_id("today-pending")).to_be_visible()
+        expect(page.get_by_test_id("today-weight")).to_have_text("–")
+        assert len(held) == 1
+        held[0].continue_()
+        expect(page.get_by_test_id("today-weight")).to_have_text("68.0")
+        expect(page.get_by_test_id("today-pending")).to_have_count(0)
+        assert page.errors == []  # type: ignore[attr-defined]
 
 
 @SIZES

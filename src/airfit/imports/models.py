@@ -8,17 +8,23 @@ user's most recent jobs only.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from airfit.coerce import UtcTime
-from airfit.health.backfill import DayOutcome, GroupCounts
+from airfit.health.backfill import DayOutcome, GroupCounts, ImportedDay
 from airfit.storage import Document, register
+from airfit.training.models import FileWorkoutsReport, Workout
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 SourceKind = Literal["watch", "phone", "app"]
+MassUnit = Literal["kg", "lb"]
+Progress = Callable[[float], None]
+"""Told the share of a file read so far, 0..1; raises to stop the reading."""
 KEPT_JOBS = 20
 """Jobs kept per user, newest first; older ones are forgotten (their effect on the days stays)."""
 
@@ -58,6 +64,14 @@ class ParseStats(BaseModel):
         description="Per metric, on how many dates each source supplied the value (the others overlapped).",
     )
     zones: list[str] = Field(default_factory=list, description="UTC offsets the records were written in.")
+    workouts: int = Field(0, description="Workouts read (workout files).")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="How the file was read: encoding, delimiter, date order, units, the zone of its times.",
+    )
+    unmapped: list[str] = Field(
+        default_factory=list, description="Exercise names with no counterpart in the table, kept as they are."
+    )
 
 
 class ImportReport(BaseModel):
@@ -75,6 +89,7 @@ class ImportReport(BaseModel):
         default_factory=list,
         description="Each date where a field was filled, or kept against the import (`GET /imports/{id}`).",
     )
+    workouts: FileWorkoutsReport | None = Field(None, description="What a workout file did to the history.")
 
 
 class ImportJob(BaseModel):
@@ -93,6 +108,8 @@ class ImportJob(BaseModel):
     finished_at: UtcTime | None = None
     report: ImportReport | None = None
     error: str | None = None
+    unit: MassUnit | None = Field(None, description="The weight unit the file was said to use (`--unit`).")
+    date_format: str | None = Field(None, description="The date order the file was said to use.")
     runner: str = Field("server", description="Who runs it: the server or the `airfit import-from` command.")
     pid: int | None = Field(None, description="The process running it (to tell an interrupted job).")
     saving: bool = Field(False, description="Reading is over and the days are being written.")
@@ -105,6 +122,39 @@ class ImportJobList(BaseModel):
 
 
 IMPORT_JOBS = register(Document("import_jobs", ImportJobList))
+
+
+class ImportOptions(BaseModel):
+    """What a person tells about a file that the file does not say itself."""
+
+    unit: MassUnit | None = Field(
+        None, description="Weights in kg or lb, for a file whose header says neither."
+    )
+    date_format: str | None = Field(
+        None,
+        max_length=40,
+        description="The date order (YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, ...) when the dates leave it open.",
+    )
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Everything an importer is told besides the file: the person's options and their time zone."""
+
+    zone: tzinfo
+    unit: MassUnit | None = None
+    date_format: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedHistory:
+    """What an importer read: days, oldest first, or workouts, and what it found on the way."""
+
+    stats: ParseStats
+    days: list[ImportedDay] = field(default_factory=list)
+    workouts: list[Workout] = field(default_factory=list)
+    seconds: float = 0.0
+    """How long reading took when it was done at upload (the job's report adds it to its own time)."""
 
 
 class JobCreated(BaseModel):

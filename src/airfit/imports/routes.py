@@ -11,8 +11,10 @@ from airfit.imports.models import (
     ImportBusyError,
     ImportJob,
     ImportJobList,
+    ImportOptions,
     ImportRefusedError,
     JobCreated,
+    MassUnit,
     UnknownSourceError,
 )
 from airfit.imports.service import ImportJobs
@@ -32,6 +34,7 @@ ImportsDep = Annotated[ImportJobs, Depends(provided(ImportJobs))]
             "content": {
                 "application/zip": {"schema": {"type": "string", "format": "binary"}},
                 "application/xml": {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },
@@ -43,16 +46,31 @@ async def start_import(
     imports: ImportsDep,
     dry_run: Annotated[bool, Query(description="Compute the report without changing anything.")] = False,
     filename: Annotated[str | None, Query(max_length=200, description="The file's name, shown.")] = None,
+    unit: Annotated[
+        MassUnit | None, Query(description="Weights in kg or lb, when the file does not say.")
+    ] = None,
+    date_format: Annotated[
+        str | None,
+        Query(max_length=40, description="The dates' order (YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY, ...)."),
+    ] = None,
 ) -> JobCreated:
     """Upload a file from another app (the body is the file itself) and import it in the background.
 
-    `apple-health`: the Health app's `export.zip` or its `export.xml`. Answers 202 with the job to poll at
-    `GET /imports/{id}`. Unknown source: 404 listing the known ones; an import already queued or running:
-    409; a file that is not what the source writes: 400; larger than `AIRFIT_MAX_UPLOAD_BYTES`: 413.
+    `apple-health`: the Health app's `export.zip` or its `export.xml`; `hevy-csv`, `strong-csv`: workout
+    exports; `weight-csv`: a scale's readings; `nutrition-csv`: MyFitnessPal's or Cronometer's food log.
+    Answers 202 with the job to poll at `GET /imports/{id}`. Unknown source: 404 listing the known ones; an
+    import already queued or running: 409; a file that is not what the source writes, or a CSV with a
+    problem (the detail names the row and column): 400; larger than `AIRFIT_MAX_UPLOAD_BYTES`: 413.
     """
+    options = ImportOptions(unit=unit, date_format=date_format)
     try:
         job = await imports.submit(
-            user_id=user_id, source=source, body=request.stream(), file_name=filename, dry_run=dry_run
+            user_id=user_id,
+            source=source,
+            body=request.stream(),
+            file_name=filename,
+            dry_run=dry_run,
+            options=options,
         )
     except UnknownSourceError as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc)) from exc

@@ -11,8 +11,10 @@ The rules, for every importer (`imports.sources`):
   when the job ends, whatever the outcome.
 - What the start of the file tells (not this kind of file, a zip without the expected member, a hostile
   prolog) is refused before a job is made; what only the whole file tells (truncated, damaged further in)
-  ends the job `failed` with the reason. Either way nothing changed: the days are merged only after the
-  whole file was read, in one transaction (`HealthService.fill_gaps`).
+  ends the job `failed` with the reason. A small file (a CSV export) is read whole before the upload is
+  answered, so any problem in it is refused there. Either way nothing changed: days are merged only after
+  the whole file was read, in one transaction (`HealthService.fill_gaps`), and so are workouts
+  (`TrainingService.import_file_workouts`).
 - A job whose process is gone (a restart, a killed command) is reported `failed` with the reason.
 - Progress is the share of the file read, stored about once a second while reading.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import shutil
@@ -32,17 +35,24 @@ from pathlib import Path
 from typing import Any
 
 from airfit.background import Background
+from airfit.health.backfill import FillReport
 from airfit.health.service import HealthService
+from airfit.imports.csvfile import date_format_error
 from airfit.imports.models import (
     IMPORT_JOBS,
     KEPT_JOBS,
     ImportBusyError,
     ImportJob,
+    ImportOptions,
     ImportRefusedError,
     ImportReport,
+    ParsedHistory,
+    ReadOptions,
 )
-from airfit.imports.sources import Importer, ParsedHistory, importer
+from airfit.imports.sources import Importer, importer
 from airfit.storage import DocumentStore
+from airfit.training.models import FileWorkoutsReport
+from airfit.training.service import TrainingService
 from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
@@ -80,11 +90,17 @@ class ImportJobs:
     """Every user's import jobs: uploads, background runs, the command line's runs, and their records."""
 
     def __init__(
-        self, store: DocumentStore, health: HealthService, users: UserService, background: Background
+        self,
+        store: DocumentStore,
+        health: HealthService,
+        users: UserService,
+        background: Background,
+        training: TrainingService,
     ) -> None:
         self.store = store
         self.health = health
         self.users = users
+        self.training = training
         self.background = background
         self._running: set[str] = set()
         self._receiving: set[str] = set()
@@ -128,6 +144,7 @@ class ImportJobs:
         body: AsyncIterator[bytes],
         file_name: str | None = None,
         dry_run: bool = False,
+        options: ImportOptions | None = None,
     ) -> ImportJob:
         """Store an upload and start importing it in the background; returns the queued job.
 
@@ -135,16 +152,24 @@ class ImportJobs:
         (the file is not what the importer reads); nothing is kept then.
         """
         reader = importer(source)
+        options = options or ImportOptions()
         if user_id in self._receiving:
             raise ImportBusyError("an upload is already being received")
         self._receiving.add(user_id)
         try:
             await self._settle(user_id, refuse_busy=True)
+            read = await self._read_options(user_id, options)
             path = await self._receive(user_id, body)
             try:
                 size = (await asyncio.to_thread(path.stat)).st_size
-                await asyncio.to_thread(reader.check, path)
-                job = ImportJob(source=source, dry_run=dry_run, file_name=file_name, file_bytes=size)
+                parsed = await self._check(reader, path, read)
+                job = ImportJob(
+                    source=source,
+                    dry_run=dry_run,
+                    file_name=file_name,
+                    file_bytes=size,
+                    **options.model_dump(),
+                )
                 job = await self._create(user_id, job)
             except BaseException:
                 await asyncio.to_thread(_remove, path)
@@ -152,24 +177,59 @@ class ImportJobs:
                 raise
         finally:
             self._receiving.discard(user_id)
-        self.background.spawn(self._run(user_id, job, reader, path, owned=True), name=f"import:{user_id}")
+        run = self._run(user_id, job, reader, path, read, parsed=parsed, owned=True)
+        self.background.spawn(run, name=f"import:{user_id}")
         return job
 
     async def run_file(
-        self, *, user_id: str, source: str, path: Path, dry_run: bool = False, runner: str = "command"
+        self,
+        *,
+        user_id: str,
+        source: str,
+        path: Path,
+        dry_run: bool = False,
+        runner: str = "command",
+        options: ImportOptions | None = None,
     ) -> ImportJob:
         """Import a file in place, now (the command line); returns the finished job, `done` or `failed`.
 
         Raises UnknownSourceError, ImportBusyError or ImportRefusedError before a job is made, as `submit`.
         """
         reader = importer(source)
+        options = options or ImportOptions()
         await self._settle(user_id, refuse_busy=True)
-        await asyncio.to_thread(reader.check, path)
+        read = await self._read_options(user_id, options)
+        parsed = await self._check(reader, path, read)
         size = (await asyncio.to_thread(path.stat)).st_size
-        job = ImportJob(source=source, dry_run=dry_run, file_name=path.name, file_bytes=size, runner=runner)
+        job = ImportJob(
+            source=source,
+            dry_run=dry_run,
+            file_name=path.name,
+            file_bytes=size,
+            runner=runner,
+            **options.model_dump(),
+        )
         job = await self._create(user_id, job)
-        await self._run(user_id, job, reader, path, owned=False)
+        await self._run(user_id, job, reader, path, read, parsed=parsed, owned=False)
         return await self.get(user_id=user_id, job_id=job.id)
+
+    async def _read_options(self, user_id: str, options: ImportOptions) -> ReadOptions:
+        """The person's options and their time zone, which zone-less times in a file are read in."""
+        if options.date_format is not None:
+            problem = date_format_error(options.date_format)
+            if problem is not None:
+                raise ImportRefusedError(problem)
+        zone = await self.users.timezone_of(user_id)
+        return ReadOptions(zone=zone, unit=options.unit, date_format=options.date_format)
+
+    async def _check(self, reader: Importer, path: Path, options: ReadOptions) -> ParsedHistory | None:
+        """Refuse a file that is not what `reader` reads; a small kind of file is read whole here."""
+        await asyncio.to_thread(reader.check, path, options)
+        if not reader.read_on_upload:
+            return None
+        started = time.monotonic()
+        parsed = await asyncio.to_thread(reader.read, path, path.parent, _ignore_progress, options)
+        return dataclasses.replace(parsed, seconds=time.monotonic() - started)
 
     async def recover(self) -> None:
         """Report the jobs a stopped process left behind as failed and remove their files (at start)."""
@@ -261,49 +321,90 @@ class ImportJobs:
         handle.close()
         return path
 
-    async def _run(self, user_id: str, job: ImportJob, reader: Importer, path: Path, *, owned: bool) -> None:
-        """Read, merge and record one job; the file (when `owned`) and the work files are removed after."""
+    async def _run(
+        self,
+        user_id: str,
+        job: ImportJob,
+        reader: Importer,
+        path: Path,
+        options: ReadOptions,
+        *,
+        parsed: ParsedHistory | None,
+        owned: bool,
+    ) -> None:
+        """Read (unless read at upload), merge and record one job; the file (when `owned`) and the work
+        files are removed after."""
         work = await asyncio.to_thread(self.store.scratch_dir, user_id) / f"{os.getpid()}-{job.id}"
         self._files.add(work)
         self._progress[job.id] = 0.0
         try:
+            outcome = await self._merge(user_id, job, reader, path, work, options, parsed)
+            # The files go before the outcome is recorded: whoever sees the job over sees them gone.
+            await self._remove_files(work, path if owned else None)
+            await self._finish(user_id, job.id, saving=False, **outcome)
+        finally:
+            self._running.discard(job.id)
+            self._progress.pop(job.id, None)
+            await self._remove_files(work, path if owned else None)
+
+    async def _merge(
+        self,
+        user_id: str,
+        job: ImportJob,
+        reader: Importer,
+        path: Path,
+        work: Path,
+        options: ReadOptions,
+        parsed: ParsedHistory | None,
+    ) -> dict[str, Any]:
+        """Read and merge; the job's outcome: `done` with the report, or `failed` with the reason."""
+        try:
             await self._update(user_id, job.id, status="running")
             await asyncio.to_thread(work.mkdir, 0o700)
             started = time.monotonic()
-            parsed = await self._read(user_id, job.id, reader, path, work)
+            if parsed is None:
+                parsed = await self._read(user_id, job.id, reader, path, work, options)
             await self._update(user_id, job.id, saving=True, progress=1.0)
-            filled = await self.health.fill_gaps(
-                user_id=user_id, days=parsed.days, tag=reader.name, dry_run=job.dry_run
-            )
+            workouts: FileWorkoutsReport | None = None
+            if parsed.workouts:
+                workouts = await self.training.import_file_workouts(
+                    user_id, parsed.workouts, dry_run=job.dry_run
+                )
+            filled = FillReport(dry_run=job.dry_run)
+            if parsed.days:
+                filled = await self.health.fill_gaps(
+                    user_id=user_id, days=parsed.days, tag=reader.name, dry_run=job.dry_run
+                )
             report = ImportReport(
                 source=reader.name,
                 dry_run=job.dry_run,
-                seconds=round(time.monotonic() - started, 1),
+                seconds=round(time.monotonic() - started + parsed.seconds, 1),
                 parsed=parsed.stats,
                 days_added=filled.days_added,
                 days_filled=filled.days_filled,
                 days_kept=filled.days_kept,
                 groups={name: c for name, c in filled.groups.items() if c.filled or c.kept or c.same},
                 days_changed=filled.days,
+                workouts=workouts,
             )
-            await self._finish(user_id, job.id, status="done", report=report, saving=False)
+            return {"status": "done", "report": report}
         except ImportRefusedError as exc:
-            await self._finish(user_id, job.id, status="failed", error=str(exc), saving=False)
+            return {"status": "failed", "error": str(exc)}
         except Exception as exc:
             logger.exception("Import %s of %s failed", job.id, user_id)
-            reason = f"the import failed ({type(exc).__name__}: {exc}); nothing was changed"
-            await self._finish(user_id, job.id, status="failed", error=reason, saving=False)
-        finally:
-            self._running.discard(job.id)
-            self._progress.pop(job.id, None)
-            await asyncio.to_thread(_remove, work)
-            self._files.discard(work)
-            if owned:
+            return {
+                "status": "failed",
+                "error": f"the import failed ({type(exc).__name__}: {exc}); nothing was changed",
+            }
+
+    async def _remove_files(self, work: Path, upload: Path | None) -> None:
+        for path in (work, upload):
+            if path is not None and path in self._files:
                 await asyncio.to_thread(_remove, path)
                 self._files.discard(path)
 
     async def _read(
-        self, user_id: str, job_id: str, reader: Importer, path: Path, work: Path
+        self, user_id: str, job_id: str, reader: Importer, path: Path, work: Path, options: ReadOptions
     ) -> ParsedHistory:
         stopped = False
 
@@ -313,7 +414,7 @@ class ImportJobs:
                 raise ImportStoppedError(job_id)
             self._progress[job_id] = share
 
-        task = asyncio.ensure_future(asyncio.to_thread(reader.read, path, work, progress))
+        task = asyncio.ensure_future(asyncio.to_thread(reader.read, path, work, progress, options))
         stored = 0.0
         try:
             while not task.done():
@@ -330,6 +431,10 @@ class ImportJobs:
     async def _finish(self, user_id: str, job_id: str, **changes: Any) -> None:
         changes["finished_at"] = datetime.now(UTC)
         await self._update(user_id, job_id, **changes)
+
+
+def _ignore_progress(_share: float) -> None:
+    """Reading at upload has no job yet to show progress on."""
 
 
 def _create_private(path: Path) -> Any:

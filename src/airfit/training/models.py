@@ -11,8 +11,9 @@ discards a workout, and one broken workout never discards its page.
 
 from __future__ import annotations
 
+import hashlib
 import math
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, StrictInt, field_serializer
@@ -202,7 +203,7 @@ class WorkoutExercise(BaseModel):
 
 
 class Workout(BaseModel):
-    """A stored, normalized Hevy workout."""
+    """A stored, normalized workout: from Hevy's API (`source` None) or read from a file another app wrote."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -213,6 +214,14 @@ class Workout(BaseModel):
     end_time: datetime | None = None
     updated_at: datetime | None = None
     exercises: list[WorkoutExercise] = Field(default_factory=list)
+    source: str | None = None
+    """The import that read it from a file (`hevy-csv`, `strong-csv`); None for Hevy's API."""
+
+    def key(self, tz: tzinfo) -> str:
+        """Who the workout is, whatever brought it in: its title and its start to the minute in the user's
+        zone. A file has no Hevy id, so a workout that came both from Hevy's API and from a file is one
+        workout when these agree."""
+        return natural_key(self.title, self.start_time.astimezone(tz).replace(tzinfo=None))
 
     @property
     def duration_minutes(self) -> int:
@@ -220,6 +229,28 @@ class Workout(BaseModel):
         if self.end_time is None or self.end_time <= self.start_time:
             return 0
         return round((self.end_time - self.start_time).total_seconds() / 60)
+
+
+def natural_key(title: str, local_start: datetime) -> str:
+    """`Workout.key` from a title and a wall-clock start in the user's zone."""
+    return f"{title.strip()}\n{local_start:%Y-%m-%dT%H:%M}"
+
+
+def file_workout_id(key: str) -> str:
+    """The stored id of a workout read from a file: the same workout read again gets the same id."""
+    return "file-" + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+class FileWorkoutsReport(BaseModel):
+    """What a file of workouts did to the stored history (or, in a dry run, would do)."""
+
+    added: int = Field(0, description="Workouts that were not stored.")
+    updated: int = Field(0, description="Workouts an earlier file brought in, changed since.")
+    same: int = Field(0, description="Workouts already stored as the file has them.")
+    from_hevy: int = Field(
+        0, description="Workouts Hevy's API already brought in: they count once, as Hevy's API has them."
+    )
+    stored: int = Field(0, description="Workouts stored after the import.")
 
 
 class SyncState(BaseModel):

@@ -4,6 +4,11 @@ A sync is the only thing that talks to Hevy. A first sync (or `full=True`) pages
 storing each page as it arrives so an interrupted import resumes; later syncs apply `/v1/workouts/events`.
 After a sync the derived documents (exercise store, the context store's daily workout blocks) are rebuilt
 from all stored workouts, so edits and deletions in Hevy correct them, PRs included.
+
+Workouts read from files (Hevy's or Strong's CSV export, `import_file_workouts`) join the same history and
+derive the same way. A file has no Hevy id, so a workout is known by `Workout.key` (title and start to the
+minute in the user's zone): one that Hevy's API also brings counts once, as the API has it (the API's copy
+replaces the file's whenever it arrives), and a full Hevy import never deletes what came from a file.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from airfit.training.models import (
     SECRETS,
     WORKOUTS,
     ExerciseStore,
+    FileWorkoutsReport,
     HevyKeyResult,
     HevyStatus,
     SyncResult,
@@ -247,6 +253,25 @@ class TrainingService:
         await self._derive(user_id, started, result)
         return result
 
+    async def import_file_workouts(
+        self, user_id: str, workouts: list[Workout], *, dry_run: bool = False
+    ) -> FileWorkoutsReport:
+        """Add workouts read from a file to the user's history (one transaction) and rebuild what derives.
+
+        A workout already stored under its key (`Workout.key`) is not added again: one from Hevy's API stays
+        as the API has it; one an earlier file brought is replaced by this file's copy when they differ.
+        Importing the same file again changes nothing. A dry run computes the same report, writing nothing.
+        """
+        tz = await self.users.timezone_of(user_id)
+        if dry_run:
+            doc = (await self.store.read(user_id, WORKOUTS)).model_copy(deep=True)
+            return _merge_file_workouts(doc, workouts, tz)
+        async with self.store.transaction(user_id, WORKOUTS) as doc:
+            report = _merge_file_workouts(doc, workouts, tz)
+        if report.added or report.updated:
+            await self._derive(user_id, _now(), SyncResult(status="success"))
+        return report
+
     async def _full_import(self, user_id: str, api_key: str, started: datetime, restart: bool) -> int:
         async with self.store.transaction(user_id, WORKOUTS) as doc:
             sync = doc.sync
@@ -278,6 +303,7 @@ class TrainingService:
         return processed
 
     async def _store_pages(self, user_id: str, workouts: list[Workout], *, next_page: int) -> None:
+        tz = await self.users.timezone_of(user_id)
         async with self.store.transaction(user_id, WORKOUTS) as doc:
             seen = set(doc.sync.import_seen)
             for workout in workouts:
@@ -286,13 +312,15 @@ class TrainingService:
                     seen.add(workout.id)
                     doc.sync.import_seen.append(workout.id)
             doc.sync.import_next_page = next_page
+            _drop_file_copies(doc, workouts, tz)
 
     async def _finish_import(self, user_id: str) -> None:
         async with self.store.transaction(user_id, WORKOUTS) as doc:
             sync = doc.sync
             seen = set(sync.import_seen)
-            # A complete pass that did not list a stored workout means Hevy no longer has it.
-            for gone in [wid for wid in doc.workouts if wid not in seen]:
+            # A complete pass that did not list a stored workout means Hevy no longer has it (one read from
+            # a file was never Hevy's to list).
+            for gone in [wid for wid, w in doc.workouts.items() if wid not in seen and w.source is None]:
                 del doc.workouts[gone]
             sync.events_since = (sync.import_started_at or _now()) - EVENTS_OVERLAP
             sync.import_complete, sync.import_next_page, sync.import_seen = True, 1, []
@@ -302,8 +330,10 @@ class TrainingService:
         doc = await self.store.read(user_id, WORKOUTS)
         since = doc.sync.events_since or (started - EVENTS_OVERLAP)
         feed = await self.client.events(api_key, since)
+        tz = await self.users.timezone_of(user_id)
         async with self.store.transaction(user_id, WORKOUTS) as doc:
             # Hevy lists events newest first; applying oldest first leaves each workout's latest state.
+            stored: list[Workout] = []
             for event in reversed(feed.events):
                 if event.deleted_id is not None:
                     doc.workouts.pop(event.deleted_id, None)
@@ -311,6 +341,8 @@ class TrainingService:
                     doc, event.workout.id, event.workout.updated_at
                 ):
                     doc.workouts[event.workout.id] = event.workout
+                    stored.append(event.workout)
+            _drop_file_copies(doc, stored, tz)
             doc.sync.events_since = started - EVENTS_OVERLAP
             doc.sync.last_success_at = _now()
             doc.sync.last_error = None
@@ -375,6 +407,36 @@ class TrainingService:
         today = local_today(tz)
         key = (user_id, name, params, today, str(tz))
         return self.cache.body(key, (doc,), lambda: build(doc, tz, today).model_dump_json().encode())
+
+
+def _merge_file_workouts(doc: WorkoutsDoc, workouts: list[Workout], tz: tzinfo) -> FileWorkoutsReport:
+    report = FileWorkoutsReport()
+    held = {w.key(tz): wid for wid, w in doc.workouts.items()}
+    for workout in workouts:
+        wid = held.get(workout.key(tz))
+        if wid is None:
+            doc.workouts[workout.id] = workout
+            held[workout.key(tz)] = workout.id
+            report.added += 1
+            continue
+        stored = doc.workouts[wid]
+        if stored.source is None:
+            report.from_hevy += 1
+        elif stored == workout.model_copy(update={"id": wid}):
+            report.same += 1
+        else:
+            doc.workouts[wid] = workout.model_copy(update={"id": wid})
+            report.updated += 1
+    report.stored = len(doc.workouts)
+    return report
+
+
+def _drop_file_copies(doc: WorkoutsDoc, from_api: list[Workout], tz: tzinfo) -> None:
+    """Remove the workouts read from files that these workouts from Hevy's API are (by key)."""
+    keys = {w.key(tz) for w in from_api}
+    if keys:
+        for wid in [wid for wid, w in doc.workouts.items() if w.source is not None and w.key(tz) in keys]:
+            del doc.workouts[wid]
 
 
 def _is_stale(doc: WorkoutsDoc, workout_id: str, updated_at: datetime | None) -> bool:

@@ -11,6 +11,7 @@ env (the whole environment)} to `<name>.calls.jsonl`. The claude variant keeps s
 unknown id both fail.
 """
 
+import fcntl
 import json
 import os
 import subprocess
@@ -40,19 +41,23 @@ def pick_rule(prompt):
 def claude_session(argv, rule):
     """None if the session flags are fine, else the CLI's error text."""
     path = HERE / "claude.sessions.json"
-    known = [] if rule.get("forget_sessions") else load(path, [])
-    error = None
-    if "--session-id" in argv:
-        sid = argv[argv.index("--session-id") + 1]
-        if sid in known:
-            error = f"Error: Session ID {sid} is already in use."
-        else:
-            known.append(sid)
-    elif "--resume" in argv:
-        sid = argv[argv.index("--resume") + 1]
-        if sid not in known:
-            error = f"No conversation found with session ID: {sid}"
-    path.write_text(json.dumps(known))
+    # Calls run concurrently (a chat turn beside background learning): read-modify-write under a lock, or one
+    # call's new session is lost to another's stale copy.
+    with open(HERE / "claude.sessions.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        known = [] if rule.get("forget_sessions") else load(path, [])
+        error = None
+        if "--session-id" in argv:
+            sid = argv[argv.index("--session-id") + 1]
+            if sid in known:
+                error = f"Error: Session ID {sid} is already in use."
+            else:
+                known.append(sid)
+        elif "--resume" in argv:
+            sid = argv[argv.index("--resume") + 1]
+            if sid not in known:
+                error = f"No conversation found with session ID: {sid}"
+        path.write_text(json.dumps(known))
     return error
 
 

@@ -21,7 +21,17 @@ export async function loadToday() {
 const percent = (v) => (v != null && v <= 1 ? v * 100 : v);
 
 export function Today() {
-  const [state] = useLoad(loadToday);
+  const [state, reload] = useLoad(loadToday);
+  // An entry that reaches the server after this view loaded (sent from the queue while the day was being
+  // read, or when the server came back) changes the day: read it again.
+  useEffect(() => {
+    let before = waiting().length;
+    return onQueue(() => {
+      const now = waiting().length;
+      if (now < before) reload();
+      before = now;
+    });
+  }, []);
   return html`<h1>Today</h1><${Loading} state=${state}>${state.data && html`<${TodayBody} ...${state.data} />`}</${Loading}>`;
 }
 

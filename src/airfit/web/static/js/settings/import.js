@@ -1,11 +1,11 @@
-// Bring in history: years of it from the Health app's export (imports.js), or an AirFit archive (exported from
+// Bring in history: years of it from other apps' exports (imports.js), or an AirFit archive (exported from
 // this or another AirFit server).
 import { api } from "../api.js";
 import { html, useState, Card, ErrorText } from "../ui.js";
-import { AppleHealthImport } from "../imports.js";
+import { ImportFromApp } from "../imports.js";
 
 export function ImportHistory() {
-  return html`<${AppleHealthImport} /><${RestoreArchive} />`;
+  return html`<${ImportFromApp} /><${RestoreArchive} />`;
 }
 
 function RestoreArchive() {

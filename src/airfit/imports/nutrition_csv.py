@@ -1,0 +1,201 @@
+"""Food-log exports as daily nutrition totals: MyFitnessPal's and Cronometer's, told apart by the header.
+
+- MyFitnessPal's "Nutrition" export (`Nutrition-Summary-....csv`): one row per meal (`Date, Meal, Calories,
+  Fat (g), ..., Carbohydrates (g), ..., Protein (g), ...`). A date's totals are the sum of its meals, and its
+  entry count is the number of meal rows (the rows need not be in date order).
+- Cronometer's `dailysummary.csv`: one row per day (`Date, Energy (kcal), ..., Carbs (g), ..., Fat (g), ...,
+  Protein (g), ...`); energy may be in kJ (`Energy (kJ)`). A date written twice is refused: the file is
+  not one Cronometer writes. It gives no meal count, so the entry count is 0.
+
+Totals are rounded to whole kcal and grams. A negative value, or one no day's eating reaches (more than
+20,000 kcal or 2,000 g of a macronutrient in one row), refuses the file, naming row and column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from airfit.health.backfill import ImportedDay
+from airfit.health.models import NutritionDay
+from airfit.imports.csvfile import (
+    Stamps,
+    Table,
+    check_day,
+    number,
+    open_table,
+    refuse,
+    unexpected_header,
+)
+from airfit.imports.models import ParsedHistory, ParseStats, Progress, ReadOptions
+from airfit.users.service import local_today
+
+NAME = "nutrition-csv"
+KJ_PER_KCAL = 4.184
+MAX_KCAL = 20_000.0
+MAX_GRAMS = 2_000.0
+MACROS = ("protein", "carbs", "fat")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where one app's export keeps the figures this import reads."""
+
+    app: str
+    per_meal: bool
+    energy: tuple[str, ...]
+    protein: tuple[str, ...]
+    carbs: tuple[str, ...]
+    fat: tuple[str, ...]
+    marker: str
+    """A column only this app's export has."""
+
+
+MYFITNESSPAL = Layout(
+    app="MyFitnessPal",
+    per_meal=True,
+    energy=("calories",),
+    protein=("protein (g)", "protein"),
+    carbs=("carbohydrates (g)", "carbohydrates", "carbs (g)"),
+    fat=("fat (g)", "fat"),
+    marker="meal",
+)
+CRONOMETER = Layout(
+    app="Cronometer",
+    per_meal=False,
+    energy=("energy (kcal)", "energy (kj)"),
+    protein=("protein (g)",),
+    carbs=("carbs (g)", "net carbs (g)"),
+    fat=("fat (g)",),
+    marker="energy (kcal)",
+)
+LAYOUTS = (MYFITNESSPAL, CRONOMETER)
+EXPECTED = (
+    "MyFitnessPal's Nutrition export (Date, Meal, Calories, Fat (g), Carbohydrates (g), Protein (g), ...) "
+    "or Cronometer's dailysummary.csv (Date, Energy (kcal), Protein (g), Carbs (g), Fat (g), ...)"
+)
+
+
+def _matches(layout: Layout, names: list[str]) -> bool:
+    known = set(names)
+    marker = layout.marker in known or (layout is CRONOMETER and "energy (kj)" in known)
+    return (
+        marker
+        and "date" in known
+        and all(
+            any(n in known for n in group)
+            for group in (layout.energy, layout.protein, layout.carbs, layout.fat)
+        )
+    )
+
+
+def _known(names: list[str]) -> int:
+    columns = {
+        "date",
+        *(
+            n
+            for layout in LAYOUTS
+            for g in (layout.energy, layout.protein, layout.carbs, layout.fat)
+            for n in g
+        ),
+    }
+    return sum(1 for name in names if name in columns or name == "meal")
+
+
+def _layout(table: Table) -> Layout:
+    names = list(table.index)
+    for layout in LAYOUTS:
+        if _matches(layout, names):
+            return layout
+    raise unexpected_header(table, EXPECTED)
+
+
+def check(path: Path, _options: ReadOptions) -> None:
+    """The header is MyFitnessPal's or Cronometer's."""
+    with open_table(path, _known) as table:
+        _layout(table)
+
+
+def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions) -> ParsedHistory:
+    """Each date's totals (blocking); refuses the file, naming row and column, at the first problem."""
+    with open_table(path, _known) as table:
+        layout = _layout(table)
+        columns = {
+            "calories": table.column(*layout.energy),
+            "protein": table.column(*layout.protein),
+            "carbs": table.column(*layout.carbs),
+            "fat": table.column(*layout.fat),
+        }
+        kj = table.column("energy (kj)") is not None and table.column("energy (kcal)") is None
+        date_at = table.column("date")
+        assert date_at is not None  # _layout found it
+        stamps = Stamps(table.header[date_at], options.zone, options.date_format)
+        # Each value kept and summed exactly (math.fsum): the day's total does not depend on row order.
+        totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        meals: dict[str, int] = defaultdict(int)
+        first_row: dict[str, int] = {}
+        rows = 0
+        for row, fields in table.rows(progress):
+            rows += 1
+            stamp = stamps.add(fields[date_at], row)
+            if not layout.per_meal and stamp in first_row:
+                raise refuse(
+                    row, table.header[date_at], f"{stamp} is also on row {first_row[stamp]}: one row per day"
+                )
+            first_row.setdefault(stamp, row)
+            meals[stamp] += 1
+            for name, index in columns.items():
+                if index is None:
+                    continue
+                column = table.header[index]
+                value = number(fields[index], row, column, decimal_comma=table.decimal_comma)
+                if value is None:
+                    continue
+                if name == "calories" and kj:
+                    value /= KJ_PER_KCAL
+                high = MAX_KCAL if name == "calories" else MAX_GRAMS
+                if value < 0:
+                    raise refuse(row, column, f"a negative value ({value:g})")
+                if value > high:
+                    raise refuse(row, column, f"{value:,.0f} is more than a day's eating")
+                totals[stamp][name].append(value)
+        if not rows:
+            raise refuse(2, None, "the file has a header and no rows: nothing to import")
+        moments = stamps.resolve()
+        notes = [table.describe(), f"{layout.app} export", f"dates read as {stamps.chosen}"]
+        if kj:
+            notes.append("energy in kJ, read as kcal")
+    today = local_today(options.zone)
+    by_day: dict[str, NutritionDay] = {}
+    for stamp, sums in totals.items():
+        day = moments[stamp].date()
+        check_day(day, first_row[stamp], table.header[date_at], today)
+        held = by_day.get(day.isoformat())
+        nutrition = NutritionDay(
+            calories=round(math.fsum(sums["calories"])),
+            protein=round(math.fsum(sums["protein"])),
+            carbs=round(math.fsum(sums["carbs"])),
+            fat=round(math.fsum(sums["fat"])),
+            entry_count=meals[stamp] if layout.per_meal else 0,
+        )
+        if held is not None:  # one date written two ways (with and without a time): one day
+            nutrition = NutritionDay(
+                calories=held.calories + nutrition.calories,
+                protein=held.protein + nutrition.protein,
+                carbs=held.carbs + nutrition.carbs,
+                fat=held.fat + nutrition.fat,
+                entry_count=held.entry_count + nutrition.entry_count,
+            )
+        by_day[day.isoformat()] = nutrition
+    days = [ImportedDay(date=d, nutrition=n) for d, n in sorted(by_day.items())]
+    stats = ParseStats(
+        first_date=days[0].date if days else None,
+        last_date=days[-1].date if days else None,
+        days=len(days),
+        records={"meals" if layout.per_meal else "days": rows},
+        metric_days={"nutrition": sum(1 for d in days if "nutrition" in d.groups())},
+        notes=notes,
+    )
+    return ParsedHistory(stats=stats, days=days)
