@@ -105,7 +105,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: _response("The body is not of the type this route takes (JSON; `/import`: `application/zip`)."),
     422: _response("The request does not match the schema.", ValidationErrorResponse),
     429: _response("Too many wrong sign-in codes or personal URLs from this client; try again later."),
-    431: _response("More than 100 request headers."),
+    431: _response("More than 100 request headers, or more than 16 KiB of them."),
     503: _response("Storage failure, or an upstream service (Hevy) is unavailable."),
 }
 """Error responses every operation can give, with their JSON shape."""

@@ -4,7 +4,8 @@ Pure ASGI middlewares in front of every route and every static file (`app.create
 
 - `SecurityHeaders`: every response, error or file, carries a Content-Security-Policy (`default-src 'self'`,
   no inline script, no framing), `nosniff`, `Referrer-Policy: no-referrer` and `Cross-Origin-Resource-Policy`.
-- `RequestHeadGuard`: at most `MAX_HEADERS` header lines (431), and a Host the server knows (400). A hostile
+- `RequestHeadGuard`: at most `MAX_HEADERS` header lines and `MAX_HEAD_BYTES` of them (431), and a Host the
+  server knows (400). A hostile
   name resolving first to the attacker and then to this server (DNS rebinding) makes a page same-origin
   with it; the Host header is the one thing that tells such a request apart. IP literals cannot be rebound
   and are always served (the iOS app's fallback address is one, docs/ios-contract.md § Addressing).
@@ -60,7 +61,11 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 _SECURITY_NAMES = {name for name, _ in SECURITY_HEADERS}
 
 MAX_HEADERS = 100
-"""Header lines per request (431 beyond): a browser sends about 20; uvicorn bounds their total size."""
+"""Header lines per request (431 beyond): a browser sends about 20."""
+MAX_HEAD_BYTES = 16 * 1024
+"""Largest request line plus headers (431 beyond): a browser's are under 2 KiB; this server sets no cookie.
+The protocol refuses a head still incomplete at this size (`airfit.serving`); a larger one that arrived whole
+in one read is refused here."""
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CLIENT_HEADER = "x-airfit-client"
 """Sent by the web client on every request; a page on another site cannot add it without a preflight."""
@@ -151,7 +156,8 @@ class HostRule:
 
 
 class RequestHeadGuard:
-    """Refuse a request with too many headers (431) or for a host the server does not know (400)."""
+    """Refuse a request with too many or too large headers (431) or for a host the server does not know
+    (400)."""
 
     def __init__(self, app: ASGIApp, *, hosts: HostRule) -> None:
         self.app = app
@@ -164,6 +170,10 @@ class RequestHeadGuard:
             return
         if len(scope["headers"]) > MAX_HEADERS:
             await refuse(send, 431, {"detail": f"more than {MAX_HEADERS} request headers"})
+            return
+        size = len(scope.get("raw_path") or b"") + sum(len(k) + len(v) + 4 for k, v in scope["headers"])
+        if size > MAX_HEAD_BYTES:
+            await refuse(send, 431, {"detail": f"request headers larger than {MAX_HEAD_BYTES} bytes"})
             return
         host = Headers(scope=scope).get("host")
         if host is not None and not self.hosts.allows(host):

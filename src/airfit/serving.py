@@ -24,11 +24,10 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from airfit.config import Settings
+from airfit.guards import MAX_HEAD_BYTES
 
 logger = logging.getLogger(__name__)
 
-MAX_HEAD_BYTES = 16 * 1024
-"""Largest request line plus headers (431 beyond): a browser's are under 2 KiB; this server sets no cookie."""
 _CAP_LOG_INTERVAL = 10.0
 _CLOSE = b"Connection: close\r\nContent-Length: 0\r\n\r\n"
 
