@@ -238,26 +238,17 @@ class ScaleDay:
     lean_mass_lbs: float
 
 
-def write_scale_csv(
-    path: Path,
-    *,
-    days: int,
-    end: date,
-    style: ScaleStyle = "withings",
-    seed: int = 3,
-    encoding: Encoding = "utf-8",
-    delimiter: str = ",",
-    decimal_comma: bool = False,
-) -> dict[str, ScaleDay]:
-    """A scale's readings over `days` dates ending `end`: one to three a day (the first of a day often the
-    heaviest, rows not in time order); skips some dates. Returns each date's truth.
+SCALE_HEADERS: dict[ScaleStyle, list[str]] = {
+    "withings": ["Date", "Weight (kg)", "Fat mass (kg)", "Bone mass (kg)", "Muscle mass (kg)", "Comments"],
+    "renpho": ["Date", "Time", "Weight(lb)", "BMI", "Body Fat(%)", "Fat-free Body Weight(lb)"],
+    "openscale": ["dateTime", "weight", "fat", "water", "muscle", "comment"],
+    "plain": ["date", "weight_kg", "fat_pct"],
+}
 
-    Layouts: withings (`Date, Weight (kg), Fat mass (kg), ...`), renpho (`Date, Time, Weight(lb), BMI,
-    Body Fat(%), Fat-free Body Weight(lb)`, dates as MM/DD/YYYY), openscale (`dateTime, weight, fat, ...`:
-    no unit anywhere, kg, so the import needs --unit kg), plain (`date, weight_kg, fat_pct`).
-    """
-    rnd = random.Random(seed)
-    truth: dict[str, ScaleDay] = {}
+
+def _scale_readings(rnd: random.Random, days: int, end: date) -> list[tuple[datetime, float, float]]:
+    """(moment, kg, fat %) readings: one to three a day, the first of a day often the heaviest; some dates
+    have none."""
     readings: list[tuple[datetime, float, float]] = []
     kg = 84.0
     for offset in range(days):
@@ -270,72 +261,82 @@ def write_scale_csv(
             weight = round(kg + (0.6 if index == 0 and len(times) > 1 else rnd.uniform(-0.3, 0.3)), 1)
             fat = round(rnd.uniform(17.0, 22.0), 1)
             readings.append((datetime.combine(day, time(minute // 60, minute % 60)), weight, fat))
-    by_day: dict[date, tuple[datetime, float, float]] = {}
+    return readings
+
+
+def _scale_row(
+    style: ScaleStyle, moment: datetime, weight: float, fat: float, decimal_comma: bool
+) -> list[object]:
+    """One reading as `style`'s export writes it."""
+
+    def num(value: float, places: int = 2) -> str:
+        return _number(round(value, places), decimal_comma)
+
+    if style == "withings":
+        return [f"{moment:%Y-%m-%d %H:%M:%S}", num(weight), num(weight * fat / 100), num(3.1), num(38), ""]
+    if style == "renpho":
+        lb = weight * KG_LB
+        return [
+            f"{moment:%m/%d/%Y}",
+            f"{moment:%H:%M:%S}",
+            num(lb),
+            num(24.1),
+            num(fat, 1),
+            num(lb * (1 - fat / 100)),
+        ]
+    if style == "openscale":
+        return [
+            f"{moment:%Y-%m-%d %H:%M}",
+            num(weight),
+            num(fat, 1),
+            num(55),
+            num(40),
+            "after run, before food",
+        ]
+    return [f"{moment:%Y-%m-%d}T{moment:%H:%M:%S}", num(weight), num(fat, 1)]
+
+
+def _scale_truth(style: ScaleStyle, weight: float, fat: float) -> ScaleDay:
+    """What the import must read from a reading written by `_scale_row` (the file's rounding included)."""
+    if style == "withings":
+        fat_lb = round(weight * fat / 100, 2) * KG_LB
+        return ScaleDay(weight * KG_LB, 100 * fat_lb / (weight * KG_LB), weight * KG_LB - fat_lb)
+    if style == "renpho":
+        lb = round(weight * KG_LB, 2)
+        return ScaleDay(lb, fat, round(lb * (1 - fat / 100), 2))
+    return ScaleDay(weight * KG_LB, fat, 0.0)
+
+
+def write_scale_csv(
+    path: Path,
+    *,
+    days: int,
+    end: date,
+    style: ScaleStyle = "withings",
+    seed: int = 3,
+    encoding: Encoding = "utf-8",
+    delimiter: str = ",",
+    decimal_comma: bool = False,
+) -> dict[str, ScaleDay]:
+    """A scale's readings over `days` dates ending `end`: one to three a day (the first of a day often the
+    heaviest, rows not in time order); skips some dates. Returns each date's truth: its latest reading.
+
+    Layouts: withings (`Date, Weight (kg), Fat mass (kg), ...`), renpho (`Date, Time, Weight(lb), BMI,
+    Body Fat(%), Fat-free Body Weight(lb)`, dates as MM/DD/YYYY), openscale (`dateTime, weight, fat, ...`:
+    no unit anywhere, kg, so the import needs --unit kg), plain (`date, weight_kg, fat_pct`).
+    """
+    rnd = random.Random(seed)
+    readings = _scale_readings(rnd, days, end)
+    latest: dict[date, tuple[datetime, float, float]] = {}
     for moment, weight, fat in readings:
-        if moment.date() not in by_day or moment > by_day[moment.date()][0]:
-            by_day[moment.date()] = (moment, weight, fat)
+        if moment.date() not in latest or moment > latest[moment.date()][0]:
+            latest[moment.date()] = (moment, weight, fat)
     rnd.shuffle(readings)
     readings.sort(key=lambda r: r[0].date(), reverse=True)  # newest date first, a day's readings mixed
-    rows: list[list[object]] = []
-    if style == "withings":
-        rows.append(
-            ["Date", "Weight (kg)", "Fat mass (kg)", "Bone mass (kg)", "Muscle mass (kg)", "Comments"]
-        )
-    elif style == "renpho":
-        rows.append(["Date", "Time", "Weight(lb)", "BMI", "Body Fat(%)", "Fat-free Body Weight(lb)"])
-    elif style == "openscale":
-        rows.append(["dateTime", "weight", "fat", "water", "muscle", "comment"])
-    else:
-        rows.append(["date", "weight_kg", "fat_pct"])
-    for moment, weight, fat in readings:
-        fat_kg = weight * fat / 100
-
-        def num(value: float, places: int = 2) -> str:
-            return _number(round(value, places), decimal_comma)
-
-        if style == "withings":
-            row: list[object] = [
-                f"{moment:%Y-%m-%d %H:%M:%S}",
-                num(weight),
-                num(fat_kg),
-                num(3.1),
-                num(38),
-                "",
-            ]
-        elif style == "renpho":
-            lb = weight * KG_LB
-            row = [
-                f"{moment:%m/%d/%Y}",
-                f"{moment:%H:%M:%S}",
-                num(lb),
-                num(24.1),
-                num(fat, 1),
-                num(lb * (1 - fat / 100)),
-            ]
-        elif style == "openscale":
-            row = [
-                f"{moment:%Y-%m-%d %H:%M}",
-                num(weight),
-                num(fat, 1),
-                num(55),
-                num(40),
-                "after run, before food",
-            ]
-        else:
-            row = [f"{moment:%Y-%m-%d}T{moment:%H:%M:%S}", num(weight), num(fat, 1)]
-        rows.append(row)
-    for day, (_moment, weight, fat) in by_day.items():
-        if style == "withings":
-            fat_lb = round(weight * fat / 100, 2) * KG_LB
-            pct = 100 * fat_lb / (weight * KG_LB)
-            truth[day.isoformat()] = ScaleDay(weight * KG_LB, pct, weight * KG_LB - fat_lb)
-        elif style == "renpho":
-            lb = round(weight * KG_LB, 2)
-            truth[day.isoformat()] = ScaleDay(lb, fat, round(lb * (1 - fat / 100), 2))
-        else:
-            truth[day.isoformat()] = ScaleDay(weight * KG_LB, fat, 0.0)
+    rows: list[Sequence[object]] = [SCALE_HEADERS[style]]
+    rows += [_scale_row(style, *reading, decimal_comma) for reading in readings]
     _write(path, rows, delimiter=delimiter, encoding=encoding)
-    return truth
+    return {day.isoformat(): _scale_truth(style, weight, fat) for day, (_, weight, fat) in latest.items()}
 
 
 # -- food logs ---------------------------------------------------------------------------------------------

@@ -118,6 +118,39 @@ def check(path: Path, _options: ReadOptions) -> None:
         _layout(table)
 
 
+def _checked(name: str, value: float, *, kj: bool, row: int, column: str) -> float:
+    """`value` in kcal (read from kJ in a kJ file) or grams, if a day's eating can hold it; else refuses."""
+    if name == "calories" and kj:
+        value /= KJ_PER_KCAL
+    if value < 0:
+        raise refuse(row, column, f"a negative value ({value:g})")
+    if value > (MAX_KCAL if name == "calories" else MAX_GRAMS):
+        raise refuse(row, column, f"{value:,.0f} is more than a day's eating")
+    return value
+
+
+def _summed(sums: dict[str, list[float]], entries: int) -> NutritionDay:
+    """A date's totals, each summed exactly (math.fsum: the total does not depend on row order)."""
+    return NutritionDay(
+        calories=round(math.fsum(sums["calories"])),
+        protein=round(math.fsum(sums["protein"])),
+        carbs=round(math.fsum(sums["carbs"])),
+        fat=round(math.fsum(sums["fat"])),
+        entry_count=entries,
+    )
+
+
+def _together(held: NutritionDay, more: NutritionDay) -> NutritionDay:
+    """One date written two ways in the file (with and without a time) is one day."""
+    return NutritionDay(
+        calories=held.calories + more.calories,
+        protein=held.protein + more.protein,
+        carbs=held.carbs + more.carbs,
+        fat=held.fat + more.fat,
+        entry_count=held.entry_count + more.entry_count,
+    )
+
+
 def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions) -> ParsedHistory:
     """Each date's totals (blocking); refuses the file, naming row and column, at the first problem."""
     with open_table(path, _known) as table:
@@ -132,7 +165,6 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
         date_at = table.column("date")
         assert date_at is not None  # _layout found it
         stamps = Stamps(table.header[date_at], options.zone, options.date_format)
-        # Each value kept and summed exactly (math.fsum): the day's total does not depend on row order.
         totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         meals: dict[str, int] = defaultdict(int)
         first_row: dict[str, int] = {}
@@ -151,16 +183,8 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
                     continue
                 column = table.header[index]
                 value = number(fields[index], row, column, decimal_comma=table.decimal_comma)
-                if value is None:
-                    continue
-                if name == "calories" and kj:
-                    value /= KJ_PER_KCAL
-                high = MAX_KCAL if name == "calories" else MAX_GRAMS
-                if value < 0:
-                    raise refuse(row, column, f"a negative value ({value:g})")
-                if value > high:
-                    raise refuse(row, column, f"{value:,.0f} is more than a day's eating")
-                totals[stamp][name].append(value)
+                if value is not None:
+                    totals[stamp][name].append(_checked(name, value, kj=kj, row=row, column=column))
         if not rows:
             raise refuse(2, None, "the file has a header and no rows: nothing to import")
         moments = stamps.resolve()
@@ -172,23 +196,9 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
     for stamp, sums in totals.items():
         day = moments[stamp].date()
         check_day(day, first_row[stamp], table.header[date_at], today)
+        nutrition = _summed(sums, meals[stamp] if layout.per_meal else 0)
         held = by_day.get(day.isoformat())
-        nutrition = NutritionDay(
-            calories=round(math.fsum(sums["calories"])),
-            protein=round(math.fsum(sums["protein"])),
-            carbs=round(math.fsum(sums["carbs"])),
-            fat=round(math.fsum(sums["fat"])),
-            entry_count=meals[stamp] if layout.per_meal else 0,
-        )
-        if held is not None:  # one date written two ways (with and without a time): one day
-            nutrition = NutritionDay(
-                calories=held.calories + nutrition.calories,
-                protein=held.protein + nutrition.protein,
-                carbs=held.carbs + nutrition.carbs,
-                fat=held.fat + nutrition.fat,
-                entry_count=held.entry_count + nutrition.entry_count,
-            )
-        by_day[day.isoformat()] = nutrition
+        by_day[day.isoformat()] = nutrition if held is None else _together(held, nutrition)
     days = [ImportedDay(date=d, nutrition=n) for d, n in sorted(by_day.items())]
     stats = ParseStats(
         first_date=days[0].date if days else None,
