@@ -291,68 +291,77 @@ def _two_proportion_z(hits_a: int, n_a: int, hits_b: int, n_b: int) -> float:
     return (hits_a / n_a - hits_b / n_b) / se
 
 
-def _compliance(
-    ctx: Context,
-    *,
-    metric: str,
-    label: str,
-    target: float,
-    shown: str,
-    hit: Callable[[DailySnapshot], bool],
-) -> list[Insight]:
+@dataclass(frozen=True)
+class _Target:
+    """A daily nutrition target as the compliance detectors read it."""
+
+    metric: str
+    label: str
+    value: float
+    shown: str
+    hit: Callable[[DailySnapshot], bool]
+
+
+def _compliance(ctx: Context, target: _Target) -> list[Insight]:
+    found = [_compliance_streak(ctx, target), _compliance_shift(ctx, target)]
+    return [insight for insight in found if insight is not None]
+
+
+def _compliance_streak(ctx: Context, target: _Target) -> Insight | None:
+    """The target hit on each of the last tracked days, a run unlikely at the user's usual hit rate."""
+    streak = _streak(ctx, target.hit)
+    if streak < STREAK_MIN_DAYS or _streak_chance(ctx, target.hit, streak) > STREAK_MAX_CHANCE:
+        return None
+    return _insight(
+        ctx,
+        category=InsightCategory.MILESTONE,
+        tier=2,
+        title=f"{streak}-day {target.label} streak",
+        body=(
+            f"You hit your {target.label} target ({target.shown}) on each of the last {streak} tracked days."
+        ),
+        importance=0.6,
+        confidence=0.95,
+        fingerprint=f"{target.metric}_streak",
+        data=SupportingData(metric=target.metric, current_value=streak, target=target.value),
+    )
+
+
+def _compliance_shift(ctx: Context, target: _Target) -> Insight | None:
+    """How often the target is hit in the last two weeks against the four before, when clearly different."""
     recent = _tracked(ctx.between(COMPLIANCE_RECENT_DAYS - 1, 0))
     prior = _tracked(ctx.between(COMPLIANCE_RECENT_DAYS + COMPLIANCE_PRIOR_DAYS - 1, COMPLIANCE_RECENT_DAYS))
-    found: list[Insight] = []
-    streak = _streak(ctx, hit)
-    if streak >= STREAK_MIN_DAYS and _streak_chance(ctx, hit, streak) <= STREAK_MAX_CHANCE:
-        found.append(
-            _insight(
-                ctx,
-                category=InsightCategory.MILESTONE,
-                tier=2,
-                title=f"{streak}-day {label} streak",
-                body=f"You hit your {label} target ({shown}) on each of the last {streak} tracked days.",
-                importance=0.6,
-                confidence=0.95,
-                fingerprint=f"{metric}_streak",
-                data=SupportingData(metric=metric, current_value=streak, target=target),
-            )
-        )
     if len(recent) < COMPLIANCE_MIN_RECENT or len(prior) < COMPLIANCE_MIN_PRIOR:
-        return found
-    recent_hits = sum(hit(s) for _, s in recent)
-    prior_hits = sum(hit(s) for _, s in prior)
+        return None
+    recent_hits = sum(target.hit(s) for _, s in recent)
+    prior_hits = sum(target.hit(s) for _, s in prior)
     now_rate, before_rate = recent_hits / len(recent), prior_hits / len(prior)
     z = _two_proportion_z(recent_hits, len(recent), prior_hits, len(prior))
     if abs(now_rate - before_rate) < COMPLIANCE_MIN_SHIFT or abs(z) < COMPLIANCE_MIN_Z:
-        return found
-    direction = "down" if now_rate < before_rate else "up"
-    verb = "fell" if direction == "down" else "rose"
-    found.append(
-        _insight(
-            ctx,
-            category=InsightCategory.TREND if direction == "up" else InsightCategory.NUDGE,
-            tier=2 if direction == "down" else 3,
-            title=f"{label.capitalize()} target hits {verb} to {now_rate:.0%}",
-            body=(
-                f"You hit your {label} target ({shown}) on {recent_hits} of {len(recent)} tracked days in "
-                f"the last two weeks, against {before_rate:.0%} of days in the four weeks before."
-            ),
-            importance=0.75 if direction == "down" else 0.55,
-            confidence=_confidence(z, COMPLIANCE_MIN_Z),
-            fingerprint=f"{metric}_compliance:{direction}",
-            data=SupportingData(
-                metric=metric,
-                values=[float(getattr(s.nutrition, metric)) for _, s in recent][-MAX_VALUES:],
-                dates=[d.isoformat() for d, _ in recent][-MAX_VALUES:],
-                current_value=round(now_rate * 100),
-                previous_value=round(before_rate * 100),
-                target=target,
-            ),
-            actions=[f"Plan tomorrow's meals around your {label} target"] if direction == "down" else [],
-        )
+        return None
+    down = now_rate < before_rate
+    return _insight(
+        ctx,
+        category=InsightCategory.NUDGE if down else InsightCategory.TREND,
+        tier=2 if down else 3,
+        title=f"{target.label.capitalize()} target hits {'fell' if down else 'rose'} to {now_rate:.0%}",
+        body=(
+            f"You hit your {target.label} target ({target.shown}) on {recent_hits} of {len(recent)} tracked "
+            f"days in the last two weeks, against {before_rate:.0%} of days in the four weeks before."
+        ),
+        importance=0.75 if down else 0.55,
+        confidence=_confidence(z, COMPLIANCE_MIN_Z),
+        fingerprint=f"{target.metric}_compliance:{'down' if down else 'up'}",
+        data=SupportingData(
+            metric=target.metric,
+            values=[float(getattr(s.nutrition, target.metric)) for _, s in recent][-MAX_VALUES:],
+            dates=[d.isoformat() for d, _ in recent][-MAX_VALUES:],
+            current_value=round(now_rate * 100),
+            previous_value=round(before_rate * 100),
+            target=target.value,
+        ),
+        actions=[f"Plan tomorrow's meals around your {target.label} target"] if down else [],
     )
-    return found
 
 
 def _streak_chance(ctx: Context, hit: Callable[[DailySnapshot], bool], streak: int) -> float:
@@ -384,11 +393,13 @@ def protein_compliance(ctx: Context) -> list[Insight]:
     """Protein ≥ 90 % of target: streaks and clear shifts in how often it is hit."""
     return _compliance(
         ctx,
-        metric="protein",
-        label="protein",
-        target=ctx.protein_target,
-        shown=f"{ctx.protein_target:g} g",
-        hit=lambda s: s.nutrition.protein >= 0.9 * ctx.protein_target,
+        _Target(
+            metric="protein",
+            label="protein",
+            value=ctx.protein_target,
+            shown=f"{ctx.protein_target:g} g",
+            hit=lambda s: s.nutrition.protein >= 0.9 * ctx.protein_target,
+        ),
     )
 
 
@@ -396,11 +407,13 @@ def calorie_compliance(ctx: Context) -> list[Insight]:
     """Calories within ±10 % of target: streaks and clear shifts."""
     return _compliance(
         ctx,
-        metric="calories",
-        label="calorie",
-        target=ctx.calorie_target,
-        shown=text(ctx.calorie_target, Quantity.ENERGY, ctx.units),
-        hit=lambda s: 0.9 * ctx.calorie_target <= s.nutrition.calories <= 1.1 * ctx.calorie_target,
+        _Target(
+            metric="calories",
+            label="calorie",
+            value=ctx.calorie_target,
+            shown=text(ctx.calorie_target, Quantity.ENERGY, ctx.units),
+            hit=lambda s: 0.9 * ctx.calorie_target <= s.nutrition.calories <= 1.1 * ctx.calorie_target,
+        ),
     )
 
 
