@@ -203,16 +203,21 @@ def pick(page: Page, user: str) -> None:
     expect(page.get_by_test_id("today-calories")).to_be_visible()
 
 
+HEADINGS = {"Log": "Log food and weight"}
+"""Screens whose heading is not their name in the navigation bar."""
+
+
 def go(page: Page, screen: str, *, loads: bool = True) -> None:
     """Open a screen from the navigation bar (on a phone, the rarer screens are under "More"); unless told
-    it cannot (`loads`), wait for its heading."""
+    it cannot (`loads`), wait for its own heading (the screen left behind had one too)."""
     nav = page.get_by_role("navigation", name="Screens")
     link = nav.get_by_role("link", name=screen, exact=True)
     if not link.is_visible():
         nav.get_by_role("button", name="More").click()
     link.click()
     if loads:
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        heading = HEADINGS.get(screen, screen)
+        expect(page.get_by_role("heading", level=1, name=heading, exact=True)).to_be_visible()
 
 
 def shoot(page: Page, name: str) -> Path:

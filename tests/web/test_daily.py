@@ -199,8 +199,10 @@ def test_entries_made_during_an_outage_arrive_once_without_a_reload(
     with restartable_server(settings) as server, _context(browser, size) as context:
         page = _signed_in(context, server.url, "brian")
         go(page, "Log")
+        meal = page.get_by_label("Meal", exact=True)
+        expect(meal).to_be_visible()  # the screen and its day are loaded: the outage starts after
         server.stop()
-        page.get_by_label("Meal", exact=True).fill("Soup")
+        meal.fill("Soup")
         page.get_by_label("Energy (kcal)").fill("400")
         page.get_by_role("button", name="Log meal").click()
         expect(page.get_by_role("status").filter(has_text="Kept in this browser: it is sent")).to_be_visible()
@@ -275,8 +277,10 @@ def test_entries_waiting_when_the_browser_is_killed_arrive_when_it_reopens(
         page.goto(server.url)
         _pick(page, "david")
         go(page, "Log")
+        meal = page.get_by_label("Meal", exact=True)
+        expect(meal).to_be_visible()
         server.stop()
-        page.get_by_label("Meal", exact=True).fill("Kept soup")
+        meal.fill("Kept soup")
         page.get_by_label("Energy (kcal)").fill("300")
         page.get_by_role("button", name="Log meal").click()
         expect(page.get_by_test_id("pending-entry")).to_have_count(1)
