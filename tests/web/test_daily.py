@@ -304,6 +304,31 @@ def test_entries_waiting_when_the_browser_is_killed_arrive_when_it_reopens(
         assert [e["name"] for e in _entries(server, "david")] == ["Kept soup"]
 
 
+def test_a_meal_is_logged_during_an_outage_on_a_log_screen_never_opened_before(
+    browser: Browser, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "data")
+    with restartable_server(settings) as server, _context(browser, DESKTOP) as context:
+        page = watched_page(context)
+        # The page fetches the Log screen's code once idle, as a phone left on Today would.
+        with page.expect_request_finished(lambda request: "/js/food.js" in request.url, timeout=15_000):
+            page.goto(server.url)
+            _pick(page, "brian")
+        server.stop()
+        # Looking at the page again asks who is signed in; the outage must not make it forget.
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        go(page, "Log")
+        page.get_by_label("Meal", exact=True).fill("Offline soup")
+        page.get_by_label("Energy (kcal)").fill("350")
+        page.get_by_role("button", name="Log meal").click()
+        expect(page.get_by_test_id("pending-entry")).to_have_count(1)
+        server.start()
+        expect(page.get_by_test_id("pending-entry")).to_have_count(0, timeout=30_000)
+        expect(page.get_by_test_id("log-entries")).to_contain_text("Offline soup: 350 kcal")
+        assert [e["name"] for e in _entries(server, "brian")] == ["Offline soup"]
+        assert page.errors == []  # type: ignore[attr-defined]
+
+
 @SIZES
 def test_a_screen_first_opened_during_an_outage_appears_when_the_server_returns(
     browser: Browser, tmp_path: Path, size: dict[str, int]

@@ -12,6 +12,7 @@ let retryTick = 0;
 let probe = null;
 let signOutReason = "";
 let me = null;
+let knownMe = null;
 
 function load() {
   try {
@@ -42,6 +43,7 @@ export function setIdentity(next, reason = "") {
   signOutReason = next ? "" : reason;
   generation += 1;
   me = null;
+  knownMe = null;
   for (const controller of inFlight) controller.abort();
   inFlight = new Set();
   try {
@@ -154,17 +156,26 @@ export async function api(path, { method = "GET", body, anonymous = false, raw =
 
 /** Who is signed in, their zone's today and their units (`GET /me`): fetched once, shared by every view. */
 export function loadMe() {
-  if (!me) {
-    me = api("me");
-    me.catch(() => {
-      me = null;
-    });
-  }
-  return me;
+  return me || askMe();
 }
 
-/** Forget the cached `GET /me` (after changing one's settings); the next `loadMe` asks again. */
+/** Ask for `GET /me` again (after changing one's settings, or when the page is looked at again); if that
+ * fails (the server is away), later `loadMe` calls get the last answer there was. */
 export function refreshMe() {
-  me = null;
-  return loadMe();
+  return askMe();
+}
+
+function askMe() {
+  const asked = api("me");
+  me = asked;
+  asked.then(
+    (answer) => {
+      if (me === asked) knownMe = answer;
+    },
+    () => {
+      // Only the newest question may fall back: an older one failing later changes nothing.
+      if (me === asked) me = knownMe ? Promise.resolve(knownMe) : null;
+    },
+  );
+  return asked;
 }

@@ -182,6 +182,10 @@ function Shell() {
     window.addEventListener("hashchange", onHash);
     document.addEventListener("visibilitychange", onShow);
     const stopQueue = startQueue();
+    // The Log screen is where entries are made while the server is away: its code is fetched once the page
+    // is idle, so losing the server before ever opening Log still leaves logging possible.
+    const whenIdle = window.requestIdleCallback || ((work) => setTimeout(work, 1000));
+    whenIdle(() => LOADERS.food("").catch(() => {}));
     return () => {
       window.removeEventListener("hashchange", onHash);
       document.removeEventListener("visibilitychange", onShow);
