@@ -246,7 +246,7 @@ def test_cancelling_a_job_stops_its_reading_thread(settings: Settings) -> None:
         finally:
             ended.set()
 
-    reader = Importer("endless", "never ends", (), check=lambda _path, _options: None, parse=endless)
+    reader = Importer("endless", parse=endless, check=lambda _path, _options: None)
 
     async def cancel_while_reading() -> None:
         imports = build_services(settings).imports

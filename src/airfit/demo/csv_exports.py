@@ -26,14 +26,14 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 
+from airfit.demo.apple_health import KG_LB
 from airfit.imports.strong_names import HEVY_NAME
 
 Encoding = Literal["utf-8", "utf-8-sig", "utf-16"]
-KG_LB = 2.20462262185
 HEVY_COLUMNS = (
     "title",
     "start_time",
@@ -443,8 +443,3 @@ def write_nutrition_csv(
     header = list(MFP_HEADER if style == "myfitnesspal" else CRONOMETER_HEADER)
     _write(path, [header, *rows], delimiter=",", encoding=encoding)
     return truth
-
-
-def utc_today() -> date:
-    """Today's UTC date (the test servers' zone)."""
-    return datetime.now(UTC).date()

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO
 
 from airfit.imports.models import ImportRefusedError
+from airfit.units import KG_PER_LB
 
 LINE_LIMIT = 64 * 1024
 """Characters in one line of a CSV file; no export writes lines anywhere near this long."""
@@ -39,7 +40,6 @@ MAX_ROWS = 1_000_000
 PROGRESS_ROWS = 20_000
 DELIMITERS = ",;\t"
 HEAD_BYTES = 4096
-KG_PER_LB = 0.45359237
 LB_PER_KG = 1 / KG_PER_LB
 
 
@@ -266,6 +266,14 @@ def unit_of(name: str) -> str | None:
     if re.search(r"(\(|_|\s|\b)(lbs?|pounds?)\)?$", lowered):
         return "lb"
     return None
+
+
+def header_unit(header: str, option: str | None) -> str | None:
+    """The mass unit `header` names (see `unit_of`); refuses a `--unit` that contradicts it."""
+    named = unit_of(header)
+    if named is not None and option is not None and named != option:
+        raise ImportRefusedError(f"mixed units: --unit {option} but the header says {header!r}")
+    return named
 
 
 # -- dates -------------------------------------------------------------------------------------------------

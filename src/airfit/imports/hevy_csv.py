@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from airfit.imports.csvfile import KG_PER_LB, Table, open_table, unexpected_header
+from airfit.imports.csvfile import Table, open_table, unexpected_header
 from airfit.imports.models import ImportRefusedError, ParsedHistory, Progress, ReadOptions
 from airfit.imports.workout_rows import MAX_KG, MAX_METERS, Cells, WorkoutRows
+from airfit.units import KG_PER_LB
 
 NAME = "hevy-csv"
 REQUIRED = ("title", "start_time", "exercise_title", "set_index", "set_type", "reps")
@@ -48,12 +49,6 @@ def _expect(table: Table) -> None:
         raise unexpected_header(table, "Hevy's workout export columns, with weight_kg or weight_lbs")
     if len(weights) > 1:
         raise ImportRefusedError("mixed units: the header has both weight_kg and weight_lbs; export it again")
-
-
-def check(path: Path, _options: ReadOptions) -> None:
-    """The header is Hevy's."""
-    with open_table(path, _known) as table:
-        _expect(table)
 
 
 def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions) -> ParsedHistory:

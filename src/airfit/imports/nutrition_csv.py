@@ -30,10 +30,10 @@ from airfit.imports.csvfile import (
     unexpected_header,
 )
 from airfit.imports.models import ParsedHistory, ParseStats, Progress, ReadOptions
+from airfit.units import KJ_PER_KCAL
 from airfit.users.service import local_today
 
 NAME = "nutrition-csv"
-KJ_PER_KCAL = 4.184
 MAX_KCAL = 20_000.0
 MAX_GRAMS = 2_000.0
 MACROS = ("protein", "carbs", "fat")
@@ -112,12 +112,6 @@ def _layout(table: Table) -> Layout:
     raise unexpected_header(table, EXPECTED)
 
 
-def check(path: Path, _options: ReadOptions) -> None:
-    """The header is MyFitnessPal's or Cronometer's."""
-    with open_table(path, _known) as table:
-        _layout(table)
-
-
 def _checked(name: str, value: float, *, kj: bool, row: int, column: str) -> float:
     """`value` in kcal (read from kJ in a kJ file) or grams, if a day's eating can hold it; else refuses."""
     if name == "calories" and kj:
@@ -167,16 +161,14 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
         stamps = Stamps(table.header[date_at], options.zone, options.date_format)
         totals: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         meals: dict[str, int] = defaultdict(int)
-        first_row: dict[str, int] = {}
-        rows = 0
         for row, fields in table.rows(progress):
-            rows += 1
             stamp = stamps.add(fields[date_at], row)
-            if not layout.per_meal and stamp in first_row:
+            if not layout.per_meal and meals[stamp]:
                 raise refuse(
-                    row, table.header[date_at], f"{stamp} is also on row {first_row[stamp]}: one row per day"
+                    row,
+                    table.header[date_at],
+                    f"{stamp} is also on row {stamps.first_row[stamp]}: one row per day",
                 )
-            first_row.setdefault(stamp, row)
             meals[stamp] += 1
             for name, index in columns.items():
                 if index is None:
@@ -185,6 +177,7 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
                 value = number(fields[index], row, column, decimal_comma=table.decimal_comma)
                 if value is not None:
                     totals[stamp][name].append(_checked(name, value, kj=kj, row=row, column=column))
+        rows = sum(meals.values())
         if not rows:
             raise refuse(2, None, "the file has a header and no rows: nothing to import")
         moments = stamps.resolve()
@@ -195,7 +188,7 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
     by_day: dict[str, NutritionDay] = {}
     for stamp, sums in totals.items():
         day = moments[stamp].date()
-        check_day(day, first_row[stamp], table.header[date_at], today)
+        check_day(day, stamps.first_row[stamp], table.header[date_at], today)
         nutrition = _summed(sums, meals[stamp] if layout.per_meal else 0)
         held = by_day.get(day.isoformat())
         by_day[day.isoformat()] = nutrition if held is None else _together(held, nutrition)

@@ -223,12 +223,12 @@ class ImportJobs:
         return ReadOptions(zone=zone, unit=options.unit, date_format=options.date_format)
 
     async def _check(self, reader: Importer, path: Path, options: ReadOptions) -> ParsedHistory | None:
-        """Refuse a file that is not what `reader` reads; a small kind of file is read whole here."""
-        await asyncio.to_thread(reader.check, path, options)
-        if not reader.read_on_upload:
+        """Refuse a file that is not what `reader` reads; a small kind (no `check`) is read whole here."""
+        if reader.check is not None:
+            await asyncio.to_thread(reader.check, path, options)
             return None
         started = time.monotonic()
-        parsed = await asyncio.to_thread(reader.read, path, path.parent, _ignore_progress, options)
+        parsed = await asyncio.to_thread(reader.parse, path, path.parent, _ignore_progress, options)
         return dataclasses.replace(parsed, seconds=time.monotonic() - started)
 
     async def recover(self) -> None:
@@ -414,7 +414,7 @@ class ImportJobs:
                 raise ImportStoppedError(job_id)
             self._progress[job_id] = share
 
-        task = asyncio.ensure_future(asyncio.to_thread(reader.read, path, work, progress, options))
+        task = asyncio.ensure_future(asyncio.to_thread(reader.parse, path, work, progress, options))
         stored = 0.0
         try:
             while not task.done():

@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from airfit.imports.csvfile import KG_PER_LB, Table, open_table, refuse, unexpected_header, unit_of
+from airfit.imports.csvfile import Table, header_unit, open_table, refuse, unexpected_header
 from airfit.imports.models import ImportRefusedError, ParsedHistory, Progress, ReadOptions
 from airfit.imports.strong_names import hevy_name
 from airfit.imports.workout_rows import MAX_KG, MAX_METERS, Cells, WorkoutRows
+from airfit.units import KG_PER_LB
 
 NAME = "strong-csv"
 REQUIRED = ("date", "workout name", "exercise name", "set order", "reps")
@@ -63,12 +64,6 @@ def _expect(table: Table) -> None:
         )
 
 
-def check(path: Path, _options: ReadOptions) -> None:
-    """The header is Strong's."""
-    with open_table(path, _known) as table:
-        _expect(table)
-
-
 def _minutes(text: str, row: int) -> float | None:
     value = text.strip().lower()
     if not value:
@@ -82,32 +77,28 @@ def _minutes(text: str, row: int) -> float | None:
     return hours * 60 + minutes + seconds / 60
 
 
-def _header_unit(table: Table, options: ReadOptions) -> str | None:
-    """The weight unit the header or `--unit` gives (None: the rows' `Weight Unit` says it)."""
-    weight = table.header[table.column(*WEIGHTS) or 0]
-    named = unit_of(weight)
-    per_row = table.column("weight unit") is not None
+def _header_unit(table: Table, weight: str, options: ReadOptions) -> tuple[str | None, str]:
+    """The weight unit the header or `--unit` gives (None: each row's `Weight Unit` says it), and whence."""
+    named = header_unit(table.header[table.column(weight) or 0], options.unit)
     if named is not None:
-        if options.unit is not None and options.unit != named:
-            raise ImportRefusedError(f"mixed units: --unit {options.unit} but the header says {weight!r}")
-        return named
-    if per_row:
-        return None
+        return named, "from the header"
+    if table.column("weight unit") is not None:
+        return None, "from the Weight Unit column"
     if options.unit is None:
         raise ImportRefusedError(
             "Strong writes weights in the unit set in the app, and this file does not say which: "
             "give --unit kg or --unit lb (the unit parameter over HTTP)"
         )
-    return options.unit
+    return options.unit, f"--unit {options.unit}"
 
 
 def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions) -> ParsedHistory:
     """Every workout of the file (blocking); refuses the file, naming row and column, at the first problem."""
     with open_table(path, _known) as table:
         _expect(table)
-        unit = _header_unit(table, options)
         col = {name: table.column(name) for name in (*REQUIRED, *OPTIONAL)}
         weight = next(name for name in WEIGHTS if col[name] is not None)
+        unit, unit_origin = _header_unit(table, weight, options)
         shown = {name: table.header[index] for name, index in col.items() if index is not None}
         rows = WorkoutRows(NAME, options, "Date")
         units_seen: set[str] = set()
@@ -145,7 +136,7 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
                 rows.unmapped.add(strong)
             # The file's order: a W row has no set number of its own.
             rows.add_set(workout, mapped or strong, cells.text("notes").strip(), float(row), item)
-        rows.notes.append(f"weights in {' and '.join(sorted(units_seen))} ({_unit_origin(table, options)})")
+        rows.notes.append(f"weights in {' and '.join(sorted(units_seen))} ({unit_origin})")
         if col["distance unit"] is None and col["distance"] is not None:
             rows.notes.append("distances left out: the file does not say their unit")
         parsed = rows.parsed(table.describe())
@@ -174,11 +165,3 @@ def _meters(cells: Cells) -> float | None:
     if length not in LENGTH:
         raise refuse(cells.row, "Distance Unit", f"{length[:10]!r} is not a unit of length")
     return round(value * LENGTH[length], 1)
-
-
-def _unit_origin(table: Table, options: ReadOptions) -> str:
-    if unit_of(table.header[table.column(*WEIGHTS) or 0]) is not None:
-        return "from the header"
-    if table.column("weight unit") is not None:
-        return "from the Weight Unit column"
-    return f"--unit {options.unit}"

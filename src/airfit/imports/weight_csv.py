@@ -28,15 +28,15 @@ from airfit.imports.csvfile import (
     Stamps,
     Table,
     check_day,
+    header_unit,
     normalized,
     number,
     open_table,
     refuse,
     split_unit,
     unexpected_header,
-    unit_of,
 )
-from airfit.imports.models import ImportRefusedError, ParsedHistory, ParseStats, Progress, ReadOptions
+from airfit.imports.models import ParsedHistory, ParseStats, Progress, ReadOptions
 from airfit.users.service import local_today
 
 NAME = "weight-csv"
@@ -78,12 +78,6 @@ def _expect(table: Table) -> dict[str, int]:
     return roles
 
 
-def check(path: Path, _options: ReadOptions) -> None:
-    """The header has a date and something a scale measures."""
-    with open_table(path, _known) as table:
-        _expect(table)
-
-
 @dataclass
 class _Reading:
     stamp: str
@@ -106,9 +100,7 @@ class _Units:
             if role not in self.roles:
                 continue
             header = self.table.header[self.roles[role]]
-            named = unit_of(header)
-            if named is not None and self.option is not None and named != self.option:
-                raise ImportRefusedError(f"mixed units: --unit {self.option} but the header says {header!r}")
+            named = header_unit(header, self.option)
             self.units[role] = named or self.option
             self.origin[role] = "from the header" if named else f"--unit {self.option}" if self.option else ""
 
@@ -182,8 +174,8 @@ def parse(path: Path, _work_dir: Path, progress: Progress, options: ReadOptions)
 def _derive(reading: _Reading, roles: dict[str, int], table: Table) -> None:
     """Check the masses, and work out body fat and lean mass from a fat mass where no column gives them."""
     values = reading.values
-    for role, metric in (("weight", "weight_lbs"), ("lean", "lean_mass_lbs"), ("fat_mass", None)):
-        if role in values and metric is not None:
+    for role, metric in (("weight", "weight_lbs"), ("lean", "lean_mass_lbs")):
+        if role in values:
             _in_range(metric, values[role], reading.row, table.header[roles[role]])
     if "fat_mass" in values:
         column = table.header[roles["fat_mass"]]

@@ -10,7 +10,7 @@ so the same file read twice yields the same workouts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from airfit.imports.csvfile import Stamps, check_day, number, refuse
 from airfit.imports.models import ParsedHistory, ParseStats, ReadOptions
@@ -143,8 +143,8 @@ class WorkoutRows:
             *self.notes,
         ]
         stats = ParseStats(
-            first_date=_iso(dates[0]),
-            last_date=_iso(dates[-1]),
+            first_date=dates[0].isoformat(),
+            last_date=dates[-1].isoformat(),
             days=len(dates),
             records={"rows": self.rows, "sets": self.sets},
             metric_days={"workouts": len(dates)},
@@ -154,10 +154,6 @@ class WorkoutRows:
             unmapped=sorted(self.unmapped),
         )
         return ParsedHistory(stats=stats, workouts=[w for _, w in built])
-
-
-def _iso(day: date) -> str:
-    return day.isoformat()
 
 
 @dataclass(frozen=True)
