@@ -273,10 +273,10 @@ class Settings(BaseSettings):
     def implicit_default_user(self) -> bool:
         """Whether the default user is nobody's choice (no AIRFIT_USERS, no AIRFIT_DEFAULT_USER).
 
-        Then it is registered only when an identity-less client (the iOS app) first stores something as it,
+        Then it is registered only when an identity-less client (the iOS app) first sends a write as it,
         never at start: a fresh server lists nobody who was not configured or has not synced.
         """
-        return not self.default_user and self.default_user != "" and not self.user_list
+        return self.default_user is None and not self.user_list
 
     @cached_property
     def initial_users(self) -> list[str]:

@@ -35,8 +35,8 @@ _CLOSE = b"Connection: close\r\nContent-Length: 0\r\n\r\n"
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a head and body read timeout, a connection cap, a 431 for huge heads."""
 
-    request_timeout = 15.0
-    max_connections = 200
+    request_timeout: float
+    max_connections: int
     _last_cap_log = 0.0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -89,9 +89,8 @@ class GuardedH11Protocol(H11Protocol):
         self._timer = self.loop.call_later(self.request_timeout, self._expired)
 
     def _cancel(self) -> None:
-        timer = getattr(self, "_timer", None)
-        if timer is not None:
-            timer.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
         self._timer = None
         self._timer_kind = ""
 

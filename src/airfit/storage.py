@@ -617,7 +617,8 @@ class DocumentStore:
         """
         documents = await asyncio.to_thread(_read_archive, archive)
         if not include_secrets:
-            documents = {name: payload for name, payload in documents.items() if name not in _secret_files()}
+            left_out = _secret_files()
+            documents = {name: payload for name, payload in documents.items() if name not in left_out}
         names = await asyncio.to_thread(self._scope_documents, scope)
         names.update(name[: -len(".json")] for name in documents)
         async with self._scope_locked(scope, names):

@@ -10,8 +10,8 @@ Order:
 2. `X-User-ID: <id>` (open mode only): a registered user, else 404; a malformed id is a 400.
 3. Nothing: the configured default user (so today's iOS app keeps working), else 400. With nothing
    configured at all the default user is `default`, registered by the first identity-less request that
-   stores something (the app's first sync, docs/ios-contract.md § Identity); until then an identity-less
-   read is a 404 that says so, and nobody named `default` is listed anywhere.
+   may store something (POST, PUT, PATCH or DELETE: the app's first sync, docs/ios-contract.md § Identity);
+   until then an identity-less read is a 404 that says so, and nobody named `default` is listed anywhere.
 In token mode (`AIRFIT_AUTH=token`) only a link and step 1 exist.
 
 `IdentityGate` does this before the request body is read (a pure ASGI middleware in front of the body limits),
@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from airfit.background import Background
 from airfit.config import AuthMode, Settings
 from airfit.deps import REGISTRY, SettingsDep, provided
+from airfit.guards import UNSAFE_METHODS
 from airfit.limits import refuse
 from airfit.paths import PathIdentity, path_identity
 from airfit.users.models import Caller, TokenRecord, TokenScope, is_link_shaped, is_valid_user_id
@@ -39,13 +40,23 @@ from airfit.users.service import UserService
 from airfit.users.signin import SignInCodes, TooManyAttemptsError
 
 USER_HEADER = "x-user-id"
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-"""Requests that store nothing, so they never bring the implicit default user into being."""
 _BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers=_BEARER_CHALLENGE)
+
+
+def client_address(request: Request) -> str:
+    """The address wrong guesses are counted against (sign-in codes and personal URLs)."""
+    return request.client.host if request.client else "unknown"
+
+
+def too_many_attempts(exc: TooManyAttemptsError) -> HTTPException:
+    """The 429 for a client or user over the guessing limit, saying when to try again."""
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
+    )
 
 
 async def resolve_caller(
@@ -76,7 +87,7 @@ async def resolve_caller(
     if not default:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="X-User-ID header required")
     if await users.get(default) is None:
-        if not (settings.implicit_default_user and request.method not in READ_METHODS):
+        if not (settings.implicit_default_user and request.method in UNSAFE_METHODS):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=_no_default(default, settings))
         await users.ensure([default])
     return Caller(user_id=default, via="default")
@@ -128,13 +139,10 @@ async def _from_link(
     # The details never repeat the link: an error body may end up in a log or on a screen.
     if not is_link_shaped(link):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail="malformed personal URL")
-    client = request.client.host if request.client else "unknown"
     try:
-        found = await guesses.guess(client, lambda: users.verify_link(link))
+        found = await guesses.guess(client_address(request), lambda: users.verify_link(link))
     except TooManyAttemptsError as exc:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
-        ) from exc
+        raise too_many_attempts(exc) from exc
     if found is None:
         raise _unauthorized("unknown or revoked personal URL")
     return await _credential_caller(*found, users, background, auth, via="link")

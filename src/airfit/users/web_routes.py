@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from airfit.deps import SettingsDep, provided
-from airfit.users.identity import CallerDep, UsersDep
+from airfit.users.identity import CallerDep, UsersDep, client_address, too_many_attempts
 from airfit.users.links import personal_url, public_base, qr_svg
 from airfit.users.models import NewLink, NewToken, TokenInfo
 from airfit.users.service import TokenNotFoundError
@@ -66,15 +66,12 @@ async def signin_options(codes: SignInDep) -> SignInOptions:
 @public_router.post("/signin/code", response_model=NewToken)
 async def signin_with_code(body: CodeExchange, request: Request, codes: SignInDep) -> NewToken:
     """Exchange a one-time code from `airfit users login-code USER` for a token of that user."""
-    client = request.client.host if request.client else "unknown"
     try:
         token = await codes.exchange(
-            body.code, client=client, token_name=f"web: {body.device}", user=body.user
+            body.code, client=client_address(request), token_name=f"web: {body.device}", user=body.user
         )
     except TooManyAttemptsError as exc:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, detail=str(exc), headers={"Retry-After": str(exc.retry_after)}
-        ) from exc
+        raise too_many_attempts(exc) from exc
     if token is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong, used or expired sign-in code")
     return token
@@ -109,8 +106,14 @@ async def create_own_link(
     """
     info, link = await users.create_link(caller.user_id, body.name, unconfirmed=not caller.proved)
     browser = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    url = personal_url(public_base(settings, browser_base=browser), link)
-    return NewLink(**info.model_dump(), url=url, qr_svg=await asyncio.to_thread(qr_svg, url))
+
+    def url_and_code() -> tuple[str, str]:
+        # Finding this machine's LAN address (a browser on localhost) may wait on the network.
+        url = personal_url(public_base(settings, browser_base=browser), link)
+        return url, qr_svg(url)
+
+    url, code = await asyncio.to_thread(url_and_code)
+    return NewLink(**info.model_dump(), url=url, qr_svg=code)
 
 
 @router.delete("/me/tokens/{token_id}", response_model=TokenInfo)
