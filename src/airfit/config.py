@@ -256,6 +256,11 @@ class Settings(BaseSettings):
         return [u.strip() for u in self.users.split(",") if u.strip()]
 
     @cached_property
+    def public_urls(self) -> list[str]:
+        """The URLs in AIRFIT_PUBLIC_URL, in order, without blanks (the first is the one handed out)."""
+        return [url.strip() for url in self.public_url.split(",") if url.strip()]
+
+    @cached_property
     def provider_list(self) -> list[str]:
         """Provider names in preference order, trimmed and lower-cased."""
         return [p.strip().lower() for p in self.providers.split(",") if p.strip()]

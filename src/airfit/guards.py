@@ -110,21 +110,21 @@ def _is_ip(name: str) -> bool:
     return True
 
 
+def local_name() -> str:
+    """This machine's short host name with `.local`, which Bonjour answers on most home networks."""
+    return f"{socket.gethostname().lower().split('.')[0]}.local"
+
+
 def machine_names() -> set[str]:
     """The names this machine answers to without any configuration (no DNS lookup: it may hang)."""
     full = socket.gethostname().lower().rstrip(".")
-    short = full.split(".")[0]
-    return {"localhost", full, short, f"{short}.local"}
+    return {"localhost", full, full.split(".")[0], local_name()}
 
 
-def public_names(public_url: str) -> set[str]:
-    """The host names in `AIRFIT_PUBLIC_URL` (one or more URLs, comma-separated)."""
-    names = set()
-    for url in public_url.split(","):
-        host = urlsplit(url.strip()).hostname
-        if host:
-            names.add(host.lower().rstrip("."))
-    return names
+def public_names(settings: Settings) -> set[str]:
+    """The host names in `AIRFIT_PUBLIC_URL`."""
+    hosts = (urlsplit(url).hostname for url in settings.public_urls)
+    return {host.lower().rstrip(".") for host in hosts if host}
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class HostRule:
         """`AIRFIT_ALLOWED_HOSTS` (else localhost and the machine's names) and `AIRFIT_PUBLIC_URL`'s names."""
         listed = [h.strip().lower().rstrip(".") for h in settings.allowed_hosts.split(",") if h.strip()]
         names = set(listed) if listed else machine_names()
-        names |= public_names(settings.public_url)
+        names |= public_names(settings)
         suffixes = tuple(name for name in names if name.startswith("."))
         return cls(frozenset(names - set(suffixes) - {"*"}), suffixes, any_host="*" in names)
 

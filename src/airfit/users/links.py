@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import segno
 
 from airfit.config import Settings
+from airfit.guards import local_name
 
 # Finding the route to one of these sends nothing (a UDP socket is only "connected"); it tells which local
 # address the machine would use on its network. The private ranges of RFC 1918, in case there is no default
@@ -70,7 +71,7 @@ def machine_base(settings: Settings, *, port: int | None = None) -> str:
     if listening not in _WILDCARDS and not _is_loopback(listening):
         host = listening
     else:
-        host = lan_address() or f"{socket.gethostname().split('.')[0].lower()}.local"
+        host = lan_address() or local_name()
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}" if port == 80 else f"http://{shown}:{port}"
 
@@ -78,9 +79,8 @@ def machine_base(settings: Settings, *, port: int | None = None) -> str:
 def public_base(settings: Settings, *, browser_base: str | None = None) -> str:
     """The base URL a phone reaches this server by (see the module's docstring); `browser_base` is the
     scheme, host and port the web client's request came with."""
-    configured = [url.strip() for url in settings.public_url.split(",") if url.strip()]
-    if configured:
-        return configured[0].rstrip("/")
+    if settings.public_urls:
+        return settings.public_urls[0].rstrip("/")
     if browser_base is None:
         return machine_base(settings)
     browser = urlsplit(browser_base)
