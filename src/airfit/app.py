@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, limits=body_limits(settings))
     app.add_middleware(IdentityGate)
     body_types = BodyTypes(
-        by_path={"/import": frozenset({"application/zip"})}, by_prefix={"/imports/": FILE_TYPES}
+        by_path={ARCHIVE_PATH: frozenset({"application/zip"})}, by_prefix={UPLOADS_PREFIX: FILE_TYPES}
     )
     app.add_middleware(CrossSiteGuard, body_types=body_types)
     app.add_middleware(RequestHeadGuard, hosts=HostRule.from_settings(settings))
@@ -127,12 +127,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+ARCHIVE_PATH = "/import"
+"""Where a backup archive is restored: a zip, not JSON, under its own size limit."""
+UPLOADS_PREFIX = "/imports/"
+"""Where other apps' files are uploaded: streamed to disk, of a file type."""
+
+
 def body_limits(settings: Settings) -> BodyLimits:
     """The request-body limit of every route (README, "Limits")."""
     return BodyLimits(
         default=settings.max_body_bytes,
-        by_path={"/insights/sync": settings.max_sync_body_bytes, "/import": settings.max_import_bytes},
-        uploads={"/imports/": settings.max_upload_bytes},
+        by_path={"/insights/sync": settings.max_sync_body_bytes, ARCHIVE_PATH: settings.max_import_bytes},
+        uploads={UPLOADS_PREFIX: settings.max_upload_bytes},
     )
 
 

@@ -93,18 +93,18 @@ def discover(settings: Settings) -> dict[str, Provider]:
     return found
 
 
-CLI_PROVIDERS = ("claude", "gemini", "codex")
+CLI_PROVIDERS: dict[str, tuple[Callable[[str, Workspaces], Provider], Callable[[Settings], str]]] = {
+    "claude": (lambda path, places: ClaudeCli(executable=path, workspaces=places), lambda s: s.claude_cli),
+    "gemini": (gemini_cli, lambda s: s.gemini_cli),
+    "codex": (codex_cli, lambda s: s.codex_cli),
+}
+"""Each command-line provider: how it is made, and the setting that names its executable."""
 
 
 def _build(name: str, settings: Settings, workspaces: Workspaces | None) -> Provider | None:
-    clis: dict[str, tuple[Callable[[str, Workspaces], Provider], str]] = {
-        "claude": (lambda path, places: ClaudeCli(executable=path, workspaces=places), settings.claude_cli),
-        "gemini": (gemini_cli, settings.gemini_cli),
-        "codex": (codex_cli, settings.codex_cli),
-    }
-    if name in clis:
-        make, executable = clis[name]
-        path = shutil.which(executable)
+    if name in CLI_PROVIDERS:
+        make, executable = CLI_PROVIDERS[name]
+        path = shutil.which(executable(settings))
         return make(path, workspaces) if path and workspaces is not None else None
     if name in ("openai", "anthropic"):
         # pydantic-ai and the vendor SDKs take seconds to import (far more on a Pi): only when configured.
