@@ -21,7 +21,7 @@ from airfit.insights import longrun
 from airfit.insights.models import Insight, InsightCategory, InsightSource, SupportingData
 from airfit.profile.models import UserProfile
 from airfit.training.models import ExerciseStore, Performance
-from airfit.training.strength import to_lbs
+from airfit.training.strength import load_text, to_lbs
 from airfit.units import STORED, Quantity, Units, text
 
 COMPLIANCE_RECENT_DAYS = 14
@@ -582,11 +582,6 @@ def new_prs(ctx: Context) -> list[Insight]:
     ]
 
 
-def _load(kilograms: float, units: Units) -> str:
-    """A training load (stored in kg, as Hevy sends it) as the reader reads it, to the whole unit."""
-    return text(to_lbs(kilograms), Quantity.MASS, units, digits=0)
-
-
 def training_volume(ctx: Context) -> list[Insight]:
     """Weekly training volume of the last two weeks far from the four weeks before."""
     recent = ctx.between(VOLUME_RECENT_DAYS - 1, 0)
@@ -608,8 +603,9 @@ def training_volume(ctx: Context) -> list[Insight]:
             tier=2,
             title=f"Training volume {direction} {abs(change):.0%}",
             body=(
-                f"You lifted about {_load(now_weekly, ctx.units)} a week over the last two weeks, against "
-                f"{_load(before_weekly, ctx.units)} a week in the four weeks before."
+                f"You lifted about {load_text(now_weekly, ctx.units, digits=0)} a week over the last two "
+                f"weeks, against {load_text(before_weekly, ctx.units, digits=0)} a week in the four weeks "
+                "before."
             ),
             importance=0.6,
             confidence=0.8,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from airfit.health.models import CONTEXT_STORE, DailySnapshot
 from airfit.health.windows import last_days
+from airfit.insights.longrun import BODY_FAT, WEIGHT, Metric
 from airfit.insights.service import list_insights
 from airfit.profile.models import PROFILE
 from airfit.storage import DocumentStore
@@ -49,7 +50,7 @@ from airfit.training.muscles import (
     ZONES,
     muscles_for,
 )
-from airfit.training.strength import e1rm, local_date, to_lbs
+from airfit.training.strength import e1rm, load_text, local_date, to_lbs
 from airfit.units import Quantity, Units, text
 from airfit.users.service import UserService, local_today
 
@@ -118,7 +119,7 @@ def _set_text(exercise: HevyExercise, units: Units) -> str:
     best = max(working, key=lambda s: e1rm(to_lbs(s.weight_kg), s.reps or 0), default=None)
     line = f"{exercise.title}: {len(working)} working sets"
     if best is not None and best.weight_kg:
-        line += f", best {_load(to_lbs(best.weight_kg), units)} x {best.reps or 0}"
+        line += f", best {load_text(best.weight_kg, units, digits=0)} x {best.reps or 0}"
     elif best is not None and best.reps:
         line += f", best {best.reps} reps"
     return line
@@ -233,20 +234,16 @@ def _series(days: Sequence[DailySnapshot], value: Callable[[DailySnapshot], floa
     return [v for d in days if (v := value(d))]
 
 
-def _body_metric(values: list[float], show: Callable[[float, bool], str]) -> dict[str, Any] | None:
+def _body_metric(values: list[float], metric: Metric, units: Units) -> dict[str, Any] | None:
     if not values:
         return None
     return {
-        "current": show(values[-1], False),
-        "start": show(values[0], False),
-        "change": show(values[-1] - values[0], True),
-        "average": show(statistics.fmean(values), False),
+        "current": metric.show(values[-1], units),
+        "start": metric.show(values[0], units),
+        "change": metric.show(values[-1] - values[0], units, signed=True),
+        "average": metric.show(statistics.fmean(values), units),
         "readings": len(values),
     }
-
-
-def _percent(value: float, signed: bool) -> str:
-    return f"{value:{'+' if signed else ''}.1f}%"
 
 
 async def query_body_comp(scope: Scope, args: BodyCompArgs) -> dict[str, Any]:
@@ -254,12 +251,8 @@ async def query_body_comp(scope: Scope, args: BodyCompArgs) -> dict[str, Any]:
     (oldest → newest)."""
     found = await _days(scope, args.days)
     units = await scope.users.units_of(scope.user_id)
-
-    def mass(value: float, signed: bool) -> str:
-        return text(value, Quantity.MASS, units, signed=signed)
-
-    weight = _body_metric(_series(found.days, lambda d: d.health.weight_lbs), mass)
-    body_fat = _body_metric(_series(found.days, lambda d: d.health.body_fat_pct), _percent)
+    weight = _body_metric(_series(found.days, lambda d: d.health.weight_lbs), WEIGHT, units)
+    body_fat = _body_metric(_series(found.days, lambda d: d.health.body_fat_pct), BODY_FAT, units)
     if weight is None and body_fat is None:
         return {"message": f"No weight or body-fat readings in the last {args.days} days"}
     result: dict[str, Any] = {"period": f"last {args.days} days"}

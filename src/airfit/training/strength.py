@@ -21,6 +21,7 @@ from airfit.training.models import (
     Workout,
     WorkoutSet,
 )
+from airfit.units import Quantity, Units, text
 
 # Exact pounds per kilogram: 2.205 drifts by 0.02 %, enough to flip a PR by 0.1 lb.
 KG_TO_LB = 2.20462
@@ -43,6 +44,11 @@ def e1rm(weight_lbs: float, reps: int) -> float:
 def to_lbs(weight_kg: float | None) -> float:
     """Kilograms (None for bodyweight) to pounds."""
     return (weight_kg or 0.0) * KG_TO_LB
+
+
+def load_text(weight_kg: float | None, units: Units, *, digits: int | None = None) -> str:
+    """A training load (stored in kg, as Hevy sends it) as the reader reads it ("176 lbs", "80.0 kg")."""
+    return text(to_lbs(weight_kg), Quantity.MASS, units, digits=digits)
 
 
 def local_date(workout: Workout, tz: tzinfo) -> date:

@@ -10,9 +10,9 @@ from datetime import date, tzinfo
 from airfit.storage import DocumentStore
 from airfit.training.models import WORKOUTS, Workout, WorkoutExercise, WorkoutsDoc
 from airfit.training.muscles import ZONES, status_of
-from airfit.training.strength import local_date, to_lbs
+from airfit.training.strength import load_text, local_date
 from airfit.training.views import muscle_sets, newest_first, window_start
-from airfit.units import STORED, Quantity, Units, text
+from airfit.units import STORED, Units
 from airfit.users.service import UserService, local_today
 
 SET_TRACKER_DAYS = 7
@@ -38,8 +38,8 @@ def _when(day: date, today: date) -> str:
 def _exercise_line(exercise: WorkoutExercise, units: Units) -> str:
     working = exercise.working_sets
     reps = sum(s.reps or 0 for s in working)
-    heaviest = max((to_lbs(s.weight_kg) for s in working), default=0.0)
-    shown = text(heaviest, Quantity.MASS, units).replace(" ", "")
+    heaviest = max((s.weight_kg or 0.0 for s in working), default=0.0)
+    shown = load_text(heaviest, units).replace(" ", "")
     load = f"{len(working)}×{shown}" if heaviest > 0 else f"{len(working)} sets"
     line = f"  - {exercise.title}: {load}, {reps} reps"
     note = _note(exercise.notes)
