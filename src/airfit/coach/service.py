@@ -55,6 +55,7 @@ from airfit.locks import UserLocks
 from airfit.profile.models import UserProfile
 from airfit.profile.service import ProfileService
 from airfit.storage import DocumentStore
+from airfit.units import Units
 from airfit.users.service import UserService
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,9 @@ class Coach:
         await import_legacy_memories(self.store, user_id)
         return await memory_context(self.store, user_id, said_since=said_since)
 
-    async def _conversation(self, user_id: str, app_prompt: str | None = None) -> tuple[str, list[Block]]:
+    async def _conversation(
+        self, user_id: str, units: Units, app_prompt: str | None = None
+    ) -> tuple[str, list[Block]]:
         """The system prompt and context blocks of a turn on the user's conversation.
 
         Ordered by how often they change, so providers' prefix caches hold from turn to turn: the persona
@@ -144,7 +147,7 @@ class Coach:
         profile = await self.profiles.get(user_id)
         memory = await self._memory(user_id, said_since=await self.llm.replay_start(user_id))
         blocks = await self.context.prompt_blocks(user_id=user_id)
-        facts = "" if app_prompt else profile_facts(profile, await self.users.units_of(user_id))
+        facts = "" if app_prompt else profile_facts(profile, units)
         if facts:
             blocks.append(Block("profile", facts, ctx.PROFILE_PRIORITY))
         if memory:
@@ -159,9 +162,9 @@ class Coach:
         `on_text` is given the raw answer as it is written (`POST /chat/stream`).
         """
         started = time.perf_counter()
-        system, context = await self._conversation(user_id, request.system_prompt)
-        turn = []
         units = await self.users.units_of(user_id)
+        system, context = await self._conversation(user_id, units, request.system_prompt)
+        turn = []
         if request.health_context:
             tz = await self.users.timezone_of(user_id)
             turn.append(ctx.format_health_context(request.health_context, tz, units))
@@ -192,7 +195,7 @@ class Coach:
         """A turn about something the user is looking at (an insight), on their own session, in the coach's
         persona and with the same context as a chat turn (so it keeps the conversation's cached prefix);
         the answer's memory markers are removed."""
-        system, context = await self._conversation(user_id)
+        system, context = await self._conversation(user_id, await self.users.units_of(user_id))
         result = await self.llm.converse(
             user_id,
             prompt,

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi.exceptions import RequestValidationError
 
 from airfit.health.logbook import (
     BodyEntryRequest,
@@ -30,12 +31,9 @@ from airfit.users.identity import CallerDep
 router = APIRouter(tags=["web log"])
 
 
-def _refused(where: tuple[str, ...], message: str) -> HTTPException:
-    """A 422 shaped like a validation error, so the client names the field whatever refused it."""
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        detail=[{"type": "value_error", "loc": list(where), "msg": message}],
-    )
+def _refused(where: tuple[str, ...], message: str) -> RequestValidationError:
+    """A validation error (the app's one 422), so the client names the field whatever refused it."""
+    return RequestValidationError([{"type": "value_error", "loc": list(where), "msg": message}])
 
 
 async def _date(health: HealthService, user_id: str, value: str | None, where: tuple[str, ...]) -> str:

@@ -153,11 +153,14 @@ class HealthService:
 
     async def meals(self, *, user_id: str) -> MealsView:
         """The user's recent meals (read from the log) and favourites."""
-        context = await self.store.read(user_id, CONTEXT_STORE)
         book = await self.store.read(user_id, MEAL_BOOK)
+        return await self._meals_with(user_id, book.favourites)
+
+    async def _meals_with(self, user_id: str, favourites: list[Meal]) -> MealsView:
+        context = await self.store.read(user_id, CONTEXT_STORE)
         start = last_days(logbook.RECENT_LOOKBACK_DAYS, today=await self.today(user_id)).start.isoformat()
         newest_first = (s for day, s in reversed(context.snapshots.items()) if day >= start)
-        return MealsView(recent=logbook.recent_meals(newest_first), favourites=list(book.favourites))
+        return MealsView(recent=logbook.recent_meals(newest_first), favourites=list(favourites))
 
     async def add_favourite(self, *, user_id: str, meal: Meal) -> MealsView:
         """Keep a meal among the favourites (once: the same food again changes nothing); raises ValueError
@@ -167,7 +170,8 @@ class HealthService:
                 if len(book.favourites) >= logbook.MAX_FAVOURITES:
                     raise ValueError(f"at most {logbook.MAX_FAVOURITES} favourite meals")
                 book.favourites.append(meal)
-        return await self.meals(user_id=user_id)
+            favourites = list(book.favourites)
+        return await self._meals_with(user_id, favourites)
 
     async def remove_favourite(self, *, user_id: str, meal_id: str) -> MealsView:
         """Forget a favourite; raises LookupError (writing nothing) when there is none by that id."""
@@ -175,7 +179,8 @@ class HealthService:
             if not any(m.id == meal_id for m in book.favourites):
                 raise LookupError(meal_id)
             book.favourites = [m for m in book.favourites if m.id != meal_id]
-        return await self.meals(user_id=user_id)
+            favourites = book.favourites
+        return await self._meals_with(user_id, favourites)
 
     async def overview(self, *, user_id: str) -> LogOverview:
         """How far the user has come: the phone's last sync, the extent of their data, a meal logged."""

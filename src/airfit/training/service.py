@@ -413,19 +413,21 @@ def _merge_file_workouts(doc: WorkoutsDoc, workouts: list[Workout], tz: tzinfo) 
     report = FileWorkoutsReport()
     held = {w.key(tz): wid for wid, w in doc.workouts.items()}
     for workout in workouts:
-        wid = held.get(workout.key(tz))
+        key = workout.key(tz)
+        wid = held.get(key)
         if wid is None:
             doc.workouts[workout.id] = workout
-            held[workout.key(tz)] = workout.id
+            held[key] = workout.id
             report.added += 1
             continue
         stored = doc.workouts[wid]
+        renamed = workout.model_copy(update={"id": wid})
         if stored.source is None:
             report.from_hevy += 1
-        elif stored == workout.model_copy(update={"id": wid}):
+        elif stored == renamed:
             report.same += 1
         else:
-            doc.workouts[wid] = workout.model_copy(update={"id": wid})
+            doc.workouts[wid] = renamed
             report.updated += 1
     report.stored = len(doc.workouts)
     return report
