@@ -329,6 +329,29 @@ def test_a_meal_is_logged_during_an_outage_on_a_log_screen_never_opened_before(
         assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_meal_the_server_refuses_is_shown_with_its_reason_never_as_logged(
+    browser: Browser, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "data")
+    with restartable_server(settings) as server, _context(browser, DESKTOP) as context:
+        page = _signed_in(context, server.url, "brian")
+        with server.client("brian") as client:
+            for n in range(100):  # a day holds at most 100 entries from the browser
+                client.post("/log/food", json={"name": f"Snack {n}", "calories": 10}).raise_for_status()
+        go(page, "Log")
+        page.get_by_label("Meal", exact=True).fill("One too many")
+        page.get_by_label("Energy (kcal)").fill("100")
+        page.get_by_role("button", name="Log meal").click()
+        expect(page.get_by_role("alert")).to_contain_text("Not saved: One too many")
+        expect(page.get_by_role("alert")).to_contain_text("At most 100 web entries per day")
+        expect(page.get_by_test_id("pending-entry")).to_have_count(0)
+        expect(page.get_by_label("Meal", exact=True)).to_have_value("")  # the form has said how it went
+        said = " ".join(page.get_by_role("status").all_inner_texts())
+        assert "Logged One too many" not in said
+        assert "Kept in this browser" not in said
+        assert page.errors == []  # type: ignore[attr-defined]
+
+
 @SIZES
 def test_a_screen_first_opened_during_an_outage_appears_when_the_server_returns(
     browser: Browser, tmp_path: Path, size: dict[str, int]

@@ -2,7 +2,7 @@
 // first visit, and loaded again when the server comes back if that failed).
 import { render } from "../vendor/preact.js";
 import { api, ApiError, checkServer, getIdentity, getRetryTick, getSignOutReason, isOnline, lostServer, refreshMe, setIdentity } from "./api.js";
-import { onQueue, startQueue, waiting } from "./queue.js";
+import { startQueue, useQueue, waiting } from "./queue.js";
 import { html, plural, useApiState, useEffect, useRef, useState, ErrorText } from "./ui.js";
 import { Today } from "./today.js";
 
@@ -66,8 +66,7 @@ function Lazy({ name }) {
 }
 
 function Banner() {
-  const [, setTick] = useState(0);
-  useEffect(() => onQueue(() => setTick((t) => t + 1)), []);
+  useQueue();
   const count = getIdentity() ? waiting().length : 0;
   if (isOnline()) {
     return count ? html`<div class="banner" role="status"><span>${plural(count, "entry", "entries")} waiting to be sent.</span></div>` : "";

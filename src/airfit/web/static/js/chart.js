@@ -29,7 +29,7 @@ const HEIGHT = 220;
 
 /** The mean of each run of 7 days ending at `end` (null where a week has no reading), placed on the week's
  * middle day; every other day null. */
-export function weeklyAverages(dates, values, end) {
+function weeklyAverages(dates, values, end) {
   const sums = new Map();
   dates.forEach((d, i) => {
     if (values[i] == null) return;

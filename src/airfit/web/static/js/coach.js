@@ -16,7 +16,7 @@ function Body({ me, profile, turns, llm, reload }) {
   return html`<div class="stack">
     ${!llm && html`<p class="notice" data-testid="no-llm">The coach talks through an AI model, and this server has none set up; everything else works without one.</p>`}
     ${onboarding && llm && html`<p class="notice">Welcome! Tell the coach about yourself, your goals and your training; finish when you are ready.</p>`}
-    ${onboarding && !llm && html`<${ShortOnboarding} me=${me} reload=${reload} />`}
+    ${onboarding && !llm && html`<${ShortOnboarding} reload=${reload} />`}
     ${llm && html`<${Chat} initial=${turns} onboarding=${onboarding} reload=${reload} />`}
     <${Profile} key=${JSON.stringify(profile)} me=${me} profile=${profile} reload=${reload} />
   </div>`;

@@ -2,8 +2,8 @@
 // recent and favourite meals one tap away, weight and body fat, for any day (in the user's own time zone).
 // Every entry goes through the browser's queue (queue.js), so nothing typed is lost while the server is away.
 import { api, loadMe } from "./api.js";
-import { dismissRefused, enqueue, onQueue, refused, waiting } from "./queue.js";
-import { html, useLoad, useState, useEffect, Loading, Card, ErrorText, addDays, dayText, fmt } from "./ui.js";
+import { dismissRefused, enqueue, refused, useLanded, useQueue, waiting } from "./queue.js";
+import { html, useLoad, useState, Loading, Card, ErrorText, addDays, dayText, fmt } from "./ui.js";
 import { amount, shown, step, stored, unitOf } from "./units.js";
 import { LineChart } from "./chart.js";
 
@@ -19,25 +19,17 @@ export function Food() {
     html`<${Logbook} me=${state.data} llm=${llm} />`}</${Loading}>`;
 }
 
-/** Re-render whenever the queue changes (an entry waits, is sent, or is refused). */
-function useQueue() {
-  const [, setTick] = useState(0);
-  useEffect(() => onQueue(() => setTick((t) => t + 1)), []);
-}
-
 function Logbook({ me, llm }) {
   const [day, setDay] = useState(me.today);
-  useQueue();
-  const sent = waiting().length;
   const [state, reload] = useLoad(
     () => Promise.all([api(`log?date=${day}`), api("log/meals"), api("health/body-metrics?days=30")]),
-    [day, sent],
+    [day],
   );
+  useLanded(reload);
   const latest = addDays(me.today, 1);
-  const logged = (ok) => {
-    reload();
-    return ok ? "" : QUEUED;
-  };
+  // Where a new entry stands, in words: the day is read again when it lands (`useLanded`), and a refused
+  // one is shown with the server's reason under the day's entries.
+  const logged = (outcome, done) => (outcome === "sent" ? done : outcome === "waiting" ? QUEUED : "");
   return html`<div class="stack">
     <div class="day-picker" role="group" aria-label="Day shown">
       <button class="secondary" disabled=${day <= EARLIEST} onClick=${() => setDay(addDays(day, -1))} aria-label="Previous day">‹</button>
@@ -78,8 +70,7 @@ function MealForm({ me, day, llm, logged }) {
       fat: Math.round(Number(meal.fat || 0)),
     };
     try {
-      const ok = await enqueue("food", body);
-      setStatus(logged(ok) || `Logged ${body.name} on ${dayText(day, false)}.`);
+      setStatus(logged(await enqueue("food", body), `Logged ${body.name} on ${dayText(day, false)}.`));
       setMeal(blankMeal);
     } catch (err) {
       setError(new Error(`This browser could not keep the meal (${err.message}); nothing was logged.`));
@@ -173,8 +164,8 @@ function QuickMeals({ me, day, meals, reload, logged }) {
   async function again(meal) {
     setStatus("");
     const { name, calories, protein, carbs, fat } = meal;
-    const ok = await enqueue("food", { date: day, name, calories, protein, carbs, fat });
-    setStatus(logged(ok) || `Logged ${name} on ${dayText(day, false)}.`);
+    const outcome = await enqueue("food", { date: day, name, calories, protein, carbs, fat });
+    setStatus(logged(outcome, `Logged ${name} on ${dayText(day, false)}.`));
   }
   async function star(meal) {
     setError(null);
@@ -191,11 +182,14 @@ function QuickMeals({ me, day, meals, reload, logged }) {
     }
   }
   const recent = meals.recent.filter((m) => !favourite(m));
-  const row = (meal) => html`<li class="quick">
+  const row = (meal) => {
+    const kept = Boolean(favourite(meal));
+    return html`<li class="quick">
     <button class="secondary" onClick=${() => again(meal)} aria-label=${`Log ${meal.name} again`}>${meal.name}</button>
     <span class="muted small">${amount(me, "energy", meal.calories)} · ${meal.protein} g protein</span>
-    <button class="link" aria-pressed=${Boolean(favourite(meal))} onClick=${() => star(meal)}
-      aria-label=${`${favourite(meal) ? "Remove" : "Keep"} ${meal.name} ${favourite(meal) ? "from" : "in"} favourites`}>${favourite(meal) ? "★" : "☆"}</button></li>`;
+    <button class="link" aria-pressed=${kept} onClick=${() => star(meal)}
+      aria-label=${`${kept ? "Remove" : "Keep"} ${meal.name} ${kept ? "from" : "in"} favourites`}>${kept ? "★" : "☆"}</button></li>`;
+  };
   if (!meals.favourites.length && !recent.length) return "";
   return html`<${Card} title="Log again" id="quick-h">
     ${meals.favourites.length ? html`<h3>Favourites</h3><ul class="plain">${meals.favourites.map(row)}</ul>` : ""}
@@ -217,8 +211,7 @@ function BodyForm({ me, day, logged }) {
     const body = { date: day };
     if (weight) body.weight_lbs = stored(me, "mass", weight);
     if (fat) body.body_fat_pct = Number(fat);
-    const ok = await enqueue("body", body);
-    setStatus(logged(ok) || `Saved for ${dayText(day, false)}.`);
+    setStatus(logged(await enqueue("body", body), `Saved for ${dayText(day, false)}.`));
     setWeight("");
     setFat("");
   }
@@ -245,6 +238,7 @@ function entryText(me, e) {
 /** The day's entries: those on the server, and those still waiting in this browser (shown even while the
  * server cannot be reached). */
 function Logged({ me, day, state, reload }) {
+  useQueue();
   const [error, setError] = useState(null);
   const log = state.data?.[0];
   async function remove(entry) {

@@ -60,8 +60,8 @@ const LABELS = {
 };
 
 /** Follow a job until it is over: the latest state of it. */
-function useJob(initial, setError) {
-  const [job, setJob] = useState(initial);
+function useJob(setError) {
+  const [job, setJob] = useState(null);
   const running = job && ACTIVE.includes(job.status);
   useEffect(() => {
     if (!running) return undefined;
@@ -89,7 +89,7 @@ export function ImportFromApp() {
   const [dateFormat, setDateFormat] = useState("");
   const [error, setError] = useState(null);
   const [sending, setSending] = useState(false);
-  const [job, setJob, running] = useJob(null, setError);
+  const [job, setJob, running] = useJob(setError);
   const app = APPS.find((a) => a.source === source);
 
   useEffect(() => {

@@ -4,6 +4,7 @@
 // the server stores with it: an entry sent twice (the answer lost on the way back, two tabs, a crash between
 // sending and forgetting it) is stored once. The queue is sent at once, again when the server answers again,
 // when the app starts, and every 30 s while something waits.
+import { useEffect, useState } from "../vendor/hooks.js";
 import { api, ApiError, Stale, getIdentity, getRetryTick, subscribe } from "./api.js";
 
 const DB = "airfit";
@@ -52,10 +53,28 @@ async function reload() {
   for (const fn of listeners) fn();
 }
 
-/** Re-render on queue changes. */
+/** Call `fn` on every queue change; returns the function that stops it. */
 export function onQueue(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
+}
+
+/** Render the calling component again whenever the queue changes (entries waiting, sent or refused). */
+export function useQueue() {
+  const [, setTick] = useState(0);
+  useEffect(() => onQueue(() => setTick((t) => t + 1)), []);
+}
+
+/** Call `fn` whenever an entry stops waiting (the server stored or refused it): the day it was for changed. */
+export function useLanded(fn) {
+  useEffect(() => {
+    let before = waiting().length;
+    return onQueue(() => {
+      const now = waiting().length;
+      if (now < before) fn();
+      before = now;
+    });
+  }, []);
 }
 
 /** Entries not yet stored on the server, oldest first: {key, kind ("food" | "body"), body, at}. */
@@ -76,18 +95,22 @@ function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Keep an entry in this browser, then send what waits. Resolves to true once this entry is on the server;
+/** Keep an entry in this browser, then send what waits. Resolves to where the entry stands: "sent" (on the
+ * server), "waiting" (kept here until the server answers) or "refused" (the server said why: `refused()`);
  * rejects only when the browser could not keep it. */
 export async function enqueue(kind, body) {
   const key = newKey();
   const entry = { key, user: me(), kind, body: { ...body, idempotency_key: key }, at: Date.now() };
   await transaction("readwrite", (s) => s.put(entry));
   await reload();
-  const sent = () => !entries.some((e) => e.key === key && !e.reason);
+  const outcome = () => {
+    const kept = entries.find((e) => e.key === key);
+    return !kept ? "sent" : kept.reason ? "refused" : "waiting";
+  };
   await flush();
   // A send that was already under way when this entry was kept did not include it.
-  if (!sent()) await flush();
-  return sent();
+  if (outcome() === "waiting") await flush();
+  return outcome();
 }
 
 /** Send every waiting entry, oldest first; stop at the first that cannot be sent (the server is down). */

@@ -2,7 +2,7 @@
 // section (the first-run checklist links there). A section is a component taking `me` (`GET /me`) and
 // `changed()` (call it after changing the user's settings, so every view reads them again).
 import { loadMe, refreshMe } from "./api.js";
-import { html, useEffect, useLoad, Loading } from "./ui.js";
+import { hashParam, html, useEffect, useLoad, Loading } from "./ui.js";
 import { UnitsAndZone } from "./settings/units.js";
 import { Targets } from "./settings/targets.js";
 import { IPhone } from "./settings/iphone.js";
@@ -21,7 +21,7 @@ const SECTIONS = [
   ["appearance", Appearance],
 ];
 
-const wanted = () => new URLSearchParams(location.hash.split("?")[1] || "").get("s");
+const wanted = () => hashParam("s");
 
 export function Settings() {
   const [state, reload] = useLoad(loadMe);

@@ -1,8 +1,8 @@
 // Today: the first-run checklist while there is one, nutrition against the day's targets (training or rest
 // day), activity, sleep, recovery, the latest insight. "Today" is today in the user's own time zone.
 import { api, getIdentity, loadMe } from "./api.js";
-import { onQueue, waiting } from "./queue.js";
-import { html, useLoad, useEffect, useLayoutEffect, useState, Loading, Meter, Card, addDays, dayText, fmt, plural, targetValue, word } from "./ui.js";
+import { useLanded, useQueue, waiting } from "./queue.js";
+import { html, useLoad, useLayoutEffect, useState, Loading, Meter, Card, addDays, dayText, fmt, plural, targetValue, word } from "./ui.js";
 import { amount, shown, unitOf } from "./units.js";
 
 export async function loadToday() {
@@ -24,14 +24,7 @@ export function Today() {
   const [state, reload] = useLoad(loadToday);
   // An entry that reaches the server after this view loaded (sent from the queue while the day was being
   // read, or when the server came back) changes the day: read it again.
-  useEffect(() => {
-    let before = waiting().length;
-    return onQueue(() => {
-      const now = waiting().length;
-      if (now < before) reload();
-      before = now;
-    });
-  }, []);
+  useLanded(reload);
   return html`<h1>Today</h1><${Loading} state=${state}>${state.data && html`<${TodayBody} ...${state.data} />`}</${Loading}>`;
 }
 
@@ -67,8 +60,7 @@ function FirstRun({ me, profile, overview }) {
 }
 
 function Pending({ date }) {
-  const [, setTick] = useState(0);
-  useEffect(() => onQueue(() => setTick((t) => t + 1)), []);
+  useQueue();
   const count = waiting().filter((e) => e.body.date === date).length;
   return count ? html`<p class="small pending" data-testid="today-pending">${plural(count, "entry", "entries")} waiting to be sent.</p>` : "";
 }

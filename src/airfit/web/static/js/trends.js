@@ -1,7 +1,7 @@
 // Trends: energy and protein, weight with its trend, body fat and lean mass, sleep and steps, in the user's
 // units. Week and month show the days; quarter and year show weekly averages with the days as faint dots.
 import { api, loadMe } from "./api.js";
-import { html, useLoad, useState, Loading, fmt, plural } from "./ui.js";
+import { hashParam, html, useLoad, useState, Loading, fmt, plural } from "./ui.js";
 import { LineChart, ema } from "./chart.js";
 import { shown, unitOf } from "./units.js";
 
@@ -30,7 +30,7 @@ function bodySeries(body) {
 
 /** The period in the address (`#/trends?range=year`), so a view can be bookmarked. */
 function rangeInAddress() {
-  const asked = new URLSearchParams(location.hash.split("?")[1] || "").get("range");
+  const asked = hashParam("range");
   return RANGES.some((r) => r[0] === asked) ? asked : "month";
 }
 

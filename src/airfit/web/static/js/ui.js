@@ -43,7 +43,7 @@ export const fmt = (value, digits = 0) =>
 export const plural = (n, one, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
 
 /** Plain words for the codes the API answers with (they never reach the page as they are). */
-export const WORDS = {
+const WORDS = {
   correlation: "Connection",
   trend: "Trend",
   anomaly: "Unusual",
@@ -74,6 +74,9 @@ export const dayText = (iso, year = true) =>
   });
 
 /** The date `n` days after a plain date. */
+/** A parameter of the screen's address (`#/trends?range=year`), or null. */
+export const hashParam = (name) => new URLSearchParams(location.hash.split("?")[1] || "").get(name);
+
 export function addDays(iso, n) {
   const d = new Date(`${iso}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
