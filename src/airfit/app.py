@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, responses=ERROR_RESPONSES, dependencies=identity)
     if settings.docs:
         docs_identity = IDENTITY if settings.auth is AuthMode.TOKEN else []
-        app.include_router(docs_router(lambda: _openapi(app)), dependencies=docs_identity)
+        app.include_router(docs_router(), dependencies=docs_identity)
     # Last: the browser client's files take whatever path no API route claimed.
     app.mount("/", client_app(), name="web")
     # Starlette runs the middleware added last first: security headers on everything; a personal URL's prefix

@@ -9,28 +9,30 @@ Identity follows the server's rule: in token mode both need a Bearer token like 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 HERE = Path(__file__).parent
 PAGE = HERE / "page.html"
 
 
-def docs_router(openapi: Callable[[], dict[str, Any]]) -> APIRouter:
-    """The routes: the page, its script and style, and the document `openapi()` builds."""
+def docs_router() -> APIRouter:
+    """The routes: the page, its script and style, and the app's OpenAPI document (`app.openapi()`).
+
+    No route holds the app itself: FastAPI keeps the callables it has inspected in bounded caches, and one
+    that held the app would keep a whole application alive in any process that builds several (the tests).
+    """
     router = APIRouter(include_in_schema=False)
     page = PAGE.read_text(encoding="utf-8")
     script = (HERE / "docs.js").read_bytes()
     style = (HERE / "docs.css").read_bytes()
 
     @router.get("/openapi.json")
-    async def openapi_document() -> JSONResponse:
+    async def openapi_document(request: Request) -> JSONResponse:
         """The OpenAPI document of this server."""
-        return JSONResponse(openapi())
+        return JSONResponse(request.app.openapi())
 
     @router.get("/docs")
     async def docs_page() -> HTMLResponse:
